@@ -1,0 +1,60 @@
+/// Whether a cluster is fit to drill (pre-flight) or back to normal (recovery), judged from the manager's
+/// view. Pure: the same function decides before and after a drill, so "healthy" means one thing.
+public struct ClusterHealth: Sendable, Equatable {
+    public var problems: [String]
+    public var leader: String?
+    public var syncStandby: String?
+    public var isHealthy: Bool { problems.isEmpty }
+
+    /// What a healthy cluster looks like.
+    public struct Criteria: Sendable, Equatable {
+        public var members: [String]
+        public var maxLagBytes: Int64
+        public var requireSync: Bool
+        public var minReplicas: Int
+
+        public init(members: [String], maxLagBytes: Int64 = 1 << 20, requireSync: Bool = true, minReplicas: Int? = nil) {
+            self.members = members
+            self.maxLagBytes = maxLagBytes
+            self.requireSync = requireSync
+            self.minReplicas = minReplicas ?? max(members.count - 1, 0)
+        }
+    }
+
+    public static func evaluate(_ cluster: PatroniCluster, criteria: Criteria) -> ClusterHealth {
+        var problems: [String] = []
+        let leaders = cluster.members.filter(\.isLeader)
+        let leader = leaders.first
+        if leaders.isEmpty { problems.append("no leader") }
+        if leaders.count > 1 { problems.append("more than one leader: \(leaders.map(\.name).joined(separator: ", "))") }
+        if let leader, leader.state != "running" {
+            problems.append("leader \(leader.name) is \(leader.state), not running")
+        }
+        let known = Set(cluster.members.map(\.name))
+        for name in criteria.members where !known.contains(name) {
+            problems.append("member \(name) is missing from the cluster (Patroni not running there?)")
+        }
+        var streaming = 0
+        for m in cluster.members where !m.isLeader {
+            if m.state != "streaming" {
+                problems.append("\(m.name) is \(m.state), not streaming")
+                continue
+            }
+            streaming += 1
+            if let lag = m.lag, lag > criteria.maxLagBytes {
+                problems.append("\(m.name) lags \(lag) bytes (limit \(criteria.maxLagBytes))")
+            }
+            if let lt = leader?.timeline, let t = m.timeline, t != lt {
+                problems.append("\(m.name) is on timeline \(t), the leader on \(lt)")
+            }
+        }
+        if streaming < criteria.minReplicas {
+            problems.append("\(streaming) replica(s) streaming, \(criteria.minReplicas) required")
+        }
+        let sync = cluster.members.first { $0.role == "sync_standby" }
+        if criteria.requireSync, sync == nil {
+            problems.append("no synchronous standby")
+        }
+        return ClusterHealth(problems: problems, leader: leader?.name, syncStandby: sync?.name)
+    }
+}

@@ -1,0 +1,59 @@
+/// Resolves a drill's role reference to host names at the moment a step runs (never when the file is read:
+/// the primary before a switchover is not the primary after it).
+public enum RoleReference: Sendable, Equatable, CustomStringConvertible {
+    case primary, syncStandby, asyncStandby, replica, allNodes
+    case node(String)
+    case proxy(String?)
+
+    public var description: String {
+        switch self {
+        case .primary: "primary"
+        case .syncStandby: "sync_standby"
+        case .asyncStandby: "async_standby"
+        case .replica: "replica"
+        case .allNodes: "all_nodes"
+        case .node(let n): "node:\(n)"
+        case .proxy(let n): n.map { "proxy:\($0)" } ?? "proxy"
+        }
+    }
+}
+
+public enum RoleResolver {
+    /// The hosts a reference names now. `replica` picks one replica, preferring an async one so a drill on
+    /// "a replica" does not also take the sync role away unless asked to.
+    public static func resolve(_ ref: RoleReference, cluster: PatroniCluster, nodes: [String], proxies: [String]) throws -> [String] {
+        func one(_ m: PatroniCluster.Member?, _ what: String) throws -> [String] {
+            guard let m else {
+                throw EngineError(.unhealthy, "no \(what) in the cluster right now",
+                                  hint: "run `pgdrill check` to see the roles; the drill needs one")
+            }
+            return [m.name]
+        }
+        switch ref {
+        case .primary: return try one(cluster.leader, "primary (leader)")
+        case .syncStandby: return try one(cluster.members.first { $0.role == "sync_standby" }, "synchronous standby")
+        case .asyncStandby:
+            return try one(cluster.members.first { $0.role == "replica" }, "asynchronous standby")
+        case .replica:
+            let replicas = cluster.members.filter { !$0.isLeader }
+            return try one(replicas.first { $0.role == "replica" } ?? replicas.first, "replica")
+        case .allNodes: return nodes
+        case .node(let name):
+            guard nodes.contains(name) else {
+                throw EngineError(.usage, "node:\(name) is not a node of this cluster (nodes: \(nodes.joined(separator: ", ")))")
+            }
+            return [name]
+        case .proxy(let name):
+            if let name {
+                guard proxies.contains(name) else {
+                    throw EngineError(.usage, "proxy:\(name) is not a proxy of this cluster (proxies: \(proxies.joined(separator: ", ")))")
+                }
+                return [name]
+            }
+            guard let first = proxies.first else {
+                throw EngineError(.usage, "the cluster file lists no proxies", hint: "add a `proxies:` entry for the HAProxy/PgBouncer host")
+            }
+            return [first]
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Turns SIGINT and SIGTERM into a flag the run loop polls, so an interrupt leads to an orderly rollback
+/// instead of a dead process with faults still in place.
+///
+/// The first signal asks the run to abort. Further signals during rollback do not abandon it: the trap
+/// says what is still being restored; a third signal within 3 s forces an exit with code 4, leaving the
+/// pending rollbacks in the journal for `pgdrill recover`.
+public final class InterruptTrap: @unchecked Sendable {
+    // @unchecked Sendable: mutable state lives in the Mutex; `sources` is written once in init and only kept alive.
+    private let state = Mutex(State())
+    private struct State {
+        var count = 0
+        var lastAt: UInt64 = 0
+        var signal: Int32 = 0
+        var restoring: String?
+    }
+    private let sources: [any DispatchSourceSignal]
+    private let onForce: @Sendable () -> Void
+    private let progress: Progress
+
+    public init(progress: Progress, onForce: @escaping @Sendable () -> Void) {
+        self.progress = progress
+        self.onForce = onForce
+        let queue = DispatchQueue(label: "pgdrill.signals")
+        var made: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            made.append(DispatchSource.makeSignalSource(signal: sig, queue: queue))
+        }
+        sources = made
+        for (source, sig) in zip(sources, [SIGINT, SIGTERM]) {
+            source.setEventHandler { [weak self] in self?.received(sig) }
+            source.resume()
+        }
+    }
+
+    /// True once any interrupt arrived.
+    public var interrupted: Bool { state.withLock { $0.count > 0 } }
+
+    /// The name of the first signal received (for the verdict).
+    public var signalName: String? {
+        state.withLock { s in s.count == 0 ? nil : (s.signal == SIGTERM ? "SIGTERM" : "SIGINT") }
+    }
+
+    /// What rollback is doing now; shown if the operator interrupts again.
+    public func restoring(_ what: String?) { state.withLock { $0.restoring = what } }
+
+    private func received(_ sig: Int32) {
+        let now = RunClockNanos.now()
+        let (count, restoring, recent) = state.withLock { s -> (Int, String?, Bool) in
+            let recent = s.count >= 2 && now - s.lastAt < 3_000_000_000
+            s.count += 1
+            if s.count == 1 { s.signal = sig }
+            s.lastAt = now
+            return (s.count, s.restoring, recent)
+        }
+        switch count {
+        case 1:
+            progress.warn("interrupted: stopping the probe and rolling back (interrupt again to see what is being restored)")
+        default:
+            if recent {
+                progress.warn("forced exit: pending rollbacks stay in the journal; run `pgdrill recover --cluster …` now")
+                onForce()
+            } else {
+                progress.warn("still restoring\(restoring.map { ": \($0)" } ?? ""); the cluster may be degraded if you leave now. Interrupt twice more within 3 s to force an exit (rollbacks left in the journal for `pgdrill recover`).")
+            }
+        }
+    }
+}
+
+enum RunClockNanos {
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
