@@ -1,3 +1,5 @@
+import PGDrillModel
+
 /// A shell script to run on one host of the cluster, built only from a fixed template with quoted,
 /// validated parameters (the `shell` escape hatch is the one exception, and says so).
 public struct RemoteScript: Sendable, Equatable, Codable {
@@ -14,18 +16,7 @@ public struct RemoteScript: Sendable, Equatable, Codable {
     }
 }
 
-/// How a host starts, stops and reports a service (from the cluster file's `services:`).
-public struct ServiceCommands: Sendable, Equatable {
-    public var start: String
-    public var stop: String
-    public var status: String
-
-    public init(start: String, stop: String, status: String) {
-        self.start = start
-        self.stop = stop
-        self.status = status
-    }
-
+extension ServiceCommands {
     /// Starts the service unless it already runs: safe to run twice, as every rollback must be.
     public var ensureRunning: String { "if \(status) >/dev/null 2>&1; then echo 'already running'; else \(start); fi" }
 }

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import PGDrillSSH
+
+/// The runner's live links to one cluster: an SSH session per host (reused for every command, so a fault
+/// lands within about a millisecond of the decision) and the Patroni APIs.
+public final class ClusterConnection: @unchecked Sendable {
+    // @unchecked Sendable: `sessions` is guarded by `lock`; SSHSession serialises its own use.
+    public let cluster: ClusterTarget
+    private let logger: Logger
+    private let lock = NSLock()
+    private var sessions: [String: SSHSession] = [:]
+
+    public init(cluster: ClusterTarget, logger: Logger) {
+        self.cluster = cluster
+        self.logger = logger
+    }
+
+    /// Opens SSH to every host now, so an unreachable host, unknown host key or wrong key is found before
+    /// anything is injected. Hosts are tried in parallel; the first error (in host order) is thrown.
+    public func connectAll() throws {
+        let hosts = cluster.allHosts
+        let results = Mutexed<[String: any Error]>([:])
+        DispatchQueue.concurrentPerform(iterations: hosts.count) { i in
+            do { _ = try session(for: hosts[i].name) } catch { results.mutate { $0[hosts[i].name] = error } }
+        }
+        let errors = results.value
+        if let first = hosts.first(where: { errors[$0.name] != nil }), let error = errors[first.name] {
+            throw Self.explain(error, host: first.name)
+        }
+    }
+
+    /// Runs a fault or rollback script on its host. A non-zero exit is an error carrying the script's stderr.
+    @discardableResult
+    public func run(_ script: RemoteScript, timeout: Duration = .seconds(60)) throws -> CommandResult {
+        let result = try runAllowingFailure(script, timeout: timeout)
+        guard result.exitStatus == 0 else {
+            let why = [result.stderr, result.stdout].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? "no output"
+            throw EngineError(.remote, "\(script.summary): exit \(result.exitStatus) on \(script.host): \(why)")
+        }
+        return result
+    }
+
+    /// Runs a script; the exit status is the caller's to judge. Retries once on a fresh session if the old
+    /// one died (an sshd restarted, a connection reset), but never after a timeout: the command may have run.
+    public func runAllowingFailure(_ script: RemoteScript, timeout: Duration = .seconds(60)) throws -> CommandResult {
+        do {
+            return try session(for: script.host).run(script.script, timeout: timeout)
+        } catch let error as SSHError where !error.commandMayHaveRun {
+            logger.debug("ssh to \(script.host) failed, reconnecting once", metadata: ["error": "\(error)"])
+            drop(script.host)
+            do {
+                return try session(for: script.host).run(script.script, timeout: timeout)
+            } catch {
+                throw Self.explain(error, host: script.host)
+            }
+        } catch {
+            throw Self.explain(error, host: script.host)
+        }
+    }
+
+    /// The cluster as Patroni sees it, from the first node whose API answers.
+    public func patroniCluster() throws -> PatroniCluster {
+        var lastError: (any Error)?
+        for node in cluster.nodes {
+            guard let url = node.patroni else { continue }
+            do { return try PatroniClient(baseURL: url).cluster() } catch { lastError = error }
+        }
+        throw EngineError(.unreachable, "no Patroni API answered (\(cluster.nodes.compactMap { $0.patroni?.absoluteString }.joined(separator: ", ")))"
+                          + (lastError.map { ": \($0)" } ?? ""), hint: "is Patroni running? `pgdrill check --cluster …` shows each node")
+    }
+
+    public func patroni(_ node: String) -> PatroniClient? {
+        cluster.host(named: node)?.patroni.map { PatroniClient(baseURL: $0) }
+    }
+
+    public func closeAll() {
+        lock.withLock {
+            sessions.values.forEach { $0.close() }
+            sessions.removeAll()
+        }
+    }
+
+    private func drop(_ host: String) {
+        let s = lock.withLock { sessions.removeValue(forKey: host) }
+        s?.close()
+    }
+
+    private func session(for name: String) throws -> SSHSession {
+        if let s = lock.withLock({ sessions[name] }), s.isConnected { return s }
+        guard let host = cluster.host(named: name) else {
+            throw EngineError(.usage, "no host named \(name) in cluster \(cluster.name)")
+        }
+        let target = SSHTarget(host: host.address, port: cluster.ssh.port, user: cluster.ssh.user,
+                               identityFile: cluster.ssh.identityFile, knownHostsFile: cluster.ssh.knownHostsFile,
+                               connectTimeout: cluster.ssh.connectTimeout)
+        var hostLogger = logger
+        hostLogger[metadataKey: "host"] = "\(name)"
+        let s = try SSHSession(target: target, logger: hostLogger)
+        lock.withLock { sessions[name] = s }
+        return s
+    }
+
+    static func explain(_ error: any Error, host: String) -> EngineError {
+        if let e = error as? EngineError { return e }
+        if let e = error as? SSHError {
+            return EngineError(e.code == .timeout ? .remote : .unreachable, "\(host): \(e.description)")
+        }
+        return EngineError(.unreachable, "\(host): \(error)")
+    }
+}
+
+/// A value behind a lock, for results gathered from several threads.
+final class Mutexed<Value>: @unchecked Sendable {
+    // @unchecked Sendable: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func mutate<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&stored) } }
+}

@@ -1,0 +1,44 @@
+import PGDrillCore
+
+/// Everything one drill recorded, the raw material of its analysis and report: the probe log's path,
+/// the cluster events, the engine's own timestamps and the read-back of the probe table.
+public struct DrillRecord: Sendable {
+    public var plan: DrillPlan
+    public var runID: String
+    public var clock: RunClock
+    /// Probe log (CSV) of every attempt, relative to the run's report folder.
+    public var probeLogPath: String
+    public var probeLogRelative: String
+    public var events: [ClusterEvent] = []
+    public var steadyStart: Int64 = 0
+    /// t0: the first fault command was sent.
+    public var t0: Int64?
+    /// When the first fault command returned on its host.
+    public var t0Returned: Int64?
+    public var observeEnd: Int64?
+    public var recoverEnd: Int64?
+    public var runEnd: Int64?
+    public var primaryBefore: String?
+    public var primaryAfter: String?
+    public var timelineBefore: Int?
+    public var timelineAfter: Int?
+    public var clusterBefore: PatroniCluster?
+    public var clusterAfter: PatroniCluster?
+    /// Node → probe keys present on it after recovery (the new primary first in `readBackOrder`).
+    public var readBack: [String: Set<WriteKey>] = [:]
+    public var readBackOrder: [String] = []
+    public var observationSatisfied = true
+    public var termination: DrillLifecycle.Termination?
+    /// Fault steps as applied: summary, host, sent/returned times, output.
+    public var applied: [AppliedFault] = []
+    public var rollbacks: [String] = []
+    public var notes: [String] = []
+
+    public struct AppliedFault: Sendable {
+        public var summary: String
+        public var host: String?
+        public var sent: Int64
+        public var returned: Int64
+        public var output: String
+    }
+}

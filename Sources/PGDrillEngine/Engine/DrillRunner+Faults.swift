@@ -1,0 +1,154 @@
+import Foundation
+import PGDrillCore
+
+extension DrillRunner {
+    func applyFault(_ index: Int, _ s: Session) -> DrillLifecycle.Event {
+        let step = s.record.plan.steps[index]
+        let clock = s.record.clock
+        let tag = String(runID.prefix(8)) + String(format: "%02d", index)
+        if case .wait(let micros) = step.action {
+            let until = clock.now() + micros
+            while clock.now() < until {
+                if trap.interrupted { return .faultFailed(index, "interrupted") }
+                showLive(s, "wait")
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return .faultApplied(index)
+        }
+        do {
+            // Resolve roles now, from the freshest view: the primary of step 2 may not be that of step 1.
+            let view = s.monitor?.latestCluster ?? (try connection.patroniCluster())
+            switch step.action {
+            case .switchover(let to):
+                return try managerCall(step.action, to: to, view: view, index: index, s)
+            case .failover(let to):
+                return try managerCall(step.action, to: to, view: view, index: index, s)
+            default:
+                break
+            }
+            guard let target = step.action.target else { return .faultApplied(index) }
+            let hosts = try RoleResolver.resolve(target, cluster: view, nodes: cluster.nodes.map(\.name), proxies: cluster.proxies.map(\.name))
+            var faults: [HostFault] = []
+            for host in hosts {
+                faults.append(try step.action.hostFault(on: cluster.context(for: host), tag: tag))
+            }
+            // Journal every rollback before anything is applied (DESIGN §8).
+            var ids: [Int] = []
+            for f in faults {
+                if let rb = f.rollback {
+                    ids.append(try journal.record(runID: runID, drill: s.record.plan.name, host: f.host, fault: f.apply.summary, rollback: rb.script))
+                }
+            }
+            s.journalIDs += ids
+            for f in faults {
+                let sent = clock.now()
+                if s.record.t0 == nil {
+                    s.record.t0 = sent
+                    s.live.markFault(at: sent)
+                }
+                s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: f.host, detail: f.apply.summary))
+                let result = try connection.run(f.apply, timeout: .seconds(120))
+                let returned = clock.now()
+                if s.record.t0Returned == nil { s.record.t0Returned = returned }
+                s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: f.host, detail: f.apply.summary))
+                let output = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output))
+                progress.say("[\(s.record.plan.name)] fault: \(f.apply.summary) (\(Self.millis(returned - sent)))\(output.isEmpty ? "" : " — " + output.replacingOccurrences(of: "\n", with: "; "))")
+            }
+            if let hold = step.holdMicros, !ids.isEmpty {
+                s.timed.append((ids: ids, due: clock.now() + hold, summary: faults.compactMap { $0.rollback?.summary }.joined(separator: ", ")))
+            }
+            return .faultApplied(index)
+        } catch {
+            progress.warn("[\(s.record.plan.name)] fault step \(index + 1) failed: \(error)")
+            return .faultFailed(index, "\(error)")
+        }
+    }
+
+    private func managerCall(_ action: FaultAction, to: RoleReference?, view: PatroniCluster, index: Int, _ s: Session) throws -> DrillLifecycle.Event {
+        let clock = s.record.clock
+        guard let leader = view.leader?.name else { throw EngineError(.unhealthy, "no leader to switch over from") }
+        let candidate = try to.map { try RoleResolver.resolve($0, cluster: view, nodes: cluster.nodes.map(\.name), proxies: []).first! }
+        guard let api = connection.patroni(leader) else { throw EngineError(.usage, "no Patroni API for \(leader)") }
+        let sent = clock.now()
+        if s.record.t0 == nil {
+            s.record.t0 = sent
+            s.live.markFault(at: sent)
+        }
+        let summary: String
+        let answer: String
+        if case .failover = action {
+            summary = "failover to \(candidate ?? "?") through Patroni"
+            s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: leader, detail: summary))
+            answer = try api.failover(candidate: candidate ?? "")
+        } else {
+            summary = "switchover \(leader) → \(candidate ?? "any sync standby") through Patroni"
+            s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: leader, detail: summary))
+            answer = try api.switchover(leader: leader, candidate: candidate)
+        }
+        let returned = clock.now()
+        if s.record.t0Returned == nil { s.record.t0Returned = returned }
+        s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: leader, detail: summary))
+        s.record.applied.append(.init(summary: summary, host: leader, sent: sent, returned: returned, output: answer))
+        progress.say("[\(s.record.plan.name)] \(summary): \(answer) (\(Self.millis(returned - sent)))")
+        return .faultApplied(index)
+    }
+
+    /// Runs the rollbacks of this drill that are still pending, newest first. Complete only if every one
+    /// succeeded; failures stay in the journal for `pgdrill recover`.
+    func rollBack(_ s: Session) -> DrillLifecycle.Event {
+        stage(s, "rollback")
+        s.record.observeEnd = s.record.observeEnd ?? s.record.clock.now()
+        let mine = Set(s.journalIDs)
+        var complete = true
+        for entry in journal.pending where mine.contains(entry.id) {
+            if !runRollback(entry, s) { complete = false }
+        }
+        trap.restoring(nil)
+        return .rolledBack(complete: complete)
+    }
+
+    /// Runs one journalled rollback, retrying a few times (a host may be busy restarting).
+    @discardableResult
+    func runRollback(_ entry: Journal.Entry, _ s: Session?) -> Bool {
+        trap.restoring("\(entry.fault) on \(entry.host)")
+        var lastError = ""
+        for attempt in 1...3 {
+            do {
+                let result = try connection.run(RemoteScript(host: entry.host, script: entry.rollback, summary: "undo \(entry.fault)"), timeout: .seconds(90))
+                try journal.mark(entry.id, .done)
+                let out = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                let line = "rolled back: \(entry.fault)\(out.isEmpty ? "" : " — " + out.replacingOccurrences(of: "\n", with: "; "))"
+                progress.say(s.map { "[\($0.record.plan.name)] " + line } ?? line)
+                if let s {
+                    s.record.rollbacks.append(line)
+                    s.monitor?.record(ClusterEvent(at: s.record.clock.now(), kind: .rolledBack, node: entry.host, detail: entry.fault))
+                }
+                return true
+            } catch {
+                lastError = "\(error)"
+                progress.warn("rollback of '\(entry.fault)' on \(entry.host) failed (attempt \(attempt) of 3): \(error)")
+                Thread.sleep(forTimeInterval: Double(attempt))
+            }
+        }
+        try? journal.mark(entry.id, .failed, error: lastError)
+        s?.record.notes.append("rollback FAILED: \(entry.fault) on \(entry.host): \(lastError)")
+        return false
+    }
+
+    /// Rolls back steps whose `for:` hold time has passed (during observation).
+    func runDueRollbacks(_ s: Session) {
+        let now = s.record.clock.now()
+        let due = s.timed.filter { $0.due <= now }
+        guard !due.isEmpty else { return }
+        s.timed.removeAll { $0.due <= now }
+        let pending = journal.pending
+        for item in due {
+            for id in item.ids {
+                if let entry = pending.first(where: { $0.id == id }) { runRollback(entry, s) }
+            }
+        }
+    }
+
+    static func millis(_ micros: Int64) -> String { String(format: "%.1f ms", Double(micros) / 1e3) }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Logging
+import PGDrillCore
+import PGDrillPostgres
+
+/// Runs one drill against a live cluster: drives `DrillLifecycle` and performs the I/O it asks for.
+///
+/// Threads: the caller's thread runs the loop (it blocks on SSH and HTTP, never on the concurrency pool);
+/// the probe writers and the monitor's pollers have threads of their own.
+public final class DrillRunner {
+    let connection: ClusterConnection
+    let journal: Journal
+    let progress: Progress
+    let trap: InterruptTrap
+    let logger: Logger
+    let runID: String
+    let runDirectory: String
+
+    var cluster: ClusterTarget { connection.cluster }
+
+    public init(connection: ClusterConnection, journal: Journal, progress: Progress, trap: InterruptTrap, logger: Logger,
+                runID: String, runDirectory: String) {
+        self.connection = connection
+        self.journal = journal
+        self.progress = progress
+        self.trap = trap
+        self.logger = logger
+        self.runID = runID
+        self.runDirectory = runDirectory
+    }
+
+    /// Per-drill moving parts.
+    final class Session {
+        var machine: DrillLifecycle
+        var record: DrillRecord
+        var monitor: ClusterMonitor?
+        var probes: [ProbeRunner] = []
+        var live = LiveProbeView()
+        var log: ProbeLogWriter?
+        /// Journal ids of this drill's rollbacks with their due time (nil: at rollback stage).
+        var timed: [(ids: [Int], due: Int64, summary: String)] = []
+        var journalIDs: [Int] = []
+        init(machine: DrillLifecycle, record: DrillRecord) {
+            self.machine = machine
+            self.record = record
+        }
+    }
+
+    /// Runs the drill to its end, whatever happens, and returns what was recorded.
+    public func run(_ plan: DrillPlan) -> DrillRecord {
+        let clock = RunClock()
+        let drillDir = (runDirectory as NSString).appendingPathComponent(plan.name)
+        try? FileManager.default.createDirectory(atPath: drillDir, withIntermediateDirectories: true)
+        let record = DrillRecord(plan: plan, runID: runID, clock: clock,
+                                 probeLogPath: (drillDir as NSString).appendingPathComponent("probe.csv"),
+                                 probeLogRelative: plan.name + "/probe.csv")
+        let s = Session(machine: DrillLifecycle(faultCount: plan.steps.count), record: record)
+        var action = s.machine.handle(.start)
+        while true {
+            if trap.interrupted, s.machine.aborting == nil, s.machine.stage != .done {
+                action = s.machine.handle(.interrupted("interrupted by \(trap.signalName ?? "signal")"))
+            }
+            switch action {
+            case .runPreflight:
+                action = s.machine.handle(preflight(s))
+            case .startProbeAndWaitSteady:
+                action = s.machine.handle(startProbeAndWaitSteady(s))
+            case .applyFault(let i):
+                action = s.machine.handle(applyFault(i, s))
+            case .observe:
+                action = s.machine.handle(observe(s))
+            case .rollBack:
+                action = s.machine.handle(rollBack(s))
+            case .awaitRecovery:
+                action = s.machine.handle(awaitRecovery(s))
+            case .verify:
+                action = s.machine.handle(verify(s))
+            case .finish(let termination):
+                finish(s, termination)
+                return s.record
+            }
+        }
+    }
+
+    // MARK: stages
+
+    func stage(_ s: Session, _ name: String) {
+        s.monitor?.record(ClusterEvent(at: s.record.clock.now(), kind: .stage, detail: name))
+        progress.say("[\(s.record.plan.name)] \(name)")
+    }
+
+    func preflight(_ s: Session) -> DrillLifecycle.Event {
+        stage(s, "pre-flight")
+        let plan = s.record.plan
+        if !journal.pending.isEmpty {
+            return .preflightFailed("the journal holds \(journal.pending.count) rollback(s) of an earlier run that never completed (\(journal.path)); run `pgdrill recover --cluster …` first")
+        }
+        let view: PatroniCluster
+        do { view = try connection.patroniCluster() } catch { return .preflightFailed("\(error)") }
+        let health = ClusterHealth.evaluate(view, criteria: .init(
+            members: cluster.nodes.map(\.name), maxLagBytes: plan.maxLagBytes, requireSync: plan.requireSync, minReplicas: plan.minReplicas))
+        if !health.isHealthy {
+            return .preflightFailed("cluster \(cluster.name) is not healthy: " + health.problems.joined(separator: "; "))
+        }
+        if let leftovers = leftovers(), !leftovers.isEmpty {
+            return .preflightFailed("leftovers of an earlier run on the cluster: \(leftovers.joined(separator: "; ")); run `pgdrill recover --cluster …` or remove them")
+        }
+        for name in [plan.probe.endpoint] + plan.probe.also where cluster.endpoints[name] == nil {
+            return .preflightFailed("the drill probes endpoint '\(name)', which the cluster file does not define (endpoints: \(cluster.endpoints.keys.sorted().joined(separator: ", ")))")
+        }
+        do {
+            try ProbeTable.ensure(conninfo: cluster.endpoints[plan.probe.endpoint]!)
+        } catch {
+            return .preflightFailed("cannot write the probe table through endpoint '\(plan.probe.endpoint)': \(error)")
+        }
+        s.record.clusterBefore = view
+        s.record.primaryBefore = health.leader
+        s.record.timelineBefore = view.leader?.timeline
+        progress.say("[\(plan.name)] cluster healthy: leader \(health.leader ?? "?"), sync standby \(health.syncStandby ?? "none"), timeline \(view.leader?.timeline.map(String.init) ?? "?")")
+        return .preflightPassed
+    }
+
+    /// Filler files and iptables chains left by any pgdrill run, on any host.
+    func leftovers() -> [String]? {
+        var found: [String] = []
+        for host in cluster.allHosts {
+            let script = RemoteScript(host: host.name, script: """
+                \(FaultTemplates.leftoverChains)
+                ls -d \(cluster.dataDir.shellQuoted)/.pgdrill-filler-* \(cluster.dataDir.shellQuoted)/pg_wal/.pgdrill-filler-* 2>/dev/null || true
+                """, summary: "look for leftovers on \(host.name)")
+            guard let out = try? connection.runAllowingFailure(script, timeout: .seconds(10)) else {
+                found.append("\(host.name) did not answer over ssh")
+                continue
+            }
+            for line in out.stdout.split(separator: "\n") where !line.isEmpty {
+                found.append("\(host.name): \(line)")
+            }
+        }
+        return found
+    }
+
+    func startProbeAndWaitSteady(_ s: Session) -> DrillLifecycle.Event {
+        let plan = s.record.plan
+        let clock = s.record.clock
+        do {
+            s.log = try ProbeLogWriter(path: s.record.probeLogPath)
+        } catch {
+            return .interrupted("cannot write the probe log \(s.record.probeLogPath): \(error)")
+        }
+        let monitor = ClusterMonitor(sources: monitorSources(), clock: clock)
+        s.monitor = monitor
+        monitor.start()
+        let log = s.log!
+        let live = s.live
+        let main = plan.probe.endpoint
+        for endpoint in [main] + plan.probe.also {
+            let sink: @Sendable (ProbeAttempt) -> Void = endpoint == main
+                ? { a in log.record(a); live.observe(a) }
+                : { a in log.record(a) }
+            let runner = ProbeRunner(
+                runID: runID, endpoint: endpoint, conninfo: cluster.endpoints[endpoint]!,
+                read: endpoint.lowercased().contains("read"), writers: plan.probe.writers, rate: plan.probe.rate,
+                deadlineMicros: plan.probe.deadlineMicros, clock: clock, sink: sink, logger: logger)
+            runner.start()
+            s.probes.append(runner)
+        }
+        s.record.steadyStart = clock.now()
+        stage(s, "steady for \(Self.seconds(plan.steadyMicros)): probing \(([main] + plan.probe.also).joined(separator: ", ")) with \(plan.probe.writers) writer(s) each")
+        let until = s.record.steadyStart + plan.steadyMicros
+        while clock.now() < until {
+            if trap.interrupted { return .interrupted("interrupted by \(trap.signalName ?? "signal") during steady state") }
+            showLive(s, "steady")
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        progress.endStatus()
+        let c = s.live.counts
+        if c.ok == 0 {
+            return .interrupted("the probe got no write acknowledged during steady state (\(c.failed) failed; last error: \(c.lastError ?? "none")): nothing would be measured, so nothing is injected")
+        }
+        return .steadyElapsed
+    }
+
+    func monitorSources() -> ClusterMonitor.Sources {
+        let patroni = cluster.nodes.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: 0.5)) } }
+        var sql: [(node: String, probe: @Sendable () -> ClusterMonitor.NodeSQL?)] = []
+        for node in cluster.nodes {
+            guard let conninfo = cluster.nodeConninfo[node.name] else { continue }
+            let poller = NodeSQLPoller(conninfo: conninfo)
+            sql.append((node: node.name, probe: { poller.poll() }))
+        }
+        return .init(patroni: patroni, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
+    }
+
+    func showLive(_ s: Session, _ what: String) {
+        let c = s.live.counts
+        let t = s.record.t0.map { " +" + Self.seconds(s.record.clock.now() - $0) } ?? ""
+        progress.status("[\(s.record.plan.name)] \(what)\(t) · leader \(s.monitor?.leader ?? "none") · writes ok \(c.ok) failed \(c.failed) indeterminate \(c.indeterminate)")
+    }
+
+    static func seconds(_ micros: Int64) -> String { String(format: "%.1f s", Double(micros) / 1e6) }
+}

@@ -1,0 +1,185 @@
+import PGDrillModel
+
+/// A fault step as the engine runs it: what to do, on which role (resolved when the step runs).
+public enum FaultAction: Sendable, Equatable {
+    case kill(processes: [String], signal: String, on: RoleReference)
+    case stopService(String, on: RoleReference)
+    case startService(String, on: RoleReference)
+    case partition(FaultTemplates.PartitionScope, on: RoleReference)
+    case fillDisk(DiskPath, bytes: Int64?, leave: Int64?, on: RoleReference)
+    case walBurst(bytes: Int64, on: RoleReference)
+    case pause(process: String, on: RoleReference)
+    case loss(probability: Double, on: RoleReference)
+    case latency(millis: Int, on: RoleReference)
+    case switchover(to: RoleReference?)
+    case failover(to: RoleReference)
+    case shell(command: String, rollback: String?, on: RoleReference)
+    case wait(micros: Int64)
+
+    /// Where `fill_disk` writes its filler.
+    public enum DiskPath: Sendable, Equatable {
+        case pgWal, data
+        case absolute(String)
+    }
+
+    /// The role the step acts on, if it acts on hosts.
+    public var target: RoleReference? {
+        switch self {
+        case .kill(_, _, let on), .stopService(_, let on), .startService(_, let on), .partition(_, let on),
+             .fillDisk(_, _, _, let on), .walBurst(_, let on), .pause(_, let on), .loss(_, let on),
+             .latency(_, let on), .shell(_, _, let on):
+            return on
+        case .switchover, .failover, .wait:
+            return nil
+        }
+    }
+
+    /// True for steps whose effect is undone by rollback (and so is journalled).
+    public var name: String {
+        switch self {
+        case .kill: "kill"
+        case .stopService: "stop"
+        case .startService: "start"
+        case .partition: "partition"
+        case .fillDisk: "fill_disk"
+        case .walBurst: "wal_burst"
+        case .pause: "pause"
+        case .loss: "loss"
+        case .latency: "latency"
+        case .switchover: "switchover"
+        case .failover: "failover"
+        case .shell: "shell"
+        case .wait: "wait"
+        }
+    }
+}
+
+/// One step of a drill's fault list, with the optional hold time after which it is rolled back.
+public struct FaultStepPlan: Sendable, Equatable {
+    public var action: FaultAction
+    /// Roll this step back this long after it was applied (during observation); nil: at rollback.
+    public var holdMicros: Int64?
+    /// Where the step is in the drill file, for messages.
+    public var line: Int?
+
+    public init(action: FaultAction, holdMicros: Int64? = nil, line: Int? = nil) {
+        self.action = action
+        self.holdMicros = holdMicros
+        self.line = line
+    }
+}
+
+/// What running a step on one host means: the command that applies it and the one that undoes it.
+public struct HostFault: Sendable, Equatable {
+    public var host: String
+    public var apply: RemoteScript
+    /// nil: nothing to undo (e.g. a `start`, or a kill of PostgreSQL that Patroni restarts itself).
+    public var rollback: RemoteScript?
+}
+
+/// What the engine knows about a host when it builds commands for it.
+public struct HostContext: Sendable {
+    public var name: String
+    public var address: String
+    public var dataDir: String
+    public var pgPort: Int
+    public var binDir: String
+    public var peers: [String]
+    public var services: [String: ServiceCommands]
+    /// True when an HA manager (Patroni, repmgrd) restarts PostgreSQL itself.
+    public var managerRestartsPostgres: Bool
+
+    public init(name: String, address: String, dataDir: String, pgPort: Int, binDir: String, peers: [String],
+                services: [String: ServiceCommands], managerRestartsPostgres: Bool) {
+        self.name = name
+        self.address = address
+        self.dataDir = dataDir
+        self.pgPort = pgPort
+        self.binDir = binDir
+        self.peers = peers
+        self.services = services
+        self.managerRestartsPostgres = managerRestartsPostgres
+    }
+
+    func service(_ name: String) throws -> ServiceCommands {
+        if let s = services[name] { return s }
+        let unit = name.shellQuoted
+        return ServiceCommands(start: "systemctl start \(unit)", stop: "systemctl stop \(unit)", status: "systemctl is-active --quiet \(unit)")
+    }
+}
+
+extension FaultAction {
+    /// The apply and rollback commands for one host. `tag` makes names (chains, filler files) unique to
+    /// this run and step, so a rollback touches only what this step created.
+    public func hostFault(on host: HostContext, tag: String) throws -> HostFault {
+        func script(_ s: String, _ summary: String) -> RemoteScript { RemoteScript(host: host.name, script: s, summary: summary) }
+        switch self {
+        case .kill(let processes, let signal, _):
+            let apply = script(FaultTemplates.kill(processes: processes, signal: signal, dataDir: host.dataDir),
+                               "kill -\(FaultTemplates.signalName(signal)) \(processes.joined(separator: "+")) on \(host.name)")
+            var undo: [String] = []
+            let sig = FaultTemplates.signalName(signal)
+            for p in processes where sig == "STOP" {
+                undo.append(FaultTemplates.resume(process: p))
+            }
+            if sig != "STOP" && sig != "CONT" {
+                for p in processes {
+                    if p == "postgres" {
+                        // Patroni/repmgrd restart PostgreSQL themselves; under manual management, pg_ctl does.
+                        if !host.managerRestartsPostgres {
+                            undo.append("runuser -u postgres -- \(host.binDir.shellQuoted)/pg_ctl status -D \(host.dataDir.shellQuoted) >/dev/null 2>&1 || runuser -u postgres -- \(host.binDir.shellQuoted)/pg_ctl start -w -t 60 -D \(host.dataDir.shellQuoted) -l /dev/null")
+                        }
+                    } else {
+                        undo.append(try host.service(p).ensureRunning)
+                    }
+                }
+            }
+            return HostFault(host: host.name, apply: apply,
+                             rollback: undo.isEmpty ? nil : script(undo.joined(separator: "\n"), "restart \(processes.joined(separator: "+")) on \(host.name) if down"))
+        case .stopService(let name, _):
+            let s = try host.service(name)
+            return HostFault(host: host.name, apply: script(s.stop, "stop \(name) on \(host.name)"),
+                             rollback: script(s.ensureRunning, "start \(name) on \(host.name)"))
+        case .startService(let name, _):
+            let s = try host.service(name)
+            return HostFault(host: host.name, apply: script(s.ensureRunning, "start \(name) on \(host.name)"), rollback: nil)
+        case .partition(let scope, _):
+            return HostFault(host: host.name,
+                             apply: script(FaultTemplates.partition(tag: tag, scope: scope, peers: host.peers, pgPort: host.pgPort),
+                                           "partition \(host.name) from \(scope.rawValue) (iptables chains PGDRILL-\(tag)-IN/OUT)"),
+                             rollback: script(FaultTemplates.removeChains(tag: tag), "heal partition of \(host.name)"))
+        case .loss(let p, _):
+            return HostFault(host: host.name,
+                             apply: script(FaultTemplates.loss(tag: tag, probability: p), "drop \(Int(p * 100))% of packets on \(host.name)"),
+                             rollback: script(FaultTemplates.removeChains(tag: tag), "stop packet loss on \(host.name)"))
+        case .fillDisk(let path, let bytes, let leave, _):
+            let dir: String
+            switch path {
+            case .pgWal: dir = host.dataDir + "/pg_wal"
+            case .data: dir = host.dataDir
+            case .absolute(let p): dir = p
+            }
+            let what = bytes.map { "\($0 >> 20) MiB" } ?? "until full"
+            return HostFault(host: host.name,
+                             apply: script(FaultTemplates.fillDisk(directory: dir, tag: tag, bytes: bytes, leave: leave),
+                                           "fill \(dir) on \(host.name) (\(what)\(leave.map { ", leave \($0 >> 20) MiB" } ?? ""))"),
+                             rollback: script(FaultTemplates.removeFiller(directory: dir, tag: tag), "remove filler in \(dir) on \(host.name)"))
+        case .walBurst(let bytes, _):
+            let mib = max(1, bytes >> 20)
+            let sql = "SELECT count(pg_logical_emit_message(false, 'pgdrill', repeat('x', 1048576))) FROM generate_series(1, \(mib))"
+            let psql = "runuser -u postgres -- \(host.binDir.shellQuoted)/psql -X -q -At -p \(host.pgPort) -d postgres -c \(sql.shellQuoted)"
+            return HostFault(host: host.name, apply: script("\(psql) 2>&1; true", "generate \(mib) MiB of WAL on \(host.name)"), rollback: nil)
+        case .pause(let process, _):
+            return HostFault(host: host.name, apply: script(FaultTemplates.pause(process: process), "SIGSTOP \(process) on \(host.name)"),
+                             rollback: script(FaultTemplates.resume(process: process), "SIGCONT \(process) on \(host.name)"))
+        case .latency(let ms, _):
+            return HostFault(host: host.name, apply: script(FaultTemplates.latency(delayMillis: ms), "add \(ms) ms latency on \(host.name)"),
+                             rollback: script(FaultTemplates.removeLatency, "remove latency on \(host.name)"))
+        case .shell(let command, let rollback, _):
+            return HostFault(host: host.name, apply: script(command, "shell on \(host.name): \(command.prefix(60))"),
+                             rollback: rollback.flatMap { $0.isEmpty ? nil : script($0, "shell rollback on \(host.name)") })
+        case .switchover, .failover, .wait:
+            preconditionFailure("\(name) does not run on a host")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import PGDrillModel
+
+/// The cluster as the engine drives it: hosts, how to reach them, endpoints with their passfile applied.
+/// Built from the cluster file (`ClusterTarget(spec:)`); the engine never reads YAML itself.
+public struct ClusterTarget: Sendable {
+    public struct Host: Sendable, Equatable {
+        public var name: String
+        public var address: String
+        /// Patroni REST base URL (nodes of a Patroni cluster only).
+        public var patroni: URL?
+        public init(name: String, address: String, patroni: URL? = nil) {
+            self.name = name
+            self.address = address
+            self.patroni = patroni
+        }
+    }
+
+    public struct SSH: Sendable {
+        public var user: String
+        public var port: Int
+        public var identityFile: String
+        public var knownHostsFile: String
+        public var connectTimeout: Duration
+    }
+
+    public var name: String
+    public var manager: String
+    public var protected: Bool
+    public var ssh: SSH
+    public var nodes: [Host]
+    public var proxies: [Host]
+    public var dataDir: String
+    public var binDir: String
+    public var pgPort: Int
+    /// Endpoint name → full libpq conninfo (passfile added; never a password).
+    public var endpoints: [String: String]
+    /// Node name → conninfo for direct SQL to that node.
+    public var nodeConninfo: [String: String]
+    public var haproxyStats: URL?
+    public var services: [String: ServiceCommands]
+
+    public var allHosts: [Host] { nodes + proxies }
+
+    public func host(named name: String) -> Host? { allHosts.first { $0.name == name } }
+
+    /// What fault templates need to know about a host.
+    public func context(for name: String) -> HostContext {
+        let address = host(named: name)?.address ?? name
+        return HostContext(
+            name: name, address: address, dataDir: dataDir, pgPort: pgPort, binDir: binDir,
+            peers: allHosts.filter { $0.name != name }.map(\.address),
+            services: services, managerRestartsPostgres: manager == "patroni" || manager == "repmgr")
+    }
+
+    public init(name: String, manager: String, protected: Bool, ssh: SSH, nodes: [Host], proxies: [Host], dataDir: String,
+                binDir: String, pgPort: Int, endpoints: [String: String], nodeConninfo: [String: String],
+                haproxyStats: URL?, services: [String: ServiceCommands]) {
+        self.name = name
+        self.manager = manager
+        self.protected = protected
+        self.ssh = ssh
+        self.nodes = nodes
+        self.proxies = proxies
+        self.dataDir = dataDir
+        self.binDir = binDir
+        self.pgPort = pgPort
+        self.endpoints = endpoints
+        self.nodeConninfo = nodeConninfo
+        self.haproxyStats = haproxyStats
+        self.services = services
+    }
+}
+
+extension ClusterTarget {
+    /// The engine's view of a loaded cluster file.
+    public init(spec: ClusterSpec) {
+        var services: [String: ServiceCommands] = [:]
+        for (component, commands) in spec.services { services["\(component)"] = commands }
+        for component in ClusterComponent.allCases where services["\(component)"] == nil {
+            services["\(component)"] = spec.commands(for: component)
+        }
+        var endpoints: [String: String] = [:]
+        for e in spec.endpoints { endpoints[e.name] = spec.conninfo(endpoint: e) }
+        var nodeConninfo: [String: String] = [:]
+        for n in spec.nodes { nodeConninfo[n.name] = spec.nodeConninfo(node: n) }
+        self.init(
+            name: spec.name, manager: "\(spec.manager)", protected: spec.isProtected,
+            ssh: SSH(user: spec.ssh.user, port: spec.ssh.port, identityFile: spec.ssh.identity, knownHostsFile: spec.ssh.knownHosts,
+                     connectTimeout: .microseconds(spec.ssh.connectTimeout.microseconds)),
+            nodes: spec.nodes.map { Host(name: $0.name, address: $0.host, patroni: $0.patroniURL) },
+            proxies: spec.proxies.map { Host(name: $0.name, address: $0.host) },
+            dataDir: spec.postgres.dataDirectory, binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin",
+            pgPort: spec.postgres.port, endpoints: endpoints, nodeConninfo: nodeConninfo,
+            haproxyStats: spec.haproxyStats, services: services)
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import PGDrillEngine
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run drills against a live cluster and write reports.")
+
+    @Argument(help: "Drill files or directories of drill files (*.yaml), run in order.")
+    var drills: [String]
+
+    @OptionGroup var options: ClusterOptions
+
+    @Option(name: .long, help: "Where each run's report folder is written.")
+    var reportDir = "reports"
+
+    @Flag(name: .long, help: "Do not ask for confirmation (for CI). Required when stdin is not a terminal.")
+    var yes = false
+
+    @Flag(name: .long, help: "Show the plan and check the cluster, but inject nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Allow destructive drills against a cluster marked `protected: true`.")
+    var allowProtected = false
+
+    @Option(name: .long, help: "Also write the figures as a Prometheus textfile (node_exporter textfile collector).")
+    var prometheus: String?
+
+    func run() throws {
+        bootstrapLogging(verbose: options.verbose)
+        let status = Commands.run(.init(
+            drillPaths: drills, clusterPath: options.cluster, reportDir: reportDir, assumeYes: yes,
+            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus))
+        try Self.finish(status)
+    }
+}
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print every step and remote command of the drills; touches nothing.")
+
+    @Argument(help: "Drill files or directories.")
+    var drills: [String]
+
+    @OptionGroup var options: ClusterOptions
+
+    func run() throws {
+        bootstrapLogging(verbose: options.verbose)
+        try Self.finish(Commands.plan(drillPaths: drills, clusterPath: options.cluster))
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show topology and health (members, roles, timeline, lag) and leftovers of earlier runs.")
+
+    @OptionGroup var options: ClusterOptions
+
+    func run() throws {
+        bootstrapLogging(verbose: options.verbose)
+        try Self.finish(Commands.check(clusterPath: options.cluster))
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check drill and cluster files; errors as file:line:column.")
+
+    @Argument(help: "Drill files, cluster files or directories.")
+    var files: [String]
+
+    @Option(name: .long, help: "A cluster file to check `node:NAME` references against.")
+    var cluster: String?
+
+    func run() throws {
+        try Self.finish(Commands.validate(paths: files, clusterPath: cluster))
+    }
+}
+
+struct Recover: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Roll back whatever an interrupted or killed run left behind (from its journal).")
+
+    @OptionGroup var options: ClusterOptions
+
+    func run() throws {
+        bootstrapLogging(verbose: options.verbose)
+        try Self.finish(Commands.recover(clusterPath: options.cluster))
+    }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Trend of RTO/RPO/lost writes per drill over earlier reports; flags regressions.")
+
+    @Argument(help: "Directory holding earlier report folders (each with report.json).")
+    var directory = "reports"
+
+    @Option(name: .long, help: "Flag a regression when RTO exceeds the median of earlier runs by more than this many percent.")
+    var margin: Double = 25
+
+    @Flag(name: .long, help: "Print Markdown instead of a terminal table.")
+    var markdown = false
+
+    func run() throws {
+        try Self.finish(Commands.history(directory: directory, marginPercent: margin, markdown: markdown))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// The lab cluster the integration tests drive, configured by environment variables the way postgres-nio's
+/// integration tests are (`make test` sets them after `lab/lab.sh up`).
+enum Lab {
+    static let env = ProcessInfo.processInfo.environment
+    /// `lab/state/cluster.yaml`; nil when no lab is up (the tests are then skipped, and say so).
+    static let clusterPath: String? = env["PGDRILL_CLUSTER"].flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+    static var isUp: Bool { clusterPath != nil }
+    static var stateDir: String { (clusterPath! as NSString).deletingLastPathComponent }
+    static var root: String { ((stateDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent }
+    static var binary: String { env["PGDRILL_BIN"] ?? root + "/.build/debug/pgdrill" }
+    static var drills: String { root + "/drills" }
+
+    /// A scratch directory for one test's reports and journal.
+    static func scratch(_ name: String) -> String {
+        let dir = NSTemporaryDirectory() + "pgdrill-it-\(name)-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Runs a shell command on a lab host with the lab's key and strict host key checking (test set-up only;
+    /// pgdrill itself uses libssh2).
+    @discardableResult
+    static func ssh(_ host: String, _ command: String) throws -> CLIResult {
+        try CLI.run("/usr/bin/ssh", [
+            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+            "-o", "UserKnownHostsFile=\(stateDir)/ssh/known_hosts", "-i", "\(stateDir)/ssh/id_ed25519",
+            "root@\(host)", command,
+        ], timeout: 60)
+    }
+}
+
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a process to completion with a timeout, capturing its output (swift-argument-parser's
+/// `AssertExecuteCommand` pattern, for a binary that talks to a real cluster).
+enum CLI {
+    static func pgdrill(_ args: [String], stateDir: String, timeout: TimeInterval = 600,
+                        signal: (Int32, after: (String) -> Bool)? = nil) throws -> CLIResult {
+        try run(Lab.binary, args, env: ["PGDRILL_STATE_DIR": stateDir, "NO_COLOR": "1"], timeout: timeout, signal: signal)
+    }
+
+    /// `signal`: send this signal once the process's stderr so far satisfies the predicate.
+    static func run(_ path: String, _ args: [String], env: [String: String] = [:], timeout: TimeInterval,
+                    signal: (Int32, after: (String) -> Bool)? = nil) throws -> CLIResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let outFile = NSTemporaryDirectory() + "pgdrill-cli-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outFile + ".out", contents: nil)
+        FileManager.default.createFile(atPath: outFile + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outFile + ".out")
+            try? FileManager.default.removeItem(atPath: outFile + ".err")
+        }
+        p.standardOutput = FileHandle(forWritingAtPath: outFile + ".out")
+        p.standardError = FileHandle(forWritingAtPath: outFile + ".err")
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let start = Date()
+        var signalled = false
+        while p.isRunning {
+            if let signal, !signalled,
+               let err = try? String(contentsOfFile: outFile + ".err", encoding: .utf8), signal.after(err) {
+                kill(p.processIdentifier, signal.0)
+                signalled = true
+            }
+            if Date().timeIntervalSince(start) > timeout {
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                Issue.record("\(path) \(args.joined(separator: " ")) did not finish within \(timeout) s")
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        p.waitUntilExit()
+        let out = (try? String(contentsOfFile: outFile + ".out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: outFile + ".err", encoding: .utf8)) ?? ""
+        return CLIResult(status: p.terminationStatus, stdout: out, stderr: err)
+    }
+}
