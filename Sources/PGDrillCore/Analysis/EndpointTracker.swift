@@ -58,15 +58,11 @@ struct EndpointTracker {
         gapHasAck = Array(repeating: false, count: max(0, n - 1))
         okStartAfter = Array(repeating: nil, count: n)
         okEndAfter = Array(repeating: nil, count: n)
-        periods = bounds.map { PeriodAccumulator(period: $0.0, from: $0.1, to: $0.2) }
+        periods = bounds.map { PeriodAccumulator(period: $0.0, from: $0.1, to: $0.2, includesEnd: $0.0 != .baseline) }
     }
 
     mutating func secondPass(_ a: ProbeAttempt) {
-        if let index = periods.firstIndex(where: { $0.contains(a.end) }) {
-            periods[index].add(a)
-        } else if let last = periods.indices.last, a.end == periods[last].to {
-            periods[last].add(a)
-        }
+        if let index = periods.firstIndex(where: { $0.contains(a.end) }) { periods[index].add(a) }
         guard a.outcome == .ok else { return }
         if let gap = nonOk.gap(containing: a.end) { gapHasAck[gap] = true }
         if let i = nonOk.lastEnding(atOrBefore: a.start) { okStartAfter[i] = min(okStartAfter[i] ?? a.start, a.start) }
@@ -143,8 +139,9 @@ struct EndpointTracker {
     }
 }
 
-/// Counts and latency histogram of one period; an attempt belongs to the period its end falls in
-/// (the last period includes its upper bound).
+/// Counts and latency histogram of one period; an attempt belongs to the first period its end falls
+/// in: baseline [steadyStart, t0), during [t0, duringEnd], after [duringEnd, runEnd] — so the failed
+/// attempt that ends the last outage counts in "during".
 struct PeriodAccumulator {
     let period: PeriodStatistics.Period
     let from: Int64
@@ -153,13 +150,16 @@ struct PeriodAccumulator {
     private var failed = 0
     private var indeterminate = 0
 
-    init(period: PeriodStatistics.Period, from: Int64, to: Int64) {
+    let includesEnd: Bool
+
+    init(period: PeriodStatistics.Period, from: Int64, to: Int64, includesEnd: Bool) {
         self.period = period
         self.from = from
         self.to = to
+        self.includesEnd = includesEnd
     }
 
-    func contains(_ t: Int64) -> Bool { t >= from && t < to }
+    func contains(_ t: Int64) -> Bool { t >= from && (t < to || (includesEnd && t == to)) }
 
     mutating func add(_ a: ProbeAttempt) {
         switch a.outcome {

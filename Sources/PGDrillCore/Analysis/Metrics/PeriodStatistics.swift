@@ -5,15 +5,16 @@ public struct PeriodStatistics: Codable, Sendable, Equatable {
     public enum Period: String, Codable, Sendable, CaseIterable {
         /// From the start of `steady` to t0.
         case baseline
-        /// From t0 to the end of the main endpoint's last outage that began before observation
-        /// ended (to the end of observation when there was none).
+        /// From t0 to the end of the main endpoint's last failed or indeterminate attempt that
+        /// ended after t0 and started before observation ended (the end of observation when none).
         case during
         /// From there to the end of the run (includes recovery).
         case after
     }
 
     public var period: Period
-    /// Period bounds, µs on the run clock; an attempt belongs to the period its end falls in.
+    /// Period bounds, µs on the run clock; an attempt belongs to the first period its end falls in
+    /// (baseline excludes `to`; during and after include it).
     public var from: Int64
     public var to: Int64
     public var acknowledged: Int
