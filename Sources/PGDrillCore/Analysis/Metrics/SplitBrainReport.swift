@@ -1,0 +1,79 @@
+/// Evidence of two primaries at once (DESIGN §6), from the two independent sources.
+public struct SplitBrainReport: Codable, Sendable, Equatable {
+    /// (a) Client view: two servers' ranges of acknowledgements after t0 overlap.
+    public var ackOverlaps: [AckOverlap]
+    /// (b) Monitor view: two nodes observed answering `pg_is_in_recovery() = false` at once.
+    public var writableOverlaps: [WritableOverlap]
+
+    public init(ackOverlaps: [AckOverlap], writableOverlaps: [WritableOverlap]) {
+        self.ackOverlaps = ackOverlaps
+        self.writableOverlaps = writableOverlaps
+    }
+
+    /// True when either source shows a split-brain.
+    public var detected: Bool {
+        ackOverlaps.contains { $0.isSplitBrain } || writableOverlaps.contains { $0.isSplitBrain }
+    }
+}
+
+/// Two servers whose [first ack, last ack] ranges after t0 overlap.
+///
+/// Per server the range runs from its first to its last acknowledgement after t0; the overlap is
+/// [later first ack, earlier last ack]. It is a split-brain only when *both* servers acknowledged a
+/// write inside the overlap (inclusive): a failback (pg1, then pg2, then pg1 again) also makes the
+/// ranges overlap, but pg1 acknowledged nothing while pg2 was primary.
+public struct AckOverlap: Codable, Sendable, Equatable {
+    /// `inet_server_addr():port` of each server, and its node name when known.
+    public var serverA: String
+    public var nodeA: String?
+    public var serverB: String
+    public var nodeB: String?
+    /// Overlap, µs on the run clock.
+    public var from: Int64
+    public var to: Int64
+    /// Acks of each server inside [from, to].
+    public var acksA: Int
+    public var acksB: Int
+
+    public init(
+        serverA: String, nodeA: String?, serverB: String, nodeB: String?, from: Int64, to: Int64, acksA: Int, acksB: Int
+    ) {
+        self.serverA = serverA
+        self.nodeA = nodeA
+        self.serverB = serverB
+        self.nodeB = nodeB
+        self.from = from
+        self.to = to
+        self.acksA = acksA
+        self.acksB = acksB
+    }
+
+    public var isSplitBrain: Bool { acksA > 0 && acksB > 0 }
+    public var duration: Int64 { to - from }
+}
+
+/// Two nodes observed writable at once by the cluster monitor.
+///
+/// A node is writable from its `node_writable` event to its next `node_read_only` or
+/// `node_unreachable` event (or the end of the run). The monitor polls nodes one after another, so
+/// an overlap no longer than one poll interval may be an artefact of polling order (a clean
+/// switchover looks like that): it is listed but not counted as a split-brain.
+public struct WritableOverlap: Codable, Sendable, Equatable {
+    public var nodeA: String
+    public var nodeB: String
+    /// Overlap, µs on the run clock.
+    public var from: Int64
+    public var to: Int64
+    /// Longer than the monitor's poll interval.
+    public var isSplitBrain: Bool
+
+    public init(nodeA: String, nodeB: String, from: Int64, to: Int64, isSplitBrain: Bool) {
+        self.nodeA = nodeA
+        self.nodeB = nodeB
+        self.from = from
+        self.to = to
+        self.isSplitBrain = isSplitBrain
+    }
+
+    public var duration: Int64 { to - from }
+}

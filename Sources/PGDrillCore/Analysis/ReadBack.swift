@@ -1,0 +1,20 @@
+/// The probe rows of this run found on each node after recovery: the ground truth that
+/// acknowledged writes are checked against.
+public struct ReadBack: Sendable, Equatable {
+    /// The new primary: lost writes and RPO are decided against it.
+    public var primary: String
+    /// Node name → keys of the rows it holds (the new primary included).
+    public var nodes: [String: Set<WriteKey>]
+
+    public init(primary: String, nodes: [String: Set<WriteKey>]) {
+        self.primary = primary
+        self.nodes = nodes
+    }
+
+    /// Node name → keys, in order; the first node is the new primary.
+    public init(_ pairs: KeyValuePairs<String, Set<WriteKey>>) {
+        precondition(!pairs.isEmpty, "a read-back needs at least the new primary")
+        primary = pairs[pairs.startIndex].key
+        nodes = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,61 @@
+/// Everything known about one drill of a run: the verdict and why, the figures, and the raw cluster
+/// events they came from (the probe attempts stay in the CSV sidecar named by `probeLog`).
+public struct DrillReport: Codable, Sendable, Equatable {
+    /// Drill name from the drill file.
+    public var name: String
+    public var description: String
+    /// Short summary of the fault for the summary table (`kill patroni+postgres on primary`).
+    public var scenario: String
+    public var verdict: Verdict
+    /// What the cluster did, in sentences (`primary pg1 failed over to pg2 (timeline 2→3)`).
+    public var whatHappened: [String]
+    public var expectations: [ExpectationResult]
+    /// Nil when the drill stopped before anything was measured.
+    public var metrics: DrillMetrics?
+    public var clusterBefore: ClusterSnapshot?
+    public var clusterAfter: ClusterSnapshot?
+    /// Every cluster event recorded during the drill.
+    public var events: [ClusterEvent]
+    /// Probe log file, relative to the report directory.
+    public var probeLog: String?
+    public var stages: [StageTiming]
+    /// Time from sending the fault command to its return, µs.
+    public var faultInjectionLatency: Int64?
+    /// What went wrong running the drill (ERROR / ABORTED), in words.
+    public var errors: [String]
+    /// Anything else worth knowing (a damaged probe log, a skipped check).
+    public var notes: [String]
+
+    public init(
+        name: String, description: String = "", scenario: String = "", verdict: Verdict,
+        whatHappened: [String] = [], expectations: [ExpectationResult] = [], metrics: DrillMetrics? = nil,
+        clusterBefore: ClusterSnapshot? = nil, clusterAfter: ClusterSnapshot? = nil, events: [ClusterEvent] = [],
+        probeLog: String? = nil, stages: [StageTiming] = [], faultInjectionLatency: Int64? = nil,
+        errors: [String] = [], notes: [String] = []
+    ) {
+        self.name = name
+        self.description = description
+        self.scenario = scenario
+        self.verdict = verdict
+        self.whatHappened = whatHappened
+        self.expectations = expectations
+        self.metrics = metrics
+        self.clusterBefore = clusterBefore
+        self.clusterAfter = clusterAfter
+        self.events = events
+        self.probeLog = probeLog
+        self.stages = stages
+        self.faultInjectionLatency = faultInjectionLatency
+        self.errors = errors
+        self.notes = notes
+    }
+
+    /// From the first stage's start to the last stage's end, µs; nil without stages.
+    public var duration: Int64? {
+        guard let start = stages.map(\.start).min(), let end = stages.map(\.end).max() else { return nil }
+        return end - start
+    }
+
+    /// The expectations that were missed.
+    public var missedExpectations: [ExpectationResult] { expectations.filter { !$0.passed } }
+}
