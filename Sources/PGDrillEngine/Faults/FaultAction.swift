@@ -8,7 +8,7 @@ public enum FaultAction: Sendable, Equatable {
     case partition(FaultTemplates.PartitionScope, on: RoleReference)
     case fillDisk(DiskPath, bytes: Int64?, leave: Int64?, on: RoleReference)
     case walBurst(bytes: Int64, on: RoleReference)
-    case pause(process: String, on: RoleReference)
+    case pause(processes: [String], on: RoleReference)
     case loss(probability: Double, on: RoleReference)
     case latency(millis: Int, on: RoleReference)
     case switchover(to: RoleReference?)
@@ -169,9 +169,11 @@ extension FaultAction {
             let sql = "SELECT count(pg_logical_emit_message(false, 'pgdrill', repeat('x', 1048576))) FROM generate_series(1, \(mib))"
             let psql = "runuser -u postgres -- \(host.binDir.shellQuoted)/psql -X -q -At -p \(host.pgPort) -d postgres -c \(sql.shellQuoted)"
             return HostFault(host: host.name, apply: script("\(psql) 2>&1; true", "generate \(mib) MiB of WAL on \(host.name)"), rollback: nil)
-        case .pause(let process, _):
-            return HostFault(host: host.name, apply: script(FaultTemplates.pause(process: process), "SIGSTOP \(process) on \(host.name)"),
-                             rollback: script(FaultTemplates.resume(process: process), "SIGCONT \(process) on \(host.name)"))
+        case .pause(let processes, _):
+            let names = processes.joined(separator: "+")
+            return HostFault(host: host.name,
+                             apply: script(processes.map(FaultTemplates.pause(process:)).joined(separator: "\n"), "SIGSTOP \(names) on \(host.name)"),
+                             rollback: script(processes.map(FaultTemplates.resume(process:)).joined(separator: "\n"), "SIGCONT \(names) on \(host.name)"))
         case .latency(let ms, _):
             return HostFault(host: host.name, apply: script(FaultTemplates.latency(delayMillis: ms), "add \(ms) ms latency on \(host.name)"),
                              rollback: script(FaultTemplates.removeLatency, "remove latency on \(host.name)"))

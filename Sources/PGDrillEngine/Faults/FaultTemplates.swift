@@ -122,8 +122,8 @@ public enum FaultTemplates {
         while iptables -w 5 -D OUTPUT -j \(cout) 2>/dev/null; do :; done
         iptables -w 5 -F \(cin) 2>/dev/null || true; iptables -w 5 -X \(cin) 2>/dev/null || true
         iptables -w 5 -F \(cout) 2>/dev/null || true; iptables -w 5 -X \(cout) 2>/dev/null || true
-        if iptables -w 5 -S 2>/dev/null | grep -q -e '\(cin)' -e '\(cout)'; then echo 'chains still present' >&2; exit 1; fi
-        echo 'removed \(cin)/\(cout)'
+        if iptables -w 5 -S 2>/dev/null | grep -q -e "\(cin)" -e "\(cout)"; then echo 'chains still present' >&2; exit 1; fi
+        echo "removed \(cin)/\(cout)"
         """
     }
 
@@ -154,8 +154,9 @@ public enum FaultTemplates {
         avail=$(df -P -B1 \(dir) | awk 'NR==2 {print $4}')
         \(target)
         [ "$want" -lt 0 ] && want=0
-        dd if=/dev/zero of=\(file) bs=1M count="$want" status=none 2>/tmp/.pgdrill-dd.$$ || grep -q 'No space left' /tmp/.pgdrill-dd.$$ || { cat /tmp/.pgdrill-dd.$$ >&2; rm -f /tmp/.pgdrill-dd.$$; exit 3; }
-        rm -f /tmp/.pgdrill-dd.$$
+        if ! err=$(dd if=/dev/zero of=\(file) bs=1M count="$want" status=none 2>&1); then
+          case "$err" in *"No space left"*) ;; *) echo "$err" >&2; exit 3 ;; esac
+        fi
         echo "filler $(stat -c %s \(file)) bytes; $(df -P -B1 \(dir) | awk 'NR==2 {print $4}') bytes left"
         """
     }
@@ -174,13 +175,15 @@ public enum FaultTemplates {
         command -v tc >/dev/null || { echo 'tc (iproute2) is not installed on this host' >&2; exit 3; }
         for i in $(ls /sys/class/net); do
           [ "$i" = lo ] && continue
-          tc qdisc add dev "$i" root netem delay \(delayMillis)ms 2>/tmp/.pgdrill-tc.$$ || {
-            if grep -qi -e 'not supported' -e 'No such file' -e 'Unknown qdisc' /tmp/.pgdrill-tc.$$; then
-              echo 'this kernel has no sch_netem (tc netem): latency cannot be injected on this host' >&2
-            else cat /tmp/.pgdrill-tc.$$ >&2; fi
-            rm -f /tmp/.pgdrill-tc.$$; exit 3; }
+          if ! err=$(tc qdisc add dev "$i" root netem delay \(delayMillis)ms 2>&1); then
+            case "$err" in
+              *"not supported"*|*"No such file"*|*"Unknown qdisc"*|*"unknown qdisc"*)
+                echo 'this kernel has no sch_netem (tc netem): latency cannot be injected on this host' >&2 ;;
+              *) echo "$err" >&2 ;;
+            esac
+            exit 3
+          fi
         done
-        rm -f /tmp/.pgdrill-tc.$$
         echo 'netem delay \(delayMillis)ms active'
         """
     }

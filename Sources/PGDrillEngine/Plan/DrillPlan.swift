@@ -77,3 +77,68 @@ public struct DrillPlan: Sendable {
         self.noPrimaryForMicros = noPrimaryForMicros
     }
 }
+
+extension DrillPlan {
+    /// The engine's plan of a loaded drill file.
+    public init(spec: DrillSpec) {
+        let expect = spec.expect
+        self.init(
+            name: spec.name, description: spec.description, file: spec.file, destructive: spec.isDestructive,
+            maxLagBytes: spec.preflight.maxLag.bytes, requireSync: spec.preflight.requireSync,
+            minReplicas: spec.preflight.minReplicas,
+            probe: Probe(endpoint: spec.probe.endpoint, writers: spec.probe.writers, rate: spec.probe.rate, also: spec.probe.also,
+                         deadlineMicros: spec.probe.deadline.microseconds),
+            steadyMicros: spec.steady.microseconds,
+            steps: spec.fault.map { FaultStepPlan(action: FaultAction(step: $0), holdMicros: $0.rollbackAfter?.microseconds, line: $0.mark.line) },
+            until: spec.observe.until.map { Condition(rawValue: $0.rawValue)! },
+            observeTimeoutMicros: spec.observe.timeout.microseconds, stableForMicros: spec.observe.stableFor.microseconds,
+            recoverTimeoutMicros: spec.recover.timeout.microseconds, cooldownMicros: spec.cooldown.microseconds,
+            expect: Expectations(rto: expect.rto, rpo: expect.rpo, lostWrites: expect.lostWrites, errorRate: expect.errorRate,
+                                 noSplitBrain: expect.splitBrain.map { $0 == .none }, failover: expect.failover),
+            noPrimaryForMicros: spec.abortIf.noPrimaryFor?.microseconds)
+    }
+}
+
+extension RoleReference {
+    init(_ t: Target) {
+        switch t {
+        case .primary: self = .primary
+        case .syncStandby: self = .syncStandby
+        case .asyncStandby: self = .asyncStandby
+        case .replica: self = .replica
+        case .node(let n): self = .node(n)
+        case .proxy(let n): self = .proxy(n)
+        case .allNodes: self = .allNodes
+        }
+    }
+}
+
+extension FaultAction {
+    init(step: FaultStep) {
+        switch step {
+        case .kill(let s):
+            self = .kill(processes: s.processes.map(\.rawValue), signal: s.signal.name ?? String(s.signal.number), on: .init(s.target))
+        case .stop(let s): self = .stopService(s.service.rawValue, on: .init(s.target))
+        case .start(let s): self = .startService(s.service.rawValue, on: .init(s.target))
+        case .partition(let s): self = .partition(FaultTemplates.PartitionScope(rawValue: s.scope.rawValue)!, on: .init(s.target))
+        case .fillDisk(let s):
+            let path: DiskPath = switch s.location {
+            case .walDirectory: .pgWal
+            case .dataDirectory: .data
+            case .path(let p): .absolute(p)
+            }
+            switch s.amount {
+            case .size(let b): self = .fillDisk(path, bytes: b.bytes, leave: nil, on: .init(s.target))
+            case .untilFull(let leave): self = .fillDisk(path, bytes: nil, leave: leave.bytes == 0 ? nil : leave.bytes, on: .init(s.target))
+            }
+        case .walBurst(let s): self = .walBurst(bytes: s.size.bytes, on: .init(s.target))
+        case .pause(let s): self = .pause(processes: s.processes.map(\.rawValue), on: .init(s.target))
+        case .loss(let s): self = .loss(probability: s.percent.fraction, on: .init(s.target))
+        case .latency(let s): self = .latency(millis: Int(s.delay.microseconds / 1000), on: .init(s.target))
+        case .switchover(let s): self = .switchover(to: s.candidate.map(RoleReference.init))
+        case .failover(let s): self = .failover(to: s.candidate.map(RoleReference.init) ?? .syncStandby)
+        case .shell(let s): self = .shell(command: s.command, rollback: s.rollback, on: .init(s.target))
+        case .wait(let s): self = .wait(micros: s.duration.microseconds)
+        }
+    }
+}

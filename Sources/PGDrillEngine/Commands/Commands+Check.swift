@@ -1,0 +1,79 @@
+import Foundation
+import PGDrillCore
+import PGDrillModel
+
+extension Commands {
+    /// `pgdrill check`: topology and health like `patronictl list`, HAProxy routing, leftovers of earlier
+    /// runs. Exit 0 when healthy, 2 otherwise.
+    public static func check(clusterPath: String) -> Int32 {
+        let cluster: ClusterTarget
+        do { cluster = try loadCluster(clusterPath) } catch { return fail(error) }
+        let connection = ClusterConnection(cluster: cluster, logger: logger)
+        defer { connection.closeAll() }
+        var problems: [String] = []
+        var out = "Cluster \(cluster.name) (\(cluster.manager))\n"
+        do {
+            let view = try connection.patroniCluster()
+            var rows = [["Member", "Host", "Role", "State", "TL", "Lag"]]
+            for m in view.members.sorted(by: { $0.name < $1.name }) {
+                rows.append([m.name, cluster.host(named: m.name)?.address ?? m.host ?? "", m.role, m.state,
+                             m.timeline.map(String.init) ?? "", m.isLeader ? "" : (m.lag.map { ReportFormat.bytes($0) } ?? "unknown")])
+            }
+            out += table(rows)
+            let health = ClusterHealth.evaluate(view, criteria: .init(members: cluster.nodes.map(\.name)))
+            problems += health.problems
+        } catch {
+            problems.append("\(error)")
+        }
+        if let url = cluster.haproxyStats {
+            if let stats = try? HAProxyStats.fetch(url) {
+                let backends = Dictionary(grouping: stats.servers, by: \.backend)
+                for (name, servers) in backends.sorted(by: { $0.key < $1.key }) {
+                    out += "HAProxy \(name): " + servers.map { "\($0.server) \($0.status)" }.joined(separator: ", ") + "\n"
+                }
+            } else {
+                problems.append("HAProxy stats at \(url.absoluteString) did not answer")
+            }
+        }
+        do {
+            try connection.connectAll()
+            var found: [String] = []
+            for host in cluster.allHosts {
+                let r = try connection.runAllowingFailure(RemoteScript(host: host.name, script: leftoverScript(cluster), summary: "leftovers"), timeout: .seconds(10))
+                found += r.stdout.split(separator: "\n").map { "\(host.name): \($0)" }
+            }
+            if found.isEmpty { out += "No leftovers of earlier runs (iptables chains, filler files).\n" } else {
+                problems.append("leftovers of an earlier run: " + found.joined(separator: "; ") + " — run `pgdrill recover`")
+            }
+        } catch {
+            problems.append("\(error)")
+        }
+        if let journal = try? Journal(directory: Journal.defaultDirectory, cluster: cluster.name), !journal.pending.isEmpty {
+            problems.append("\(journal.pending.count) pending rollback(s) in \(journal.path) — run `pgdrill recover`")
+        }
+        print(out, terminator: "")
+        if problems.isEmpty {
+            print("healthy")
+            return Exit.passed
+        }
+        print("NOT HEALTHY:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+        return Exit.usage
+    }
+
+    static func leftoverScript(_ cluster: ClusterTarget) -> String {
+        """
+        \(FaultTemplates.leftoverChains)
+        ls -d \(cluster.dataDir.shellQuoted)/.pgdrill-filler-* \(cluster.dataDir.shellQuoted)/pg_wal/.pgdrill-filler-* 2>/dev/null || true
+        """
+    }
+
+    /// A plain text table with aligned columns.
+    static func table(_ rows: [[String]]) -> String {
+        guard let first = rows.first else { return "" }
+        let widths = first.indices.map { i in rows.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}

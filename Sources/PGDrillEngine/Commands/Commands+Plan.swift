@@ -1,0 +1,98 @@
+import Foundation
+import PGDrillCore
+import PGDrillModel
+
+extension Commands {
+    /// `pgdrill plan`: every step of every drill with the exact remote commands, resolved against the
+    /// cluster's current roles (read from Patroni: a read-only query). Nothing is injected, no ssh is opened.
+    public static func plan(drillPaths: [String], clusterPath: String) -> Int32 {
+        let spec: ClusterSpec
+        let plans: [DrillPlan]
+        do {
+            spec = try ClusterLoader.load(path: clusterPath)
+            plans = try loadPlans(drillPaths, cluster: spec)
+        } catch { return fail(error) }
+        let cluster = ClusterTarget(spec: spec)
+        let connection = ClusterConnection(cluster: cluster, logger: logger)
+        let view = try? connection.patroniCluster()
+        var out = ""
+        if view == nil { out += "(no Patroni API answered: roles shown unresolved)\n\n" }
+        for p in plans {
+            out += "## \(p.name)  (\(p.file))\n\(p.description)\n"
+            out += "probe: \(p.probe.writers) writer(s) on \(([p.probe.endpoint] + p.probe.also).joined(separator: ", ")); steady \(ReportFormat.duration(p.steadyMicros))\n"
+            for (i, step) in p.steps.enumerated() {
+                let tag = "<run>" + String(format: "%02d", i)
+                out += "step \(i + 1): \(step.action.name)"
+                guard let target = step.action.target else {
+                    out += " (\(ReportBuilder.scenario(DrillPlan.single(step, from: p))); through the manager's API, no rollback)\n"
+                    continue
+                }
+                let hosts: [String]
+                if let view, let resolved = try? RoleResolver.resolve(target, cluster: view, nodes: cluster.nodes.map(\.name), proxies: cluster.proxies.map(\.name)) {
+                    hosts = resolved
+                    out += " on \(target) = \(hosts.joined(separator: ", ")) now\n"
+                } else {
+                    hosts = []
+                    out += " on \(target) (resolved when the step runs)\n"
+                }
+                for h in hosts.isEmpty ? ["<\(target)>"] : hosts {
+                    let ctx = cluster.context(for: h)
+                    guard let f = try? step.action.hostFault(on: ctx, tag: tag) else { continue }
+                    out += "  apply on \(h):\n" + indent(f.apply.script)
+                    out += f.rollback.map { "  rollback on \(h) (journalled before apply):\n" + indent($0.script) } ?? "  rollback: none needed\n"
+                }
+                if let hold = step.holdMicros { out += "  rolled back \(ReportFormat.duration(hold)) after it was applied\n" }
+            }
+            out += "observe until \(p.until.map(\.rawValue).joined(separator: " and ")) (timeout \(ReportFormat.duration(p.observeTimeoutMicros)), stable for \(ReportFormat.duration(p.stableForMicros))); recover until healthy (timeout \(ReportFormat.duration(p.recoverTimeoutMicros)))\n\n"
+        }
+        print(Redactor().redact(out), terminator: "")
+        return Exit.passed
+    }
+
+    static func indent(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n") + "\n" }
+
+    /// `pgdrill validate`: schema-checks drill and cluster files. A file with a top-level `nodes:` key is a
+    /// cluster file. Exit 0 when all are valid, 2 otherwise (every error printed, not only the first).
+    public static func validate(paths: [String], clusterPath: String?) -> Int32 {
+        var status = Exit.passed
+        var cluster: ClusterSpec?
+        if let clusterPath {
+            do { cluster = try ClusterLoader.load(path: clusterPath) } catch { status = fail(error) }
+        }
+        var files: [String] = []
+        for p in paths {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []
+                files += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { (p as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(p)
+            }
+        }
+        for f in files {
+            do {
+                let text = (try? String(contentsOfFile: f, encoding: .utf8)) ?? ""
+                if text.split(separator: "\n").contains(where: { $0.hasPrefix("nodes:") }) {
+                    let c = try ClusterLoader.load(path: f)
+                    print("ok: \(f) (cluster \(c.name), \(c.nodes.count) nodes, manager \(c.manager))")
+                } else {
+                    let d = try DrillLoader.load(path: f)
+                    if let cluster { try d.validate(against: cluster) }
+                    print("ok: \(f) (drill \(d.name))")
+                }
+            } catch {
+                status = fail(error)
+            }
+        }
+        return status
+    }
+}
+
+extension DrillPlan {
+    /// A copy holding one step, to describe it alone.
+    static func single(_ step: FaultStepPlan, from p: DrillPlan) -> DrillPlan {
+        var copy = p
+        copy.steps = [step]
+        return copy
+    }
+}

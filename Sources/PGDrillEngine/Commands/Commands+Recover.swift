@@ -1,0 +1,73 @@
+import Foundation
+import PGDrillCore
+import PGDrillModel
+
+extension Commands {
+    /// `pgdrill recover`: replays the rollbacks a killed or interrupted run left in the journal, removes any
+    /// pgdrill iptables chain or filler file still on the hosts, then waits until the cluster is healthy.
+    /// Exit 0 when healthy afterwards, 4 when something could not be restored.
+    public static func recover(clusterPath: String) -> Int32 {
+        let progress = Progress()
+        let cluster: ClusterTarget
+        do { cluster = try loadCluster(clusterPath) } catch { return fail(error) }
+        let journal: Journal
+        do { journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name) } catch { return fail(error) }
+        let connection = ClusterConnection(cluster: cluster, logger: logger)
+        defer { connection.closeAll() }
+        let trap = InterruptTrap(progress: progress) { exit(Exit.degraded) }
+        let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
+                                 runID: "recover", runDirectory: NSTemporaryDirectory())
+        var complete = true
+        let pending = journal.pending
+        progress.say(pending.isEmpty ? "journal \(journal.path): nothing pending" : "journal \(journal.path): \(pending.count) pending rollback(s)")
+        for entry in pending {
+            progress.say("undo (run \(entry.runID), drill \(entry.drill)): \(entry.fault) on \(entry.host)")
+            if !runner.runRollback(entry, nil) { complete = false }
+        }
+        // Safety net: chains and filler files are pgdrill's by name, whatever journal they came from.
+        for host in cluster.allHosts {
+            let sweep = RemoteScript(host: host.name, script: sweepScript(cluster), summary: "remove pgdrill leftovers on \(host.name)")
+            do {
+                let r = try connection.run(sweep, timeout: .seconds(30))
+                for line in r.stdout.split(separator: "\n") { progress.say("\(host.name): \(line)") }
+            } catch {
+                progress.warn("\(error)")
+                complete = false
+            }
+        }
+        progress.say("waiting for the cluster to be healthy (up to 180 s)")
+        let start = Date()
+        var problems: [String] = []
+        while Date().timeIntervalSince(start) < 180 {
+            if let view = try? connection.patroniCluster() {
+                let h = ClusterHealth.evaluate(view, criteria: .init(members: cluster.nodes.map(\.name)))
+                if h.isHealthy {
+                    progress.endStatus()
+                    progress.say("healthy: leader \(h.leader ?? "?"), sync standby \(h.syncStandby ?? "none")")
+                    return complete ? Exit.passed : Exit.degraded
+                }
+                problems = h.problems
+            } else {
+                problems = ["no Patroni API answered"]
+            }
+            progress.status("recovering +\(Int(Date().timeIntervalSince(start))) s: \(problems.joined(separator: "; "))")
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        progress.endStatus()
+        progress.warn("cluster still not healthy: \(problems.joined(separator: "; "))")
+        return Exit.degraded
+    }
+
+    static func sweepScript(_ cluster: ClusterTarget) -> String {
+        """
+        for c in $(\(FaultTemplates.leftoverChains) | sed -E 's/-(IN|OUT)$//' | sort -u); do
+          tag=${c#PGDRILL-}
+          \(FaultTemplates.removeChains(tag: "$tag").replacingOccurrences(of: "\n", with: "\n  "))
+        done
+        for f in \(cluster.dataDir.shellQuoted)/.pgdrill-filler-* \(cluster.dataDir.shellQuoted)/pg_wal/.pgdrill-filler-*; do
+          [ -e "$f" ] && rm -f -- "$f" && echo "removed $f"
+        done
+        true
+        """
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import PGDrillCore
+import PGDrillModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Commands {
+    public struct RunOptions: Sendable {
+        public var drillPaths: [String]
+        public var clusterPath: String
+        public var reportDir: String
+        public var assumeYes: Bool
+        public var dryRun: Bool
+        public var allowProtected: Bool
+        public var prometheusPath: String?
+
+        public init(drillPaths: [String], clusterPath: String, reportDir: String, assumeYes: Bool, dryRun: Bool,
+                    allowProtected: Bool, prometheusPath: String?) {
+            self.drillPaths = drillPaths
+            self.clusterPath = clusterPath
+            self.reportDir = reportDir
+            self.assumeYes = assumeYes
+            self.dryRun = dryRun
+            self.allowProtected = allowProtected
+            self.prometheusPath = prometheusPath
+        }
+    }
+
+    /// `pgdrill run`: load, check, confirm, run each drill with guaranteed rollback, write the reports.
+    public static func run(_ o: RunOptions) -> Int32 {
+        let progress = Progress()
+        let started = Date()
+        let spec: ClusterSpec
+        let plans: [DrillPlan]
+        do {
+            spec = try ClusterLoader.load(path: o.clusterPath)
+            plans = try loadPlans(o.drillPaths, cluster: spec)
+        } catch {
+            return fail(error)
+        }
+        let cluster = ClusterTarget(spec: spec)
+        if cluster.protected, !o.allowProtected, let d = plans.first(where: \.destructive) {
+            return fail(EngineError(.refused, "cluster \(cluster.name) is protected and drill \(d.name) is destructive",
+                                    hint: "pass --allow-protected if you really mean to run it there"))
+        }
+        let connection = ClusterConnection(cluster: cluster, logger: logger)
+        defer { connection.closeAll() }
+        progress.say("connecting to \(cluster.allHosts.count) host(s) of cluster \(cluster.name) over ssh")
+        do { try connection.connectAll() } catch { return fail(error) }
+
+        printPlan(plans, cluster: cluster, to: progress)
+        if o.dryRun {
+            progress.say("dry run: nothing injected")
+            return Exit.passed
+        }
+        if !o.assumeYes {
+            guard isatty(STDIN_FILENO) == 1 else {
+                return fail(EngineError(.usage, "refusing to run without confirmation: stdin is not a terminal", hint: "pass --yes (CI) after reviewing `pgdrill plan`"))
+            }
+            FileHandle.standardError.write(Data("Type the cluster's name (\(cluster.name)) to inject these faults: ".utf8))
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == cluster.name else {
+                return fail(EngineError(.refused, "confirmation did not match the cluster name; nothing injected"))
+            }
+        }
+
+        let journal: Journal
+        do { journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name) } catch { return fail(error) }
+        let runID = makeRunID()
+        let runDir = (o.reportDir as NSString).appendingPathComponent(runFolderName(started, cluster: cluster.name))
+        do { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) } catch {
+            return fail(EngineError(.io, "cannot create the report folder \(runDir): \(error)"))
+        }
+        let forced = journal.path
+        let trap = InterruptTrap(progress: progress) {
+            FileHandle.standardError.write(Data("pending rollbacks are in \(forced)\n".utf8))
+            exit(Exit.degraded)
+        }
+        let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
+                                 runID: runID, runDirectory: runDir)
+        progress.say("run \(runID): \(plans.count) drill(s); reports in \(runDir)")
+        var reports: [DrillReport] = []
+        var status = Exit.passed
+        let writer = ReportWriter(directory: runDir, cluster: cluster, runID: runID, started: started, prometheusPath: o.prometheusPath)
+        for plan in plans {
+            if trap.interrupted { break }
+            let record = runner.run(plan)
+            let report = ReportBuilder.report(for: record, cluster: cluster)
+            reports.append(report)
+            status = max(status, exitStatus(record.termination, report.verdict))
+            writer.write(reports, exitStatus: status, records: [record])
+            progress.say("[\(plan.name)] \(report.verdict.rawValue)" + (report.missedExpectations.isEmpty ? "" : ": " + report.missedExpectations.map { "\($0.metric) \($0.measured) (target \($0.target))" }.joined(separator: "; ")))
+            if status >= Exit.usage && status != Exit.usage { break }  // aborted or degraded: stop the run
+            if case .refused? = record.termination { break }            // an unhealthy cluster stays unhealthy
+        }
+        writer.write(reports, exitStatus: status, records: [])
+        progress.say("report: \((runDir as NSString).appendingPathComponent("report.md"))")
+        return status
+    }
+
+    static func exitStatus(_ t: DrillLifecycle.Termination?, _ verdict: Verdict) -> Int32 {
+        switch t {
+        case .completed?: return verdict == .pass ? Exit.passed : Exit.failed
+        case .refused?: return Exit.usage
+        case .aborted?: return Exit.aborted
+        case .degraded?, nil: return Exit.degraded
+        }
+    }
+
+    static func makeRunID() -> String {
+        let hex = "0123456789abcdef"
+        return String((0..<12).map { _ in hex.randomElement()! })
+    }
+
+    static func runFolderName(_ date: Date, cluster: String) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return "\(f.string(from: date))-\(cluster)"
+    }
+
+    static func printPlan(_ plans: [DrillPlan], cluster: ClusterTarget, to progress: Progress) {
+        for p in plans {
+            progress.say("plan: \(p.name) — \(ReportBuilder.scenario(p)); observe until \(p.until.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import PGDrillCore
+import PGDrillModel
+
+/// What the executable's subcommands do, as functions returning the process exit status (DESIGN §3):
+/// 0 passed · 1 expectations failed · 2 bad usage/input or unhealthy cluster (nothing injected) ·
+/// 3 aborted (rolled back) · 4 rollback incomplete.
+public enum Commands {
+    public static let logger = Logger(label: "pgdrill")
+
+    /// Exit statuses by name.
+    public enum Exit {
+        public static let passed: Int32 = 0
+        public static let failed: Int32 = 1
+        public static let usage: Int32 = 2
+        public static let aborted: Int32 = 3
+        public static let degraded: Int32 = 4
+    }
+
+    /// Prints an error the way every command does: one clear block on stderr.
+    static func fail(_ error: any Error) -> Int32 {
+        let text: String
+        if let e = error as? DrillFileError { text = e.description } else { text = "error: \(error)" }
+        FileHandle.standardError.write(Data((Redactor().redact(text) + "\n").utf8))
+        return Exit.usage
+    }
+
+    static func loadCluster(_ path: String) throws -> ClusterTarget {
+        ClusterTarget(spec: try ClusterLoader.load(path: path))
+    }
+
+    static func loadPlans(_ paths: [String], cluster: ClusterSpec?) throws -> [DrillPlan] {
+        let specs = try DrillLoader.loadAll(paths: paths)
+        if specs.isEmpty {
+            throw EngineError(.usage, "no drill files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
+        }
+        if let cluster { for s in specs { try s.validate(against: cluster) } }
+        return specs.map(DrillPlan.init(spec:))
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import PGDrillCore
+
+/// Writes a run's reports after every drill (so a run killed halfway still leaves what it measured):
+/// `report.md`, `report.json`, `junit.xml`, each drill's `timeline.svg`, and the optional Prometheus textfile.
+/// Everything passes through the redactor first.
+struct ReportWriter {
+    let directory: String
+    let cluster: ClusterTarget
+    let runID: String
+    let started: Date
+    let prometheusPath: String?
+
+    func write(_ drills: [DrillReport], exitStatus: Int32, records: [DrillRecord]) {
+        let report = RunReport(runId: runID, cluster: cluster.name, pgdrillVersion: PGDrillVersion.current, startedAt: started,
+                               endedAt: Date(), exitStatus: exitStatus, drills: drills)
+            .redacted(by: Redactor())
+        func put(_ name: String, _ text: String) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                FileHandle.standardError.write(Data("warning: cannot write \(path): \(error)\n".utf8))
+            }
+        }
+        put("report.md", MarkdownReport().render(report))
+        if let json = try? JSONReport().render(report) { put("report.json", json) }
+        put("junit.xml", JUnitReport().render(report))
+    }
+}
+
+/// The version printed by `--version` and written into every report.
+public enum PGDrillVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,204 @@
+import Foundation
+import PGDrillCore
+import PGDrillModel
+
+/// Turns what a drill recorded into its report: the analysis of the probe log and events, the expectation
+/// table, and plain sentences saying what the cluster did.
+public enum ReportBuilder {
+    public static func report(for record: DrillRecord, cluster: ClusterTarget, pollInterval: Int64 = 100_000) -> DrillReport {
+        let plan = record.plan
+        var errors: [String] = []
+        var metrics: DrillMetrics?
+        if let t0 = record.t0 {
+            var serverNodes: [String: String] = [:]
+            for n in cluster.nodes { serverNodes["\(n.address):\(cluster.pgPort)"] = n.name }
+            let readBack = record.readBackOrder.first.map { primary in
+                ReadBack(primary: primary, nodes: record.readBack)
+            }
+            let input = DrillAnalysisInput(
+                endpoint: plan.probe.endpoint, also: plan.probe.also,
+                readEndpoints: Set(plan.probe.also.filter { $0.lowercased().contains("read") }),
+                steadyStart: record.steadyStart, t0: t0, observeEnd: record.observeEnd ?? record.runEnd ?? t0,
+                runEnd: record.runEnd ?? t0, stableFor: plan.stableForMicros, oldPrimary: record.primaryBefore,
+                events: record.events, readBack: readBack, serverNodes: serverNodes, writeBackend: "write",
+                pollInterval: pollInterval)
+            do {
+                let reader = try ProbeLogReader(path: record.probeLogPath)
+                metrics = DrillAnalyzer(input).analyze(reader)
+                if reader.issues.malformedRows > 0 {
+                    errors.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem ?? ""))")
+                }
+            } catch {
+                errors.append("cannot read the probe log \(record.probeLogPath): \(error)")
+            }
+        }
+        let expectations = evaluate(record, metrics)
+        let verdict: Verdict
+        switch record.termination {
+        case .completed?:
+            verdict = expectations.allSatisfy(\.passed) ? .pass : .fail
+        case .aborted(let why)?:
+            verdict = .aborted
+            errors.append("aborted: \(why)")
+        case .refused(let why)?:
+            verdict = .error
+            errors.append("refused, nothing injected: \(why)")
+        case .degraded(let why)?:
+            verdict = .error
+            errors.append("cluster may be degraded: \(why); run `pgdrill recover --cluster …`")
+        case nil:
+            verdict = .error
+        }
+        return DrillReport(
+            name: plan.name, description: plan.description, scenario: scenario(plan), verdict: verdict,
+            whatHappened: whatHappened(record, metrics), expectations: expectations, metrics: metrics,
+            clusterBefore: record.clusterBefore.map { snapshot($0, cluster, at: record.steadyStart) },
+            clusterAfter: record.clusterAfter.map { snapshot($0, cluster, at: record.runEnd ?? 0) },
+            events: record.events, probeLog: record.t0 == nil && record.steadyStart == 0 ? nil : record.probeLogRelative,
+            stages: stages(record),
+            faultInjectionLatency: record.applied.first.map { $0.returned - $0.sent },
+            errors: errors, notes: record.notes + record.rollbacks)
+    }
+
+    /// One line per drill for the summary table: the faults as applied.
+    static func scenario(_ plan: DrillPlan) -> String {
+        plan.steps.map { step -> String in
+            let base: String
+            switch step.action {
+            case .kill(let p, let sig, let on): base = "kill -\(sig.uppercased()) \(p.joined(separator: "+")) on \(on)"
+            case .stopService(let s, let on): base = "stop \(s) on \(on)"
+            case .startService(let s, let on): base = "start \(s) on \(on)"
+            case .partition(let scope, let on): base = "partition \(on) from \(scope.rawValue)"
+            case .fillDisk(let path, let bytes, let leave, let on):
+                let where_: String = switch path { case .pgWal: "pg_wal"; case .data: "data"; case .absolute(let p): p }
+                base = "fill \(where_) on \(on)" + (bytes.map { " (\(ReportFormat.bytes($0)))" } ?? " until full") + (leave.map { ", leave \(ReportFormat.bytes($0))" } ?? "")
+            case .walBurst(let b, let on): base = "WAL burst \(ReportFormat.bytes(b)) on \(on)"
+            case .pause(let p, let on): base = "SIGSTOP \(p.joined(separator: "+")) on \(on)"
+            case .loss(let p, let on): base = "\(Int((p * 100).rounded()))% packet loss on \(on)"
+            case .latency(let ms, let on): base = "\(ms) ms latency on \(on)"
+            case .switchover(let to): base = "switchover" + (to.map { " to \($0)" } ?? "")
+            case .failover(let to): base = "failover to \(to)"
+            case .shell(_, _, let on): base = "shell command on \(on)"
+            case .wait(let us): base = "wait \(ReportFormat.duration(us))"
+            }
+            return base + (step.holdMicros.map { " for \(ReportFormat.duration($0))" } ?? "")
+        }.joined(separator: ", then ")
+    }
+
+    static func evaluate(_ r: DrillRecord, _ m: DrillMetrics?) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        let e = r.plan.expect
+        guard case .completed? = r.termination, let m else { return out }
+        out.append(ExpectationResult(
+            metric: "observe", target: r.plan.until.map(\.rawValue).joined(separator: " and "),
+            measured: r.observationSatisfied ? "reached" : "not reached within \(ReportFormat.duration(r.plan.observeTimeoutMicros))",
+            passed: r.observationSatisfied))
+        if let t = e.failover {
+            let changed = r.primaryAfter != nil && r.primaryAfter != r.primaryBefore
+            out.append(ExpectationResult(
+                metric: "failover", target: t ? "primary changes" : "primary stays",
+                measured: changed ? "\(r.primaryBefore ?? "?") → \(r.primaryAfter ?? "?")" : "stayed \(r.primaryBefore ?? "?")",
+                passed: changed == t))
+        }
+        if let t = e.rto {
+            let rto = m.main.recovery.rto
+            let passed = rto.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false
+            out.append(ExpectationResult(metric: "rto", target: t.description, measured: ReportFormat.rto(m.main.recovery), passed: passed))
+        }
+        let lost = m.writes?.lostWrites
+        if let t = e.rpo {
+            let rpo = m.writes == nil ? nil : (m.rpo?.rpo ?? 0)
+            let passed = rpo.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false
+            out.append(ExpectationResult(metric: "rpo", target: t.description,
+                                         measured: rpo.map(ReportFormat.duration) ?? "not verified (no read-back)", passed: passed))
+        }
+        if let t = e.lostWrites {
+            out.append(ExpectationResult(
+                metric: "lost_writes", target: t.description,
+                measured: lost.map { "\($0) of \(m.writes!.acknowledged) acknowledged" } ?? "not verified (no read-back)",
+                passed: lost.map { t.isSatisfied(by: $0) } ?? false))
+        }
+        if let t = e.errorRate {
+            out.append(ExpectationResult(metric: "error_rate", target: t.description, measured: ReportFormat.errorRate(m.main.errorRate),
+                                         passed: t.isSatisfied(by: Percentage(fraction: m.main.errorRate.rate))))
+        }
+        if let none = e.noSplitBrain, none {
+            let found = m.splitBrain.detected
+            out.append(ExpectationResult(metric: "split_brain", target: "none",
+                                         measured: found ? "DETECTED" : "none", passed: !found))
+        }
+        return out
+    }
+
+    static func whatHappened(_ r: DrillRecord, _ m: DrillMetrics?) -> [String] {
+        var lines: [String] = []
+        let before = r.primaryBefore ?? "?"
+        for a in r.applied {
+            lines.append("\(a.summary) at +\(ReportFormat.duration(a.sent - (r.t0 ?? a.sent))) (command took \(ReportFormat.duration(a.returned - a.sent)))" + (a.output.isEmpty ? "" : ": \(a.output.replacingOccurrences(of: "\n", with: "; "))"))
+        }
+        if let after = r.primaryAfter {
+            let tl = [r.timelineBefore, r.timelineAfter].map { $0.map(String.init) ?? "?" }
+            if after != before {
+                let promoted = m?.phases.promotion.map { " (promoted at +\(ReportFormat.duration($0.offset)))" } ?? ""
+                lines.append("primary \(before) failed over to \(after), timeline \(tl[0]) → \(tl[1])\(promoted)")
+            } else if r.timelineBefore != r.timelineAfter {
+                lines.append("primary \(before) is primary again, on a new timeline \(tl[0]) → \(tl[1])")
+            } else {
+                let restarted = r.events.contains { $0.node == before && $0.kind == .nodeUnreachable && $0.at >= (r.t0 ?? 0) }
+                lines.append(restarted
+                    ? "primary \(before) kept the leader role: PostgreSQL restarted in place, timeline \(tl[0]) unchanged, no failover"
+                    : "primary \(before) stayed primary (timeline \(tl[0]), no failover)")
+            }
+        }
+        if let t0 = r.t0, r.primaryAfter != before,
+           let demoted = r.events.first(where: { $0.node == before && $0.kind == .nodeReadOnly && $0.at >= t0 }) {
+            lines.append("old primary \(before) turned read-only at +\(ReportFormat.duration(demoted.at - t0))")
+        }
+        let syncBefore = r.clusterBefore?.members.first { $0.role == "sync_standby" }?.name
+        let syncAfter = r.clusterAfter?.members.first { $0.role == "sync_standby" }?.name
+        if let b = syncBefore, let a = syncAfter, a != b { lines.append("synchronous standby moved from \(b) to \(a)") }
+        if let m {
+            let outages = m.main.outages
+            if outages.isEmpty {
+                lines.append("no write failed on '\(m.main.endpoint)' after the fault")
+            } else {
+                lines.append("writes on '\(m.main.endpoint)' failed in \(outages.count) outage(s): " + outages.map {
+                    "+\(ReportFormat.duration($0.start - m.t0)) for \(ReportFormat.duration($0.duration)) (\($0.failed) failed, \($0.indeterminate) indeterminate)"
+                }.joined(separator: "; "))
+            }
+            if let w = m.writes {
+                if w.lostWrites == 0 {
+                    lines.append("all \(w.acknowledged) acknowledged writes present on \(w.primary.node)" + (w.replicas.isEmpty ? "" : " and on " + w.replicas.map { "\($0.node) (\($0.lost.count) missing)" }.joined(separator: ", ")))
+                } else {
+                    lines.append("\(w.lostWrites) of \(w.acknowledged) acknowledged writes LOST on \(w.primary.node) (RPO \(ReportFormat.duration(m.rpo?.rpo ?? 0)))")
+                }
+                if w.phantomWrites > 0 { lines.append("anomaly: \(w.phantomWrites) write(s) reported as failed are present (phantom writes)") }
+            }
+            if m.splitBrain.detected { lines.append("SPLIT-BRAIN: two servers accepted writes at the same time") }
+            if let ev = m.timelineEvidence, let gap = ev.gap {
+                lines.append("server-side evidence: last row on timeline \(ev.oldTimeline), first on timeline \(ev.newTimeline.map(String.init) ?? "?"): \(ReportFormat.duration(gap)) apart")
+            }
+        }
+        return lines
+    }
+
+    static func snapshot(_ c: PatroniCluster, _ cluster: ClusterTarget, at: Int64) -> ClusterSnapshot {
+        ClusterSnapshot(members: c.members.map {
+            .init(name: $0.name, host: $0.host ?? cluster.host(named: $0.name)?.address ?? "", role: .init($0.role), state: .init($0.state),
+                  timeline: $0.timeline, lagBytes: $0.lag)
+        }, leader: c.leader?.name, takenAt: at)
+    }
+
+    static func stages(_ r: DrillRecord) -> [StageTiming] {
+        var out: [StageTiming] = []
+        let end = r.runEnd ?? 0
+        if let t0 = r.t0 {
+            out.append(StageTiming(name: "steady", start: r.steadyStart, end: t0))
+            out.append(StageTiming(name: "fault", start: t0, end: r.applied.last?.returned ?? t0))
+            if let o = r.observeEnd { out.append(StageTiming(name: "observe", start: t0, end: o)) }
+            if let o = r.observeEnd, let rec = r.recoverEnd { out.append(StageTiming(name: "rollback+recover", start: o, end: rec)) }
+            if let rec = r.recoverEnd { out.append(StageTiming(name: "verify", start: rec, end: end)) }
+        }
+        return out
+    }
+}
