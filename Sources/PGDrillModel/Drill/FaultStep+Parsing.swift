@@ -40,7 +40,8 @@ extension FaultStep {
                                      : "start each step with its own '- '")
         }
         let reader = try MappingReader(params, file: file, context: "fault step '\(action)'",
-                                       allowed: parser.keys + ["for"], example: "{ \(parser.keys.prefix(2).map { "\($0): ..." }.joined(separator: ", ")) }")
+                                       allowed: parser.keys + ["for"], example: "{ \(parser.keys.prefix(2).map { "\($0): ..." }.joined(separator: ", ")) }",
+                                       keyMark: mark)
         let rollbackAfter = try reader["for"]?.duration(in: .milliseconds(1)...DrillDuration.maximum)
         return try parser.parse(StepFields(reader: reader, mark: mark, rollbackAfter: rollbackAfter))
     }

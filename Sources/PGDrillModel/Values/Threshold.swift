@@ -7,7 +7,11 @@ import Foundation
 /// value, so report tables show the target in the same words as the drill file.
 public struct Threshold<Value: DrillValue & Comparable>: DrillValue {
     public var comparison: Comparison
-    public var value: Value
+    public var value: Value {
+        didSet { writtenValue = nil }
+    }
+    /// The operand as the file wrote it (`60s` rather than the canonical `1m`), for printing back.
+    private var writtenValue: String?
 
     public init(_ comparison: Comparison, _ value: Value) {
         self.comparison = comparison
@@ -27,18 +31,31 @@ public struct Threshold<Value: DrillValue & Comparable>: DrillValue {
                 "has an unknown comparison in \(ValueParseError.quoted(text))",
                 hint: "use <, <=, >, >= or ==, or a bare value for ==")
         }
+        let operand = rest.trimmingCharacters(in: .whitespaces)
         do {
-            self.init(comparison ?? .equal, try Value(parsing: String(rest)))
+            self.init(comparison ?? .equal, try Value(parsing: operand))
+            writtenValue = operand
         } catch {
             // The operand's reason already names the whole text it was given; keep its hint.
             throw ValueParseError(error.reason, hint: error.hint ?? "write a comparison and a value, like '< 60s'")
         }
     }
 
-    /// `< 60s`, `<= 10`, or the bare value for `==`.
+    /// `< 60s`, `<= 10`, or the bare value for `==`; the value as written when it came from a file.
     public var description: String {
-        comparison == .equal ? value.description : "\(comparison) \(value)"
+        let operand = writtenValue ?? value.description
+        return comparison == .equal ? operand : "\(comparison) \(operand)"
+    }
+
+    /// Equal when they accept the same values: `< 60s` equals `< 1m`.
+    public static func == (lhs: Threshold, rhs: Threshold) -> Bool {
+        lhs.comparison == rhs.comparison && lhs.value == rhs.value
     }
 }
 
-extension Threshold: Hashable where Value: Hashable {}
+extension Threshold: Hashable where Value: Hashable {
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(comparison)
+        hasher.combine(value)
+    }
+}

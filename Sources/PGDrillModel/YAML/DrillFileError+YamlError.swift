@@ -9,7 +9,7 @@ extension DrillFileError {
              let .composer(context, problem, mark, _):
             let at = SourceMark(line: mark.line, column: mark.column)
             self.init(.syntax, file: file, at: at, message: Self.syntaxMessage(problem, context),
-                      hint: Self.syntaxHint(problem, at: at, text: text))
+                      hint: Self.syntaxHint(problem + " " + (context?.text ?? ""), at: at, text: text))
         case let .duplicatedKeysInMapping(duplicates, context):
             // Yams points at the first occurrence; say so, since the second one is usually the mistake.
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
@@ -39,7 +39,8 @@ extension DrillFileError {
         return message
     }
 
-    /// The usual cause of the errors people actually hit in hand-written drill files.
+    /// The usual cause of the errors people actually hit in hand-written drill files; `problem` is
+    /// libyaml's problem and context text together.
     private static func syntaxHint(_ problem: String, at mark: SourceMark, text: String) -> String? {
         let line = text.split(separator: "\n", omittingEmptySubsequences: false)
             .dropFirst(mark.line - 1).first.map(String.init) ?? ""

@@ -109,6 +109,6 @@ struct Field {
 
     /// This value as a mapping with the given keys.
     func mapping(allowed: [String]?, example: String? = nil) throws(DrillFileError) -> MappingReader {
-        try MappingReader(node, file: file, context: "'\(key)'", allowed: allowed, example: example)
+        try MappingReader(node, file: file, context: "'\(key)'", allowed: allowed, example: example, keyMark: keyMark)
     }
 }

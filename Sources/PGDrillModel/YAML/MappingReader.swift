@@ -16,12 +16,14 @@ struct MappingReader {
 
     /// Reads `node` as a mapping whose keys must all be in `allowed` (pass `nil` to accept any key,
     /// for user-named maps such as endpoints).
-    init(_ node: Node, file: String, context: String, allowed: [String]?, example: String? = nil) throws(DrillFileError) {
+    /// `keyMark` is where the key that holds this mapping is: errors about a missing value point there.
+    init(_ node: Node, file: String, context: String, allowed: [String]?, example: String? = nil,
+         keyMark: SourceMark? = nil) throws(DrillFileError) {
         self.file = file
         self.context = context
         self.mark = node.sourceMark
         guard case .mapping(let mapping) = node else {
-            throw DrillFileError(.wrongType, file: file, at: node.sourceMark,
+            throw DrillFileError(.wrongType, file: file, at: node.isNull ? keyMark ?? node.sourceMark : node.sourceMark,
                                  message: "\(context) must be a mapping of keys to values, got \(node.kindName)",
                                  hint: example.map { "write it like \($0)" })
         }
