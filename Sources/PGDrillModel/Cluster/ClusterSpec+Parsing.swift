@@ -1,0 +1,162 @@
+import Foundation
+
+extension ClusterSpec {
+    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services"]
+
+    /// Reads and validates a composed cluster file. Relative paths are resolved against `directory`.
+    init(document: YAMLDocument, directory: URL) throws(DrillFileError) {
+        let file = document.file
+        let root = try MappingReader(document.root, file: file, context: "cluster file", allowed: Self.keys,
+                                     example: "name: lab\nmanager: patroni\nnodes: [...]")
+        let nameField = try root.required("name", example: "name: staging")
+        let name = try nameField.scalar()
+        guard ResourceName.isValidDrillName(name) else {
+            throw nameField.error(.invalidValue, "must be lower-case letters, digits and '-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
+        }
+        let manager: ClusterManager = try root.required("manager", example: "manager: patroni").choice()
+        let paths = PathResolver(directory: directory)
+        let nodes = try Self.parseNodes(root.required("nodes", example: "nodes: [{ name: pg1, host: 10.0.0.11 }]"), manager: manager)
+        let proxies = try root["proxies"].map(Self.parseProxies) ?? []
+        try Self.checkUniqueNames(nodes.map { ($0.name, $0.mark) } + proxies.map { ($0.name, $0.mark) }, file: file)
+
+        self.init(
+            name: name,
+            manager: manager,
+            isProtected: try root["protected"]?.bool() ?? false,
+            ssh: try SSHSettings(root.required("ssh", example: "ssh: { identity: ssh/id_ed25519, known_hosts: ssh/known_hosts }"), paths: paths),
+            nodes: nodes,
+            proxies: proxies,
+            postgres: try PostgresSettings(root.required("postgres", example: "postgres: { data_dir: /var/lib/postgresql/15/main }"), paths: paths),
+            endpoints: try Self.parseEndpoints(root.required("endpoints", example: "endpoints: { write: \"host=10.0.0.2 port=5000 dbname=app user=drill\" }")),
+            haproxyStats: try root["haproxy"].map { field throws(DrillFileError) in
+                try field.mapping(allowed: ["stats"]).required("stats").httpURL()
+            },
+            services: try root["services"].map(Self.parseServices) ?? [:],
+            file: file
+        )
+    }
+
+    private static func parseNodes(_ field: Field, manager: ClusterManager) throws(DrillFileError) -> [ClusterNode] {
+        let items = try field.list(example: "nodes: [{ name: pg1, host: 10.0.0.11, patroni: \"http://10.0.0.11:8008\" }]")
+        guard !items.isEmpty else {
+            throw field.error(.invalidValue, "must list at least one database node")
+        }
+        var nodes: [ClusterNode] = []
+        for item in items {
+            let node = try MappingReader(item.node, file: field.file, context: "node", allowed: ["name", "host", "patroni"],
+                                         example: "{ name: pg1, host: 10.0.0.11, patroni: \"http://10.0.0.11:8008\" }")
+            let patroni: URL?
+            if let patroniField = node["patroni"] {
+                patroni = try patroniField.httpURL()
+            } else if manager == .patroni {
+                _ = try node.required("patroni", example: "patroni: \"http://10.0.0.11:8008\" (the manager is patroni)")
+                patroni = nil
+            } else {
+                patroni = nil
+            }
+            nodes.append(ClusterNode(name: try node.required("name").resourceName(),
+                                     host: try node.required("host").host(),
+                                     patroniURL: patroni, mark: node.mark))
+        }
+        return nodes
+    }
+
+    private static func parseProxies(_ field: Field) throws(DrillFileError) -> [ProxyHost] {
+        var proxies: [ProxyHost] = []
+        for item in try field.list(example: "proxies: [{ name: px, host: 10.0.0.2 }]") {
+            let proxy = try MappingReader(item.node, file: field.file, context: "proxy", allowed: ["name", "host"],
+                                          example: "{ name: px, host: 10.0.0.2 }")
+            proxies.append(ProxyHost(name: try proxy.required("name").resourceName(),
+                                     host: try proxy.required("host").host(), mark: proxy.mark))
+        }
+        return proxies
+    }
+
+    /// Node and proxy names share one namespace: a drill's target must mean exactly one host.
+    private static func checkUniqueNames(_ names: [(String, SourceMark?)], file: String) throws(DrillFileError) {
+        var seen: [String: SourceMark?] = [:]
+        for (name, mark) in names {
+            if let first = seen[name] {
+                throw DrillFileError(.duplicateName, file: file, at: mark,
+                                     message: "host name '\(name)' is used twice (first at \(first.map(\.description) ?? "?"))",
+                                     hint: "node and proxy names must be unique: drills refer to hosts by name")
+            }
+            seen[name] = mark
+        }
+    }
+
+    private static func parseEndpoints(_ field: Field) throws(DrillFileError) -> [Endpoint] {
+        let map = try field.mapping(allowed: nil, example: "{ write: \"host=10.0.0.2 port=5000 dbname=app user=drill\" }")
+        var endpoints: [Endpoint] = []
+        for key in map.keys {
+            let value = map[key]!
+            guard ResourceName.isValid(key) else {
+                throw DrillFileError(.invalidValue, file: field.file, at: value.keyMark,
+                                     message: "endpoint name '\(key)' must be lower-case letters, digits and '_.-'")
+            }
+            endpoints.append(Endpoint(name: key, conninfo: try value.conninfo(), mark: value.keyMark))
+        }
+        guard endpoints.contains(where: { $0.name == "write" }) else {
+            throw DrillFileError(.missingKey, file: field.file, at: map.mark,
+                                 message: "missing required endpoint 'write' in 'endpoints'",
+                                 hint: "the write probe needs it: write: \"host=... port=... dbname=... user=...\"")
+        }
+        return endpoints
+    }
+
+    private static func parseServices(_ field: Field) throws(DrillFileError) -> [ClusterComponent: ServiceCommands] {
+        let map = try field.mapping(allowed: ClusterComponent.allCases.map(\.rawValue))
+        var services: [ClusterComponent: ServiceCommands] = [:]
+        for key in map.keys {
+            let commands = try map[key]!.mapping(allowed: ["start", "stop", "status"],
+                                                 example: "{ start: \"...\", stop: \"...\", status: \"...\" }")
+            services[ClusterComponent(rawValue: key)!] = ServiceCommands(
+                start: try commands.required("start").text(),
+                stop: try commands.required("stop").text(),
+                status: try commands.required("status").text())
+        }
+        return services
+    }
+}
+
+extension SSHSettings {
+    init(_ field: Field, paths: PathResolver) throws(DrillFileError) {
+        let ssh = try field.mapping(allowed: ["user", "port", "identity", "known_hosts", "connect_timeout"])
+        let user = try ssh["user"]?.scalar() ?? "root"
+        guard user.first.map({ $0 == "_" || ("a"..."z").contains($0) }) == true,
+              user.count <= 32, user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
+        else {
+            throw ssh["user"]!.error(.invalidValue, "must be a user name like root or postgres, got \(ValueParseError.quoted(user))")
+        }
+        self.init(
+            user: user,
+            port: try ssh["port"]?.int(in: 1...65535) ?? 22,
+            identity: try paths.resolve(ssh.required("identity", example: "identity: ssh/id_ed25519")),
+            knownHosts: try paths.resolve(ssh.required("known_hosts", example: "known_hosts: ssh/known_hosts")),
+            connectTimeout: try ssh["connect_timeout"]?.duration(in: .milliseconds(100)...(.seconds(120))) ?? .seconds(5)
+        )
+    }
+}
+
+extension PostgresSettings {
+    init(_ field: Field, paths: PathResolver) throws(DrillFileError) {
+        let postgres = try field.mapping(allowed: ["port", "data_dir", "bin_dir", "passfile", "node_conninfo"])
+        let nodeConninfo = try postgres["node_conninfo"]?.conninfo() ?? ""
+        if let conninfoField = postgres["node_conninfo"] {
+            guard !Conninfo.isURI(nodeConninfo) else {
+                throw conninfoField.error(.invalidValue, "must be in key=value form (pgdrill adds host and port per node)")
+            }
+            let given = (try? Conninfo.keys(nodeConninfo)) ?? []
+            if let key = ["host", "hostaddr", "port"].first(where: given.contains) {
+                throw conninfoField.error(.conflict, "must not set '\(key)': pgdrill adds each node's host and the postgres port")
+            }
+        }
+        self.init(
+            port: try postgres["port"]?.int(in: 1...65535) ?? 5432,
+            dataDirectory: try postgres.required("data_dir", example: "data_dir: /var/lib/postgresql/15/main").remotePath(),
+            binDirectory: try postgres["bin_dir"]?.remotePath(),
+            passfile: try postgres["passfile"].map(paths.resolve),
+            nodeConninfo: nodeConninfo
+        )
+    }
+}

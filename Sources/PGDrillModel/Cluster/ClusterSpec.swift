@@ -1,0 +1,61 @@
+import Foundation
+
+/// One cluster's inventory, as read from a cluster file: the contract between the lab, the loader and
+/// the engine. The same drill runs unchanged against every cluster described this way.
+///
+/// Roles (primary, standbys) are not in here: they are discovered at run time.
+public struct ClusterSpec: Sendable, Hashable {
+    /// `[a-z0-9-]` name; interactive runs ask the operator to type it before injecting faults.
+    public var name: String
+    public var manager: ClusterManager
+    /// Destructive drills are refused unless explicitly overridden.
+    public var isProtected: Bool
+    public var ssh: SSHSettings
+    /// Database nodes, in file order; at least one.
+    public var nodes: [ClusterNode]
+    /// Other hosts (HAProxy, PgBouncer), in file order.
+    public var proxies: [ProxyHost]
+    public var postgres: PostgresSettings
+    /// Endpoints in file order; one is named `write`.
+    public var endpoints: [Endpoint]
+    /// HAProxy's CSV stats page, when there is an HAProxy to watch.
+    public var haproxyStats: URL?
+    /// Service commands given in the file; `commands(for:)` fills in the systemd defaults.
+    public var services: [ClusterComponent: ServiceCommands]
+    /// The cluster file as the user named it, for messages.
+    public var file: String
+
+    public init(name: String, manager: ClusterManager, isProtected: Bool = false, ssh: SSHSettings,
+                nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
+                endpoints: [Endpoint], haproxyStats: URL? = nil,
+                services: [ClusterComponent: ServiceCommands] = [:], file: String = "<cluster>") {
+        self.name = name
+        self.manager = manager
+        self.isProtected = isProtected
+        self.ssh = ssh
+        self.nodes = nodes
+        self.proxies = proxies
+        self.postgres = postgres
+        self.endpoints = endpoints
+        self.haproxyStats = haproxyStats
+        self.services = services
+        self.file = file
+    }
+
+    public func node(named name: String) -> ClusterNode? {
+        nodes.first { $0.name == name }
+    }
+
+    public func proxy(named name: String) -> ProxyHost? {
+        proxies.first { $0.name == name }
+    }
+
+    public func endpoint(named name: String) -> Endpoint? {
+        endpoints.first { $0.name == name }
+    }
+
+    /// How to start, stop and query `component`: the file's commands or systemd's.
+    public func commands(for component: ClusterComponent) -> ServiceCommands {
+        services[component] ?? .systemd(component)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Conversions for values that only cluster files have.
+extension Field {
+    /// A node, proxy or endpoint name (`ResourceName.isValid`).
+    func resourceName() throws(DrillFileError) -> String {
+        let name = try scalar()
+        guard ResourceName.isValid(name) else {
+            throw error(.invalidValue, "must be lower-case letters, digits and '_.-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
+        }
+        return name
+    }
+
+    /// A host name or address, with IPv6 brackets removed.
+    func host() throws(DrillFileError) -> String {
+        let host = try scalar()
+        if let problem = HostAddress.problem(with: host) {
+            throw error(.invalidValue, "\(problem), got \(ValueParseError.quoted(host))")
+        }
+        return host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+    }
+
+    /// An `http://` or `https://` URL with a host (Patroni's REST API, HAProxy's stats page).
+    func httpURL() throws(DrillFileError) -> URL {
+        let text = try scalar()
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host?.isEmpty == false else {
+            throw error(.invalidValue, "must be an http:// or https:// URL with a host, got \(ValueParseError.quoted(text))")
+        }
+        return url
+    }
+
+    /// An absolute path on a remote node.
+    func remotePath() throws(DrillFileError) -> String {
+        let path = try text()
+        guard path.hasPrefix("/"), !path.contains("\n"), !path.contains("\0") else {
+            throw error(.invalidValue, "must be an absolute path on the node, got \(ValueParseError.quoted(path))")
+        }
+        return path
+    }
+
+    /// A libpq conninfo that parses and holds no password. The message never repeats the string.
+    func conninfo() throws(DrillFileError) -> String {
+        let conninfo = try scalar(expecting: "a libpq conninfo string")
+        let hasPassword: Bool
+        do {
+            hasPassword = try Conninfo.containsPassword(conninfo)
+        } catch {
+            throw self.error(.invalidValue, "is not a valid libpq conninfo: it \(error.reason)",
+                             hint: "write key=value pairs (quote values with spaces in single quotes) or a postgresql:// URI")
+        }
+        guard !hasPassword else {
+            throw error(.secret, "contains a password: put the password in a passfile/.pgpass, not the cluster file",
+                        hint: "set postgres.passfile (or PGPASSFILE) and remove the password from this string")
+        }
+        return conninfo
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// libpq connection strings, in both forms libpq accepts: `key=value` pairs and `postgresql://` URIs.
+///
+/// pgdrill never connects with a string it cannot read: it must know whether a password is in it (cluster
+/// files must not hold one), add `passfile=` and per-node `host=`/`port=`, and print it redacted in every
+/// report and log line. The rules follow libpq's `conninfo_parse` and `conninfo_uri_parse`.
+public enum Conninfo {
+    /// Keys whose values are secrets and are masked by `redacted(_:)`.
+    static let secretKeys: Set<String> = ["password", "sslpassword"]
+    /// What a secret is replaced with.
+    static let mask = "********"
+
+    /// Whether the string is in URI form rather than `key=value` form.
+    public static func isURI(_ conninfo: String) -> Bool {
+        conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://")
+    }
+
+    /// The string with every password (key=value, URI user info or URI query) replaced by `********`.
+    ///
+    /// Never fails: a string it cannot parse that mentions a password is masked whole, because printing a
+    /// secret is worse than printing too little.
+    public static func redacted(_ conninfo: String) -> String {
+        if isURI(conninfo) {
+            return ConninfoURI(conninfo).redacted()
+        }
+        guard let pairs = try? KeyValueConninfo.parse(conninfo) else {
+            return conninfo.lowercased().contains("password") ? "<conninfo redacted>" : conninfo
+        }
+        var result = conninfo
+        for pair in pairs.reversed() where secretKeys.contains(pair.key) {
+            result.replaceSubrange(pair.rawValueRange, with: mask)
+        }
+        return result
+    }
+
+    /// Whether the string carries a password in any form libpq would use.
+    public static func containsPassword(_ conninfo: String) throws(ConninfoSyntaxError) -> Bool {
+        if isURI(conninfo) {
+            return ConninfoURI(conninfo).containsPassword
+        }
+        return try KeyValueConninfo.parse(conninfo).contains { secretKeys.contains($0.key) }
+    }
+
+    /// The keys present (for URIs only those given as query parameters, plus `user`/`host`/`dbname`
+    /// when the URI's user info, authority or path sets them).
+    public static func keys(_ conninfo: String) throws(ConninfoSyntaxError) -> Set<String> {
+        if isURI(conninfo) {
+            return ConninfoURI(conninfo).keys
+        }
+        return Set(try KeyValueConninfo.parse(conninfo).map(\.key))
+    }
+
+    /// The string with `key=value` added in its own form (quoted pair, or URI query parameter).
+    public static func appending(_ key: String, _ value: String, to conninfo: String) -> String {
+        if isURI(conninfo) {
+            return ConninfoURI(conninfo).appending(key, value)
+        }
+        let pair = "\(key)=\(KeyValueConninfo.quote(value))"
+        let trimmed = conninfo.trimmingTrailingSpaces()
+        return trimmed.isEmpty ? pair : "\(trimmed) \(pair)"
+    }
+}
+
+/// A `key=value` conninfo that libpq would refuse: the reason, without echoing the string (it may hold a secret).
+public struct ConninfoSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while let last = copy.last, last.isWhitespace { copy.removeLast() }
+        return copy
+    }
+}

@@ -1,0 +1,150 @@
+extension DrillSpec {
+    static let keys = [
+        "name", "description", "destructive", "preflight", "probe", "steady", "fault", "observe", "recover",
+        "cooldown", "expect", "abort_if",
+    ]
+
+    /// Reads and validates a composed drill file (everything that can be checked without a cluster).
+    init(document: YAMLDocument) throws(DrillFileError) {
+        let file = document.file
+        let root = try MappingReader(document.root, file: file, context: "drill", allowed: Self.keys,
+                                     example: "name: primary-node-down\ndescription: ...\nfault: [...]")
+        let nameField = try root.required("name", example: "name: primary-node-down")
+        let name = try nameField.scalar()
+        guard ResourceName.isValidDrillName(name) else {
+            throw nameField.error(.invalidValue, "must be lower-case letters, digits and '-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
+        }
+        let observe = try ObserveSettings(root.required("observe", example: "observe: { until: [new_primary, writes_ok], timeout: 120s }"))
+        let expect = try root["expect"].map(Expectations.init) ?? Expectations()
+        if expect.failover == true, observe.until.contains(.samePrimary) {
+            throw root["expect"]!.error(.conflict, "says failover: true, but observe waits for same_primary")
+        }
+        if expect.failover == false, observe.until.contains(.newPrimary) {
+            throw root["expect"]!.error(.conflict, "says failover: false, but observe waits for new_primary")
+        }
+        self.init(
+            name: name,
+            description: try root.required("description", example: "description: what the drill checks and what the cluster should do").text(),
+            isDestructive: try root["destructive"]?.bool() ?? true,
+            preflight: try root["preflight"].map(PreflightChecks.init) ?? PreflightChecks(),
+            probe: try root["probe"].map(ProbeSettings.init) ?? ProbeSettings(),
+            steady: try root["steady"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5),
+            fault: try Self.parseFault(root.required("fault", example: "fault: [{ kill: { process: postgres, on: primary } }]")),
+            observe: observe,
+            recover: try root["recover"].map(RecoverSettings.init) ?? RecoverSettings(),
+            cooldown: try root["cooldown"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5),
+            expect: expect,
+            abortIf: try root["abort_if"].map(AbortConditions.init) ?? AbortConditions(),
+            file: file,
+            mark: nameField.keyMark
+        )
+    }
+
+    private static func parseFault(_ field: Field) throws(DrillFileError) -> [FaultStep] {
+        let items = try field.list(example: "fault:\n  - kill: { process: postgres, on: primary }")
+        var steps: [FaultStep] = []
+        for item in items {
+            steps.append(try FaultStep.parse(item, file: field.file))
+        }
+        guard steps.contains(where: { $0.action != "wait" }) else {
+            throw field.error(.invalidValue, "must have at least one step that is not 'wait'",
+                              hint: "for example: - kill: { process: postgres, on: primary }")
+        }
+        return steps
+    }
+}
+
+extension PreflightChecks {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["healthy", "max_lag", "min_replicas", "require_sync"],
+                                    example: "{ healthy: true, max_lag: 1MB }")
+        self.init(requireHealthy: try map["healthy"]?.bool() ?? true,
+                  maxLag: try map["max_lag"]?.value() ?? .mebibytes(1),
+                  minReplicas: try map["min_replicas"]?.int(in: 0...64) ?? 2,
+                  requireSync: try map["require_sync"]?.bool() ?? true)
+    }
+}
+
+extension ProbeSettings {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["endpoint", "writers", "rate", "also", "deadline"],
+                                    example: "{ endpoint: write, writers: 4 }")
+        let endpointField = map["endpoint"]
+        self.init(endpoint: try endpointField?.resourceName() ?? "write",
+                  writers: try map["writers"]?.int(in: 1...256) ?? 4,
+                  rate: try map["rate"]?.int(in: 0...1_000_000) ?? 0,
+                  deadline: try map["deadline"]?.duration(in: .milliseconds(100)...(.seconds(30))) ?? .seconds(2))
+        endpointMarks[endpoint] = endpointField?.mark ?? map.mark
+        for item in try map["also"]?.oneOrMany() ?? [] {
+            let name = try item.resourceName()
+            guard name != endpoint, !also.contains(name) else {
+                throw item.error(.duplicateName, "lists endpoint '\(name)' twice (the main endpoint counts too)")
+            }
+            also.append(name)
+            endpointMarks[name] = item.mark
+        }
+    }
+}
+
+extension ObserveSettings {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["until", "timeout", "stable_for"],
+                                    example: "{ until: [new_primary, writes_ok], timeout: 120s, stable_for: 5s }")
+        let untilField = try map.required("until", example: "until: [new_primary, writes_ok]")
+        self.init(until: try untilField.conditions(),
+                  timeout: try map["timeout"]?.duration(in: .seconds(1)...DrillDuration.maximum) ?? .seconds(120),
+                  stableFor: try map["stable_for"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5))
+        guard stableFor < timeout else {
+            throw map["stable_for"]!.error(.conflict, "(\(stableFor)) must be shorter than the timeout (\(timeout))")
+        }
+    }
+}
+
+extension RecoverSettings {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["until", "timeout"], example: "{ until: healthy, timeout: 180s }")
+        self.init(until: try map["until"]?.conditions() ?? [.healthy],
+                  timeout: try map["timeout"]?.duration(in: .seconds(1)...DrillDuration.maximum) ?? .seconds(180))
+    }
+}
+
+extension Expectations {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["rto", "rpo", "lost_writes", "error_rate", "split_brain", "failover"],
+                                    example: "{ rto: \"< 60s\", rpo: 0s, lost_writes: 0 }")
+        let lostWrites: Threshold<Int>? = try map["lost_writes"]?.value()
+        if let lostWrites, lostWrites.value < 0 {
+            throw map["lost_writes"]!.error(.invalidValue, "must compare with a count of 0 or more, got '\(lostWrites)'")
+        }
+        self.init(rto: try map["rto"]?.value(), rpo: try map["rpo"]?.value(), lostWrites: lostWrites,
+                  errorRate: try map["error_rate"]?.value(), splitBrain: try map["split_brain"]?.choice(),
+                  failover: try map["failover"]?.bool())
+    }
+}
+
+extension AbortConditions {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["no_primary_for"], example: "{ no_primary_for: 5m }")
+        self.init(noPrimaryFor: try map["no_primary_for"]?.duration(in: .seconds(1)...DrillDuration.maximum))
+    }
+}
+
+extension Field {
+    /// `until:` as one condition or a list, without repeats or contradictions.
+    func conditions() throws(DrillFileError) -> [ObserveCondition] {
+        var conditions: [ObserveCondition] = []
+        for item in try oneOrMany() {
+            let condition: ObserveCondition = try item.choice()
+            guard !conditions.contains(condition) else {
+                throw item.error(.duplicateName, "lists '\(condition)' twice")
+            }
+            if let clash = ObserveCondition.contradictions.first(where: {
+                ($0.0 == condition && conditions.contains($0.1)) || ($0.1 == condition && conditions.contains($0.0))
+            }) {
+                throw item.error(.conflict, "asks for both '\(clash.0)' and '\(clash.1)', which can never hold together")
+            }
+            conditions.append(condition)
+        }
+        return conditions
+    }
+}

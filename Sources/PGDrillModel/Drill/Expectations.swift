@@ -1,0 +1,39 @@
+/// What the drill expects the cluster to achieve; each one present becomes a PASS/FAIL row and a
+/// JUnit failure when missed. All are optional.
+public struct Expectations: Sendable, Hashable {
+    /// Whether two primaries at once are a failure.
+    public enum SplitBrainPolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        case none
+        case allowed
+
+        public var description: String { rawValue }
+    }
+
+    public var rto: Threshold<DrillDuration>?
+    public var rpo: Threshold<DrillDuration>?
+    public var lostWrites: Threshold<Int>?
+    public var errorRate: Threshold<Percentage>?
+    public var splitBrain: SplitBrainPolicy?
+    /// `true`: the primary must change; `false`: it must not.
+    public var failover: Bool?
+
+    public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
+                errorRate: Threshold<Percentage>? = nil, splitBrain: SplitBrainPolicy? = nil, failover: Bool? = nil) {
+        self.rto = rto
+        self.rpo = rpo
+        self.lostWrites = lostWrites
+        self.errorRate = errorRate
+        self.splitBrain = splitBrain
+        self.failover = failover
+    }
+}
+
+/// Conditions that abort the drill (rollback, verdict ABORTED) rather than wait for timeouts.
+public struct AbortConditions: Sendable, Hashable {
+    /// Abort when no node has been primary for this long.
+    public var noPrimaryFor: DrillDuration?
+
+    public init(noPrimaryFor: DrillDuration? = nil) {
+        self.noPrimaryFor = noPrimaryFor
+    }
+}

@@ -1,0 +1,118 @@
+/// One step of a drill's `fault:` list, with its typed parameters and where it is in the drill file.
+///
+/// Steps run in order; each (except `wait`) has an automatic rollback, run `rollbackAfter` after the
+/// step when the drill gives `for:`, otherwise after observation.
+public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
+    case kill(KillStep)
+    case stop(ServiceStep)
+    case start(ServiceStep)
+    case partition(PartitionStep)
+    case fillDisk(FillDiskStep)
+    case walBurst(WALBurstStep)
+    case pause(PauseStep)
+    case loss(LossStep)
+    case latency(LatencyStep)
+    case switchover(LeaderChangeStep)
+    case failover(LeaderChangeStep)
+    case shell(ShellStep)
+    case wait(WaitStep)
+
+    /// Action names as written in drill files, in the order hints list them.
+    public static let actions = [
+        "kill", "stop", "start", "partition", "fill_disk", "wal_burst", "pause", "loss", "latency",
+        "switchover", "failover", "shell", "wait",
+    ]
+
+    /// The action name as written in the drill file.
+    public var action: String {
+        switch self {
+        case .kill: "kill"
+        case .stop: "stop"
+        case .start: "start"
+        case .partition: "partition"
+        case .fillDisk: "fill_disk"
+        case .walBurst: "wal_burst"
+        case .pause: "pause"
+        case .loss: "loss"
+        case .latency: "latency"
+        case .switchover: "switchover"
+        case .failover: "failover"
+        case .shell: "shell"
+        case .wait: "wait"
+        }
+    }
+
+    /// Where the step's action key is in the drill file.
+    public var mark: SourceMark {
+        switch self {
+        case .kill(let step): step.mark
+        case .stop(let step), .start(let step): step.mark
+        case .partition(let step): step.mark
+        case .fillDisk(let step): step.mark
+        case .walBurst(let step): step.mark
+        case .pause(let step): step.mark
+        case .loss(let step): step.mark
+        case .latency(let step): step.mark
+        case .switchover(let step), .failover(let step): step.mark
+        case .shell(let step): step.mark
+        case .wait(let step): step.mark
+        }
+    }
+
+    /// The host or role the step acts on (`nil` for `wait`, `switchover` and `failover`).
+    public var target: Target? {
+        switch self {
+        case .kill(let step): step.target
+        case .stop(let step), .start(let step): step.target
+        case .partition(let step): step.target
+        case .fillDisk(let step): step.target
+        case .walBurst(let step): step.target
+        case .pause(let step): step.target
+        case .loss(let step): step.target
+        case .latency(let step): step.target
+        case .shell(let step): step.target
+        case .switchover, .failover, .wait: nil
+        }
+    }
+
+    /// The step's `for:`: roll it back this long after it was applied.
+    public var rollbackAfter: DrillDuration? {
+        switch self {
+        case .kill(let step): step.rollbackAfter
+        case .stop(let step), .start(let step): step.rollbackAfter
+        case .partition(let step): step.rollbackAfter
+        case .fillDisk(let step): step.rollbackAfter
+        case .walBurst(let step): step.rollbackAfter
+        case .pause(let step): step.rollbackAfter
+        case .loss(let step): step.rollbackAfter
+        case .latency(let step): step.rollbackAfter
+        case .switchover(let step), .failover(let step): step.rollbackAfter
+        case .shell(let step): step.rollbackAfter
+        case .wait: nil
+        }
+    }
+
+    /// One line for plans and reports: `kill patroni, postgres on primary (KILL)`. Never includes shell text.
+    public var description: String {
+        var text: String
+        switch self {
+        case .kill(let step): text = "kill \(step.processes.map(\.rawValue).joined(separator: ", ")) on \(step.target) (\(step.signal))"
+        case .stop(let step): text = "stop \(step.service) on \(step.target)"
+        case .start(let step): text = "start \(step.service) on \(step.target)"
+        case .partition(let step): text = "partition \(step.target) from \(step.scope)"
+        case .fillDisk(let step): text = "fill_disk \(step.location) on \(step.target): \(step.amount)"
+        case .walBurst(let step): text = "wal_burst \(step.size) on \(step.target)"
+        case .pause(let step): text = "pause \(step.processes.map(\.rawValue).joined(separator: ", ")) on \(step.target)"
+        case .loss(let step): text = "loss \(step.percent) on \(step.target)"
+        case .latency(let step): text = "latency \(step.delay) on \(step.target)"
+        case .switchover(let step): text = "switchover" + (step.candidate.map { " to \($0)" } ?? "")
+        case .failover(let step): text = "failover" + (step.candidate.map { " to \($0)" } ?? "")
+        case .shell(let step): text = "shell on \(step.target)"
+        case .wait(let step): text = "wait \(step.duration)"
+        }
+        if let rollbackAfter {
+            text += " for \(rollbackAfter)"
+        }
+        return text
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A length of time in a drill file (`500ms`, `10s`, `1.5s`, `5m`, `1h`), stored exactly in microseconds.
+///
+/// Microseconds match `RunClock` and the recorded events, so a timeout from a drill file can be compared
+/// with measured intervals without conversion error. Negative values and anything over 24 hours are
+/// refused: no drill phase legitimately lasts that long, and `24h` written as `24` would otherwise be
+/// a 24 µs timeout.
+public struct DrillDuration: DrillValue, Hashable, Comparable {
+    /// The exact length in microseconds; never negative, never over `maximum`.
+    public let microseconds: Int64
+
+    /// The longest duration a drill file may state.
+    public static let maximum = DrillDuration(unchecked: 24 * 3_600_000_000)
+    public static let zero = DrillDuration(unchecked: 0)
+
+    private init(unchecked microseconds: Int64) {
+        self.microseconds = microseconds
+    }
+
+    /// A duration from microseconds; `nil` when negative or over `maximum`.
+    public init?(microseconds: Int64) {
+        guard (0...Self.maximum.microseconds).contains(microseconds) else { return nil }
+        self.microseconds = microseconds
+    }
+
+    public static func milliseconds(_ value: Int64) -> DrillDuration {
+        DrillDuration(unchecked: min(max(value, 0), maximum.microseconds / 1000) * 1000)
+    }
+
+    public static func seconds(_ value: Int64) -> DrillDuration {
+        DrillDuration(unchecked: min(max(value, 0), maximum.microseconds / 1_000_000) * 1_000_000)
+    }
+
+    /// The length in seconds, for display and for APIs that take `Double` seconds.
+    public var seconds: Double { Double(microseconds) / 1_000_000 }
+
+    /// The same length as a Swift `Duration`, for `Task.sleep` and clocks.
+    public var duration: Duration { .microseconds(microseconds) }
+
+    public static func < (lhs: DrillDuration, rhs: DrillDuration) -> Bool {
+        lhs.microseconds < rhs.microseconds
+    }
+}
+
+extension DrillDuration {
+    /// Units accepted after the number, with their length in microseconds.
+    static let units: [(name: String, microseconds: Int64)] = [
+        ("us", 1), ("µs", 1), ("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("min", 60_000_000),
+        ("h", 3_600_000_000),
+    ]
+
+    public init(parsing text: String) throws(ValueParseError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let shown = ValueParseError.quoted(text)
+        let expectation = "must be a duration like 500ms, 10s, 1.5s, 5m or 1h, got \(shown)"
+        if trimmed.hasPrefix("-") {
+            throw ValueParseError("must not be negative, got \(shown)")
+        }
+        let (number, unit) = DecimalText.splitNumberAndUnit(Substring(trimmed))
+        if number.isEmpty {
+            throw ValueParseError(expectation)
+        }
+        let factor: Int64
+        if unit.isEmpty {
+            guard case .value(0) = DecimalText.scaled(number, by: 1) else {
+                throw ValueParseError(
+                    "needs a unit, got \(shown)", hint: "write \(number)s for seconds (or ms, m, h)")
+            }
+            factor = 1
+        } else if let known = Self.units.first(where: { $0.name == unit }) {
+            factor = known.microseconds
+        } else {
+            throw ValueParseError(
+                "has an unknown unit '\(unit)' in \(shown)", hint: "units are us, ms, s, m (minutes) and h")
+        }
+        switch DecimalText.scaled(number, by: factor) {
+        case .value(let microseconds) where microseconds <= Self.maximum.microseconds:
+            self.init(unchecked: microseconds)
+        case .value, .overflow:
+            throw ValueParseError("is over the 24h limit, got \(shown)")
+        case .tooPrecise:
+            throw ValueParseError("is finer than a microsecond, got \(shown)")
+        case .notANumber:
+            throw ValueParseError(expectation)
+        }
+    }
+
+    /// The shortest exact spelling the parser reads back: `1h`, `5m`, `10s`, `1.5s`, `500ms`, `250us`.
+    public var description: String {
+        let us = microseconds
+        switch us {
+        case 0: return "0s"
+        case _ where us % 3_600_000_000 == 0: return "\(us / 3_600_000_000)h"
+        case _ where us % 60_000_000 == 0: return "\(us / 60_000_000)m"
+        case 1_000_000...: return DecimalText.format(us, per: 1_000_000) + "s"
+        case _ where us % 1_000 == 0: return "\(us / 1_000)ms"
+        default: return "\(us)us"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import PGDrillModel
+
+@Suite struct ClusterLoaderTests {
+    @Test func loadsTheLabClusterFile() throws {
+        let path = fixture("cluster/lab.yaml")
+        let cluster = try ClusterLoader.load(path: path)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        #expect(cluster.name == "lab")
+        #expect(cluster.manager == .patroni)
+        #expect(!cluster.isProtected)
+        #expect(cluster.ssh == SSHSettings(user: "root", port: 22, identity: directory + "/ssh/id_ed25519",
+                                           knownHosts: directory + "/ssh/known_hosts", connectTimeout: .seconds(5)))
+        #expect(cluster.nodes.map(\.name) == ["pg1", "pg2", "pg3"])
+        #expect(cluster.nodes.map(\.host) == ["10.77.0.11", "10.77.0.12", "10.77.0.13"])
+        #expect(cluster.nodes[1].patroniURL == URL(string: "http://10.77.0.12:8008"))
+        #expect(cluster.nodes[2].mark == SourceMark(line: 13, column: 5))
+        #expect(cluster.proxies == [ProxyHost(name: "px", host: "10.77.0.2", mark: SourceMark(line: 15, column: 5))])
+        #expect(cluster.postgres.port == 5432)
+        #expect(cluster.postgres.dataDirectory == "/var/lib/pgdrill/data")
+        #expect(cluster.postgres.binDirectory == "/usr/lib/postgresql/15/bin")
+        #expect(cluster.postgres.passfile == directory + "/pgpass")
+        #expect(cluster.endpoints.map(\.name) == ["write", "read", "pooled"])
+        #expect(cluster.haproxyStats?.absoluteString == "http://10.77.0.2:7000/;csv")
+        #expect(cluster.commands(for: .etcd).stop == "/lab/bin/svc stop etcd")
+        #expect(cluster.commands(for: .postgres) == ServiceCommands(start: "systemctl start postgres", stop: "systemctl stop postgres",
+                                                                   status: "systemctl is-active postgres"))
+    }
+
+    @Test func conninfoAddsThePassfileAndNodeAddresses() throws {
+        let cluster = try ClusterLoader.load(path: fixture("cluster/lab.yaml"))
+        let passfile = cluster.postgres.passfile!
+        #expect(cluster.conninfo(endpoint: "write") == "host=10.77.0.2 port=5000 dbname=drill user=drill passfile=\(passfile)")
+        #expect(cluster.conninfo(endpoint: "nope") == nil)
+        #expect(cluster.nodeConninfo(node: cluster.nodes[0]) == "dbname=drill user=drill host=10.77.0.11 port=5432 passfile=\(passfile)")
+    }
+
+    @Test func passfileIsNotAddedTwice() throws {
+        let yaml = """
+            name: c
+            manager: streaming
+            ssh: { identity: k, known_hosts: kh }
+            nodes: [{ name: a, host: 10.0.0.1 }]
+            postgres: { data_dir: /d, passfile: /etc/pgpass }
+            endpoints: { write: "host=a passfile=/other" }
+            """
+        let cluster = try ClusterLoader.load(yaml: yaml, file: "/tmp/c.yaml")
+        #expect(cluster.conninfo(endpoint: "write") == "host=a passfile=/other")
+        #expect(cluster.nodeConninfo(node: cluster.nodes[0]) == "host=10.0.0.1 port=5432 passfile=/etc/pgpass")
+    }
+
+    @Test func defaultsAndOtherForms() throws {
+        let cluster = try ClusterLoader.load(path: fixture("cluster/minimal.yaml"))
+        #expect(cluster.manager == .repmgr)
+        #expect(!cluster.isProtected)
+        #expect(cluster.ssh.user == "root" && cluster.ssh.port == 22 && cluster.ssh.connectTimeout == .seconds(5))
+        #expect(cluster.ssh.identity == "/etc/pgdrill/id_ed25519")
+        #expect(cluster.ssh.knownHosts == FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".ssh/known_hosts").path)
+        #expect(cluster.nodes.map(\.host) == ["db1.staging.example.com", "fd00::12"])
+        #expect(cluster.nodes.allSatisfy { $0.patroniURL == nil })
+        #expect(cluster.proxies.isEmpty && cluster.haproxyStats == nil)
+        #expect(cluster.postgres.port == 5432 && cluster.postgres.passfile == nil && cluster.postgres.nodeConninfo == "")
+        #expect(cluster.commands(for: .patroni) == .systemd(.patroni))
+        #expect(cluster.conninfo(endpoint: "write")?.hasPrefix("postgresql://drill@") == true)
+        #expect(cluster.nodeConninfo(node: cluster.nodes[1]) == "host=fd00::12 port=5432")
+    }
+
+    @Test func uriEndpointsGetThePassfileAsAQueryParameter() throws {
+        let yaml = """
+            name: c
+            manager: streaming
+            ssh: { identity: k, known_hosts: kh }
+            nodes: [{ name: a, host: "[::1]" }]
+            postgres: { data_dir: /d, passfile: "my pgpass" }
+            endpoints: { write: "postgresql://u@h/db?sslmode=disable" }
+            """
+        let cluster = try ClusterLoader.load(yaml: yaml, file: "/srv/pgdrill/c.yaml")
+        #expect(cluster.conninfo(endpoint: "write") == "postgresql://u@h/db?sslmode=disable&passfile=/srv/pgdrill/my%20pgpass")
+        #expect(cluster.nodes[0].host == "::1")
+    }
+}
