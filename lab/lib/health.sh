@@ -69,9 +69,11 @@ lab_health() {
 # One query through an endpoint on the proxy node as the drill user, password
 # from the lab's pgpass: prints the single value or the error.
 pg_query() {
-    local port=$1 sql=$2
-    PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=2 psql -XAtq \
-        "host=$(node_ip "$PROXY_NODE") port=$port dbname=drill user=drill" -c "$sql" 2>&1 | tail -n 1
+    local port=$1 sql=$2 out
+    out=$(PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=2 psql -XAtq \
+        "host=$(node_ip "$PROXY_NODE") port=$port dbname=drill user=drill" -c "$sql" 2>&1) || true
+    # psql's first error line says what failed; later ones are hints.
+    grep -m1 -v '^[[:space:]]*$' <<<"$out" || true
 }
 
 # HAProxy stats (CSV): status per server of the write and read proxies.
