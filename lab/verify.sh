@@ -43,7 +43,7 @@ else
 fi
 
 echo "SQL through the proxy node as drill (password from pgpass only):"
-sql() { psql -XAtq -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
+sql() { psql -XAtqw -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
 leader=$(curl -fsS --max-time 2 "http://$(node_ip pg1):$PATRONI_PORT/cluster" |
     jq -r '.members[] | select(.role == "leader") | .host')
 sql 5000 "CREATE TABLE IF NOT EXISTS lab_verify (id bigserial PRIMARY KEY, via int, at timestamptz DEFAULT clock_timestamp())" >/dev/null

@@ -70,7 +70,7 @@ lab_health() {
 # from the lab's pgpass: prints the single value or the error.
 pg_query() {
     local port=$1 sql=$2 out
-    out=$(PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=2 psql -XAtq \
+    out=$(PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=2 psql -XAtqw \
         "host=$(node_ip "$PROXY_NODE") port=$port dbname=drill user=drill" -c "$sql" 2>&1) || true
     # psql's first error line says what failed; later ones are hints.
     grep -m1 -v '^[[:space:]]*$' <<<"$out" || true
