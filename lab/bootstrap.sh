@@ -20,7 +20,8 @@ PACKAGES=(
     iptables tini iproute2 procps util-linux curl jq
     libpq-dev libssh2-1-dev pkg-config make
 )
-VENV=/opt/pgdrill-lab/venv
+# LAB_VENV only to test this script elsewhere: lab-svc always uses /opt/pgdrill-lab/venv.
+VENV=${LAB_VENV:-/opt/pgdrill-lab/venv}
 PATRONI_SPEC='patroni[etcd3]==4.1.5'
 PATRONI_VERSION=4.1.5
 

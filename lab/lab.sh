@@ -95,13 +95,14 @@ SQL
 # Polls until healthy (creating the drill role as soon as a leader runs), shows
 # progress, and on timeout fails with the problems and the logs' last lines.
 wait_healthy() {
-    local t0=$1 deadline last="" role_done=0 line tty=0
+    local t0=$1 deadline last="" role_done=0 role_error="" line tty=0
     deadline=$((t0 + UP_TIMEOUT * 1000000000))
     [[ -t 2 ]] && tty=1
     while :; do
         lab_health fast
         if ((!role_done)) && [[ -n $H_LEADER ]]; then
-            create_drill_role "$H_LEADER" 2>/dev/null && role_done=1
+            # The leader may still be starting: keep the reason, retry next round.
+            if role_error=$(create_drill_role "$H_LEADER" 2>&1); then role_done=1; fi
         fi
         line="[$(printf '%5s' "$(elapsed_since "$t0")")s] ${H_SUMMARY}"
         if ((H_OK && role_done)); then
@@ -119,7 +120,7 @@ wait_healthy() {
             ((tty)) && printf '\n' >&2
             say "lab: not healthy after ${UP_TIMEOUT}s:"
             printf '  - %s\n' "${H_PROBLEMS[@]}" >&2
-            ((role_done)) || say "  - drill role not created yet"
+            ((role_done)) || say "  - drill role not created yet${role_error:+: $role_error}"
             print_log_tails
             die "lab up timed out; the half-built lab is left for inspection (lab.sh status, lab.sh down)"
         fi
