@@ -1,0 +1,235 @@
+#!/bin/bash
+# lab.sh up|down|status — pgdrill's built-in target: a real Patroni + etcd +
+# PostgreSQL 15 cluster with HAProxy and PgBouncer, on one machine, as root, in
+# network/PID/UTS/IPC/mount namespaces (no containers, no systemd).
+#
+#   up      clear any stale lab objects, build the lab, wait until healthy
+#           (no-op when it is already up and healthy)
+#   down    end every lab process, remove namespaces, veths, bridge and state
+#   status  members, roles, lag, timeline, etcd, HAProxy, PgBouncer, services;
+#           exit status 0 iff healthy
+#
+# See lab/README.md. Everything generated lives under lab/state/.
+set -euo pipefail
+LAB_SH_DIR="$(cd "$(dirname "$0")" && pwd -P)"
+# shellcheck source=lib/common.sh
+source "$LAB_SH_DIR/lib/common.sh"
+# shellcheck source=lib/config.sh
+source "$LAB_DIR/lib/config.sh"
+# shellcheck source=lib/net.sh
+source "$LAB_DIR/lib/net.sh"
+# shellcheck source=lib/nodes.sh
+source "$LAB_DIR/lib/nodes.sh"
+# shellcheck source=lib/health.sh
+source "$LAB_DIR/lib/health.sh"
+
+UP_TIMEOUT=${LAB_UP_TIMEOUT:-60}
+
+require_root() { ((EUID == 0)) || die "lab.sh needs root (namespaces, mounts, bridge)"; }
+
+# Namespace names are host-global: refuse to tear down a lab that another
+# checkout brought up, unless told to.
+check_owner() {
+    local owner node
+    [[ -r $OWNER_FILE ]] || return 0
+    owner=$(<"$OWNER_FILE")
+    [[ $owner == "$LAB_DIR" || ${LAB_FORCE:-0} == 1 ]] && return 0
+    for node in "${ALL_NODES[@]}"; do
+        if [[ -e /run/netns/$(netns_name "$node") ]]; then
+            die "the running lab belongs to $owner; use its lab.sh down (or LAB_FORCE=1 to take it over)"
+        fi
+    done
+}
+
+lab_exists() {
+    local node
+    for node in "${ALL_NODES[@]}"; do
+        [[ -e /run/netns/$(netns_name "$node") || -n $(node_init_pid "$node") ]] && return 0
+    done
+    [[ -e /sys/class/net/$BRIDGE ]]
+}
+
+lab_running() {
+    local node
+    for node in "${ALL_NODES[@]}"; do [[ -n $(node_init_pid "$node") ]] || return 1; done
+}
+
+# Works from any half-built state: processes first (so nothing holds the
+# namespaces), then the network, then (for down) the state directory.
+teardown() {
+    kill_lab_processes
+    net_down
+}
+
+remove_state() {
+    [[ $STATE == */lab/state && -d $STATE ]] && rm -rf --one-file-system "$STATE"
+    rmdir "$DATA_MOUNT" 2>/dev/null || true
+    rm -f "$OWNER_FILE"
+}
+
+# The drill role and database: created by lab.sh on the leader over its local
+# socket, so the drill password is written nowhere but pgpass and PgBouncer's
+# auth file (it reaches psql on stdin, never on a command line).
+create_drill_role() {
+    local leader=$1 pw
+    pw=$(awk -F: 'NR == 1 { print $5 }' "$STATE/pgpass")
+    [[ -n $pw ]] || die "no drill password in $STATE/pgpass"
+    in_node "$leader" setpriv --reuid=postgres --regid=postgres --init-groups \
+        env -i PATH=/usr/bin:/bin HOME="$DATA_MOUNT" LANG=C.UTF-8 \
+        "$PG_BIN/psql" -XAtq -h /run/postgresql -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 >/dev/null <<SQL
+\\set pw '$pw'
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'drill') AS need_role \\gset
+\\if :need_role
+CREATE ROLE drill LOGIN;
+\\endif
+ALTER ROLE drill WITH LOGIN PASSWORD :'pw';
+-- The engine's cluster monitor reads pg_stat_replication and friends as drill.
+GRANT pg_monitor TO drill;
+SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'drill') AS need_db \\gset
+\\if :need_db
+CREATE DATABASE drill OWNER drill;
+\\endif
+SQL
+}
+
+# Polls until healthy (creating the drill role as soon as a leader runs), shows
+# progress, and on timeout fails with the problems and the logs' last lines.
+wait_healthy() {
+    local t0=$1 deadline last="" role_done=0 role_error="" line tty=0
+    deadline=$((t0 + UP_TIMEOUT * 1000000000))
+    [[ -t 2 ]] && tty=1
+    while :; do
+        lab_health fast
+        if ((!role_done)) && [[ -n $H_LEADER ]]; then
+            # The leader may still be starting: keep the reason, retry next round.
+            if role_error=$(create_drill_role "$H_LEADER" 2>&1); then role_done=1; fi
+        fi
+        line="[$(printf '%5s' "$(elapsed_since "$t0")")s] ${H_SUMMARY}"
+        if ((H_OK && role_done)); then
+            ((tty)) && printf '\r\033[K' >&2
+            say "$line"
+            return 0
+        fi
+        if ((tty)); then
+            printf '\r\033[K%s' "${line:0:$(($(tput cols 2>/dev/null || echo 160) - 1))}" >&2
+        elif [[ $H_SUMMARY != "$last" ]]; then
+            say "$line"
+        fi
+        last=$H_SUMMARY
+        if (($(now_ns) > deadline)); then
+            ((tty)) && printf '\n' >&2
+            say "lab: not healthy after ${UP_TIMEOUT}s:"
+            printf '  - %s\n' "${H_PROBLEMS[@]}" >&2
+            ((role_done)) || say "  - drill role not created yet${role_error:+: $role_error}"
+            print_log_tails
+            die "lab up timed out; the half-built lab is left for inspection (lab.sh status, lab.sh down)"
+        fi
+        sleep 0.2
+    done
+}
+
+print_log_tails() {
+    local node f
+    for node in "${ALL_NODES[@]}"; do
+        for f in "$STATE/$node"/log/*.log; do
+            [[ -s $f ]] || continue
+            say "--- ${f#"$LAB_DIR"/} (last 8 lines)"
+            tail -n 8 "$f" >&2
+        done
+    done
+}
+
+# Quick presence check; the full bootstrap (apt, venv) only when something is missing.
+ensure_dependencies() {
+    if ! "$LAB_DIR/bootstrap.sh" --check >/dev/null 2>&1; then
+        say "lab: dependencies missing; running bootstrap.sh"
+        "$LAB_DIR/bootstrap.sh"
+    fi
+}
+
+# What a node runs, started with the same lab-svc the engine uses over ssh.
+node_services() {
+    if is_pg_node "$1"; then echo sshd etcd patroni; else echo sshd haproxy pgbouncer; fi
+}
+
+start_node_services() {
+    local node=$1 s
+    for s in $(node_services "$node"); do
+        in_node "$node" "$LAB_DIR/bin/lab-svc" start "$s" >/dev/null || return 1
+    done
+}
+
+cmd_up() {
+    require_root
+    ensure_dependencies
+    check_owner
+    local t0 node
+    t0=$(now_ns)
+    if lab_running; then
+        lab_health fast
+        if ((H_OK)); then
+            say "lab is already up and healthy: $H_SUMMARY"
+            return 0
+        fi
+        say "lab is running but unhealthy (${H_PROBLEMS[0]}); rebuilding"
+    fi
+    if lab_exists || [[ -d $STATE ]]; then
+        say "clearing stale lab objects"
+        teardown
+        remove_state
+    fi
+
+    generate_state
+    mkdir -p "$DATA_MOUNT"
+    echo "$LAB_DIR" >"$OWNER_FILE"
+    net_up
+    for node in "${ALL_NODES[@]}"; do start_node "$node"; done
+    for node in "${ALL_NODES[@]}"; do wait_node_ready "$node"; done
+    say "[$(printf '%5s' "$(elapsed_since "$t0")")s] namespaces up: ${ALL_NODES[*]}"
+
+    # Nodes in parallel, services of a node in order. Patroni need not wait for
+    # etcd: it retries until the DCS answers.
+    local -a jobs=()
+    for node in "${ALL_NODES[@]}"; do
+        start_node_services "$node" &
+        jobs+=($!)
+    done
+    local job failed=0
+    for job in "${jobs[@]}"; do wait "$job" || failed=1; done
+    ((failed == 0)) || die "a service failed to start (see above); lab.sh down to clean up"
+    say "[$(printf '%5s' "$(elapsed_since "$t0")")s] services started; waiting for a healthy cluster (timeout ${UP_TIMEOUT}s)"
+
+    wait_healthy "$t0"
+    say "lab up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
+}
+
+cmd_down() {
+    require_root
+    check_owner
+    local t0
+    t0=$(now_ns)
+    teardown
+    remove_state
+    say "lab down in $(elapsed_since "$t0") s"
+}
+
+cmd_status() {
+    require_root
+    if ! lab_exists; then
+        echo "lab is down"
+        return 1
+    fi
+    lab_health full
+    print_status
+    ((H_OK))
+}
+
+case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    *)
+        echo "usage: $0 up|down|status" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Topology and small helpers shared by lab.sh, lab-svc and lab-node-init.
+# Sourced, never executed. Callers set `set -euo pipefail` themselves.
+
+# Where this checkout's lab lives; every generated path hangs off it, so two
+# checkouts never share state (they do share the namespace names: one lab per host).
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+STATE="$LAB_DIR/state"
+
+BRIDGE=pgdrill0
+BRIDGE_ADDR=10.77.0.1
+NET_PREFIX=10.77.0
+NET_CIDR=10.77.0.0/24
+PG_NODES=(pg1 pg2 pg3)
+PROXY_NODE=px
+ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE")
+
+PG_PORT=5432
+PATRONI_PORT=8008
+ETCD_CLIENT_PORT=2379
+ETCD_PEER_PORT=2380
+HAPROXY_WRITE_PORT=5000
+HAPROXY_READ_PORT=5001
+HAPROXY_STATS_PORT=7000
+PGBOUNCER_PORT=6432
+
+# As seen inside a pg node: the tmpfs is mounted on the parent of DATA_DIR, so a
+# fill_disk drill hits a real, bounded ENOSPC without touching the host disk.
+DATA_MOUNT=/var/lib/pgdrill
+DATA_DIR=$DATA_MOUNT/data
+DATA_TMPFS_SIZE=1g
+PG_BIN=/usr/lib/postgresql/15/bin
+VENV=/opt/pgdrill-lab/venv
+PATRONI_VERSION=4.1.5
+# Comment tag on the one host iptables rule the lab may add; down removes exactly it.
+FORWARD_TAG=pgdrill-lab
+# Records which checkout owns the (host-global) namespaces, so a second checkout's
+# lab.sh never tears down someone else's running lab by accident.
+OWNER_FILE=/run/pgdrill-lab.owner
+
+node_ip() {
+    case "$1" in
+        pg1) echo "$NET_PREFIX.11" ;;
+        pg2) echo "$NET_PREFIX.12" ;;
+        pg3) echo "$NET_PREFIX.13" ;;
+        px) echo "$NET_PREFIX.2" ;;
+        *) echo "unknown lab node '$1'" >&2; return 1 ;;
+    esac
+}
+
+netns_name() { echo "pgdrill-$1"; }
+# Host side of the node's veth; the namespace side is renamed eth0.
+veth_name() { echo "pgd-$1"; }
+
+is_pg_node() {
+    local n
+    for n in "${PG_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
+    return 1
+}
+
+is_lab_node() {
+    local n
+    for n in "${ALL_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
+    return 1
+}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+# Process state letter from /proc/PID/stat ('' when gone). The comm field may hold
+# spaces and parentheses, so read after the last ')'.
+proc_state() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo ""; return 0; }
+    stat=${stat##*) }
+    echo "${stat%% *}"
+}
+
+# Start time (clock ticks since boot, field 22): with the pid it names one process
+# for good, so a recycled pid is never mistaken for ours.
+proc_starttime() {
+    local stat fields
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo ""; return 0; }
+    stat=${stat##*) }
+    read -r -a fields <<<"$stat"
+    echo "${fields[19]}"
+}
+
+# Alive means not gone and not a zombie: this VM's PID 1 reaps orphans only every
+# ~2 s, so `kill -0` keeps succeeding on processes that are already dead.
+proc_alive() {
+    local s
+    s=$(proc_state "$1")
+    [[ -n $s && $s != Z && $s != X ]]
+}
+
+# wait_dead SECONDS PID... : 0 once every pid is dead, 1 on timeout.
+wait_dead() {
+    local timeout=$1 deadline pid any
+    shift
+    deadline=$(($(date +%s%N) + timeout * 1000000000))
+    while :; do
+        any=0
+        for pid in "$@"; do proc_alive "$pid" && any=1 && break; done
+        ((any == 0)) && return 0
+        (($(date +%s%N) > deadline)) && return 1
+        sleep 0.05
+    done
+}
+
+now_ns() { date +%s%N; }
+# Seconds elapsed since a now_ns value, one decimal.
+elapsed_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }

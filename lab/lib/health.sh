@@ -1,0 +1,171 @@
+# shellcheck shell=bash
+# What "the lab is healthy" means, checked from the host the way a client sees
+# it: etcd 3/3, Patroni with one leader, one sync standby and one async replica
+# all streaming, HAProxy routing writes to exactly the leader (and reads to the
+# replicas), PgBouncer answering on the primary. Sourced by lab.sh.
+
+curl_q() { curl -fsS --max-time 1 "$@" 2>/dev/null; }
+
+# Sets H_OK (0/1), H_PROBLEMS (array), H_SUMMARY (one line), H_LEADER and
+# H_CLUSTER (Patroni /cluster JSON). With "full", PgBouncer is queried even when
+# something else is already wrong (status wants every fact, `up` wants speed).
+lab_health() {
+    local mode=${1:-fast} n ok=0 parts=()
+    H_PROBLEMS=() H_LEADER="" H_CLUSTER=""
+
+    for n in "${PG_NODES[@]}"; do
+        if curl_q "http://$(node_ip "$n"):$ETCD_CLIENT_PORT/health" | jq -e '.health == "true"' >/dev/null 2>&1; then
+            ok=$((ok + 1))
+        fi
+    done
+    parts+=("etcd $ok/${#PG_NODES[@]}")
+    ((ok == ${#PG_NODES[@]})) || H_PROBLEMS+=("etcd: $ok of ${#PG_NODES[@]} members healthy")
+
+    for n in "${PG_NODES[@]}"; do
+        H_CLUSTER=$(curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster") && break
+        H_CLUSTER=""
+    done
+    if [[ -z $H_CLUSTER ]]; then
+        parts+=("patroni: no REST API answering")
+        H_PROBLEMS+=("Patroni: no member's REST API answers /cluster")
+    else
+        parts+=("$(jq -r '[.members[] | "\(.name) \(.role)/\(.state)"] | join(", ")' <<<"$H_CLUSTER")")
+        H_LEADER=$(jq -r '[.members[] | select(.role == "leader" and .state == "running") | .name] | join(",")' <<<"$H_CLUSTER")
+        local counts
+        counts=$(jq -r '[(.members | length),
+                         ([.members[] | select(.role == "leader" and .state == "running")] | length),
+                         ([.members[] | select(.role == "sync_standby" and .state == "streaming")] | length),
+                         ([.members[] | select(.role != "leader" and .state != "streaming")] | length)] | @tsv' <<<"$H_CLUSTER")
+        local members leaders syncs not_streaming
+        read -r members leaders syncs not_streaming <<<"$counts"
+        ((members == ${#PG_NODES[@]})) || H_PROBLEMS+=("Patroni: $members of ${#PG_NODES[@]} members registered")
+        ((leaders == 1)) || H_PROBLEMS+=("Patroni: $leaders running leaders (want 1)")
+        ((syncs == 1)) || H_PROBLEMS+=("Patroni: $syncs streaming sync standbys (want 1)")
+        ((not_streaming == 0)) || H_PROBLEMS+=("Patroni: $not_streaming replicas not streaming")
+        [[ $leaders == 1 ]] || H_LEADER=""
+    fi
+
+    haproxy_health parts
+
+    if ((${#H_PROBLEMS[@]} == 0)) || [[ $mode == full ]]; then
+        local r
+        r=$(pg_query "$PGBOUNCER_PORT" 'select pg_is_in_recovery()')
+        if [[ $r == f ]]; then
+            parts+=("pgbouncer ok")
+        else
+            parts+=("pgbouncer -")
+            H_PROBLEMS+=("PgBouncer :$PGBOUNCER_PORT: ${r:-no answer}")
+        fi
+    else
+        parts+=("pgbouncer ?")
+    fi
+
+    H_SUMMARY=$(IFS='|'; echo "${parts[*]}" | sed 's/|/ · /g')
+    H_OK=0
+    ((${#H_PROBLEMS[@]} == 0)) && H_OK=1
+    return 0
+}
+
+# One query through an endpoint on the proxy node as the drill user, password
+# from the lab's pgpass: prints the single value or the error.
+pg_query() {
+    local port=$1 sql=$2 out
+    out=$(PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=2 psql -XAtqw \
+        "host=$(node_ip "$PROXY_NODE") port=$port dbname=drill user=drill" -c "$sql" 2>&1) || true
+    # psql's first error line says what failed; later ones are hints.
+    grep -m1 -v '^[[:space:]]*$' <<<"$out" || true
+}
+
+# HAProxy stats (CSV): status per server of the write and read proxies.
+# Prints "server STATUS" lines for one proxy.
+haproxy_servers() {
+    awk -F, -v px="$1" '$1 == px && $2 != "FRONTEND" && $2 != "BACKEND" { print $2, $18 }' <<<"$H_HAPROXY_CSV"
+}
+
+haproxy_health() {
+    local -n _parts=$1
+    H_HAPROXY_CSV=$(curl_q "http://$(node_ip "$PROXY_NODE"):$HAPROXY_STATS_PORT/;csv") || H_HAPROXY_CSV=""
+    if [[ -z $H_HAPROXY_CSV ]]; then
+        _parts+=("haproxy: no stats")
+        H_PROBLEMS+=("HAProxy: stats page :$HAPROXY_STATS_PORT not answering")
+        return 0
+    fi
+    local write_up read_up want_read
+    write_up=$(haproxy_servers write | awk '$2 == "UP" { print $1 }' | paste -sd, -)
+    read_up=$(haproxy_servers read | awk '$2 == "UP" { print $1 }' | paste -sd, -)
+    _parts+=("write→${write_up:--} read→${read_up:--}")
+    if [[ -z $H_LEADER || $write_up != "$H_LEADER" ]]; then
+        H_PROBLEMS+=("HAProxy :$HAPROXY_WRITE_PORT routes to '${write_up:-nothing}', leader is '${H_LEADER:-none}'")
+    fi
+    # Every server not UP must be plainly DOWN: "UP 1/2" still takes connections.
+    if haproxy_servers write | awk '$2 != "UP" && $2 != "DOWN" { bad = 1 } END { exit !bad }'; then
+        H_PROBLEMS+=("HAProxy :$HAPROXY_WRITE_PORT has servers in transition")
+    fi
+    if [[ -n $H_CLUSTER ]]; then
+        want_read=$(jq -r '[.members[] | select(.role != "leader") | .name] | sort | join(",")' <<<"$H_CLUSTER")
+        [[ $read_up == "$want_read" ]] ||
+            H_PROBLEMS+=("HAProxy :$HAPROXY_READ_PORT routes to '${read_up:-nothing}', replicas are '$want_read'")
+    fi
+}
+
+# Human-readable report for `lab.sh status` (after lab_health full).
+print_status() {
+    local n
+    echo "Lab: $LAB_DIR"
+    echo
+    echo "Patroni members:"
+    if [[ -n $H_CLUSTER ]]; then
+        jq -r '(["  NAME", "HOST", "ROLE", "STATE", "TL", "LAG(bytes)"] | @tsv),
+               (.members[] | ["  " + .name, .host, .role, .state, (.timeline // "-" | tostring),
+                              (if .role == "leader" then "" else (.lag // "?" | tostring) end)] | @tsv)' \
+            <<<"$H_CLUSTER" | column -t -s $'\t'
+    else
+        echo "  (no REST API answering)"
+    fi
+    echo
+    printf 'etcd:'
+    for n in "${PG_NODES[@]}"; do
+        if curl_q "http://$(node_ip "$n"):$ETCD_CLIENT_PORT/health" | jq -e '.health == "true"' >/dev/null 2>&1; then
+            printf ' %s healthy' "$n"
+        else
+            printf ' %s UNHEALTHY' "$n"
+        fi
+    done
+    echo
+    echo
+    echo "HAProxy ($(node_ip "$PROXY_NODE")):"
+    if [[ -n $H_HAPROXY_CSV ]]; then
+        printf '  write :%s  %s\n' "$HAPROXY_WRITE_PORT" "$(haproxy_servers write | paste -sd, - | sed 's/,/, /g')"
+        printf '  read  :%s  %s\n' "$HAPROXY_READ_PORT" "$(haproxy_servers read | paste -sd, - | sed 's/,/, /g')"
+    else
+        echo "  stats page not answering"
+    fi
+    echo
+    printf 'PgBouncer :%s: %s\n' "$PGBOUNCER_PORT" "$(pg_query "$PGBOUNCER_PORT" "select 'answering; primary is ' || host(inet_server_addr())")"
+    echo
+    echo "Services (lab-svc status, inside each node):"
+    local svcs s line
+    for n in "${ALL_NODES[@]}"; do
+        if [[ -z $(node_init_pid "$n") ]]; then
+            printf '  %-4s node not running\n' "$n"
+            continue
+        fi
+        read -r -a svcs <<<"$(node_services "$n")"
+        line=""
+        for s in "${svcs[@]}"; do
+            if in_node "$n" "$LAB_DIR/bin/lab-svc" status "$s" >/dev/null 2>&1; then
+                line+=" $s:running"
+            else
+                line+=" $s:STOPPED"
+            fi
+        done
+        printf '  %-4s%s\n' "$n" "$line"
+    done
+    echo
+    if ((H_OK)); then
+        echo "healthy"
+    else
+        echo "UNHEALTHY:"
+        printf '  - %s\n' "${H_PROBLEMS[@]}"
+    fi
+}

@@ -1,0 +1,63 @@
+# shellcheck shell=bash
+# The lab's network: bridge pgdrill0 (10.77.0.1/24 on the host side) and one
+# network namespace per node joined to it by a veth. No default route and no NAT
+# in any namespace: lab traffic never leaves the machine.
+# Sourced by lab.sh after common.sh.
+
+net_up() {
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+    local node ns veth
+    for node in "${ALL_NODES[@]}"; do
+        ns=$(netns_name "$node")
+        veth=$(veth_name "$node")
+        ip netns add "$ns"
+        ip link add "$veth" type veth peer name eth0 netns "$ns"
+        ip link set "$veth" master "$BRIDGE" up
+        ip -n "$ns" link set lo up
+        ip -n "$ns" addr add "$(node_ip "$node")/24" dev eth0
+        ip -n "$ns" link set eth0 up
+    done
+    forward_rule_add_if_needed
+}
+
+# Bridged frames pass the host's FORWARD chain when bridge-nf-call-iptables=1.
+# An ACCEPT policy with no rules lets them through; anything else (a DROP policy,
+# Docker's chains) may not, so only then the lab adds its own tagged rule.
+forward_rule_add_if_needed() {
+    local rules
+    rules=$(iptables -S FORWARD 2>/dev/null) || return 0
+    if [[ $rules == "-P FORWARD ACCEPT" ]]; then
+        return 0
+    fi
+    iptables -I FORWARD 1 -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$FORWARD_TAG" -j ACCEPT
+    say "added FORWARD accept rule for $BRIDGE (host FORWARD chain is not a bare ACCEPT)"
+}
+
+forward_rule_remove() {
+    command -v iptables >/dev/null || return 0
+    while iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$FORWARD_TAG" -j ACCEPT 2>/dev/null; do
+        iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$FORWARD_TAG" -j ACCEPT
+    done
+}
+
+# Removes whatever exists of the network, in any half-built state. Runs after the
+# lab's processes are dead. `ip netns del` frees the veth asynchronously, so the
+# veth is deleted explicitly first (a fresh `up` would otherwise collide with it).
+net_down() {
+    local node ns veth
+    for node in "${ALL_NODES[@]}"; do
+        ns=$(netns_name "$node")
+        veth=$(veth_name "$node")
+        if [[ -e /sys/class/net/$veth ]]; then ip link del "$veth" 2>/dev/null || true; fi
+        if [[ -e /run/netns/$ns ]]; then
+            ip netns del "$ns" 2>/dev/null || true
+        fi
+        # A netns name whose bind mount lost its file (or the other way round).
+        if findmnt -rn "/run/netns/$ns" >/dev/null 2>&1; then umount -l "/run/netns/$ns" || true; fi
+        rm -f "/run/netns/$ns"
+    done
+    if [[ -e /sys/class/net/$BRIDGE ]]; then ip link del "$BRIDGE" 2>/dev/null || true; fi
+    forward_rule_remove
+}

@@ -1,0 +1,138 @@
+#!/bin/bash
+# verify.sh — checks a running lab the way pgdrill will use it, and measures it:
+#   ssh with strict host key checking into every node (and a wrong key refused),
+#   a write through HAProxy :5000 and PgBouncer :6432 and a read through :5001
+#   landing on a replica (password only from pgpass), the data tmpfs visible in
+#   the node and not on the host, iptables isolation of pg1 from pg2/pg3 inside
+#   pg1's namespace (nft and legacy backends), and idle memory (PSS) and CPU.
+# Exit status 0 iff every check passed. Run after `lab.sh up`.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+source "$(dirname "$(readlink -f "$0")")/lib/common.sh"
+
+CPU_WINDOW=${CPU_WINDOW:-10}
+failures=0
+pass() { printf '  ok    %s\n' "$*"; }
+fail() { printf '  FAIL  %s\n' "$*"; failures=$((failures + 1)); }
+
+[[ -s $STATE/cluster.yaml ]] || die "no lab state; run lab.sh up first"
+export PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=3
+PX=$(node_ip "$PROXY_NODE")
+SSH=(ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5
+    -o UserKnownHostsFile="$STATE/ssh/known_hosts" -i "$STATE/ssh/id_ed25519")
+on() { local node=$1; shift; "${SSH[@]}" "root@$(node_ip "$node")" "$@"; }
+
+echo "ssh (StrictHostKeyChecking=yes, lab known_hosts, lab key):"
+for node in "${ALL_NODES[@]}"; do
+    got=$(on "$node" 'echo "$(hostname) $(cat /proc/1/comm)"' 2>&1) || got="error: $got"
+    if [[ $got == "$node tini" ]]; then
+        pass "$node ($(node_ip "$node")): hostname $node, PID 1 is tini"
+    else
+        fail "$node: $got"
+    fi
+done
+# A known_hosts that pairs pg1's address with pg2's key must be refused.
+wrong=$(mktemp)
+trap 'rm -f "$wrong"' EXIT
+printf '%s %s\n' "$(node_ip pg1)" "$(cut -d' ' -f1,2 "$STATE/pg2/ssh/ssh_host_ed25519_key.pub")" >"$wrong"
+if ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$wrong" -i "$STATE/ssh/id_ed25519" \
+    "root@$(node_ip pg1)" true 2>/dev/null; then
+    fail "ssh accepted pg1 with a wrong host key"
+else
+    pass "ssh refuses pg1 when known_hosts holds another key"
+fi
+
+echo "SQL through the proxy node as drill (password from pgpass only):"
+sql() { psql -XAtqw -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
+leader=$(curl -fsS --max-time 2 "http://$(node_ip pg1):$PATRONI_PORT/cluster" |
+    jq -r '.members[] | select(.role == "leader") | .host')
+sql 5000 "CREATE TABLE IF NOT EXISTS lab_verify (id bigserial PRIMARY KEY, via int, at timestamptz DEFAULT clock_timestamp())" >/dev/null
+for port in "$HAPROXY_WRITE_PORT" "$PGBOUNCER_PORT"; do
+    got=$(sql "$port" "INSERT INTO lab_verify (via) VALUES ($port) RETURNING host(inet_server_addr())")
+    if [[ $got == "$leader" ]]; then pass "write via $PX:$port acknowledged by the leader ($got)"; else fail "write via :$port: $got"; fi
+done
+for _ in 1 2; do
+    got=$(sql "$HAPROXY_READ_PORT" "SELECT pg_is_in_recovery() || ' ' || host(inet_server_addr())")
+    if [[ $got == "true "* && ${got#true } != "$leader" ]]; then
+        pass "read via $PX:$HAPROXY_READ_PORT lands on a replica: pg_is_in_recovery() on ${got#true }"
+    else
+        fail "read via :$HAPROXY_READ_PORT: $got"
+    fi
+done
+if grep -rqs "$(awk -F: 'NR == 1 { print $5 }' "$PGPASSFILE")" "$STATE/cluster.yaml"; then
+    fail "drill password found in cluster.yaml"
+else
+    pass "drill password not in cluster.yaml"
+fi
+sql 5000 "DROP TABLE lab_verify" >/dev/null
+
+echo "data filesystem (tmpfs in the node's mount namespace only):"
+got=$(on pg1 "df -B1 --output=fstype,size $DATA_MOUNT | tail -n 1")
+read -r fstype size <<<"$got"
+if [[ $fstype == tmpfs && $size -ge 1000000000 ]]; then pass "pg1 $DATA_MOUNT: $fstype, $((size / 1048576)) MiB"; else fail "pg1 $DATA_MOUNT: $got"; fi
+if mount -t tmpfs | grep -q pgdrill-; then fail "lab tmpfs visible in the host's mount table"; else pass "host mount table has no lab tmpfs"; fi
+
+echo "iptables inside pg1's namespace: isolate pg1 from pg2 and pg3, then heal:"
+# Can node $1 open a TCP connection to node $2's sshd? A bare connect tests the
+# network alone (etcd's /health would also fail while etcd re-elects). Probed from
+# $1's network namespace directly, with no ssh round trip, so pg1 stays cut off
+# for only ~1.5 s — well under Patroni's retry_timeout.
+tcp_reach() {
+    ip netns exec "$(netns_name "$1")" timeout 0.3 bash -c "exec 3<>/dev/tcp/$(node_ip "$2")/22" 2>/dev/null
+}
+for ipt in iptables iptables-legacy; do
+    rules="$ipt -N LAB_VERIFY && $ipt -I INPUT -j LAB_VERIFY && $ipt -I OUTPUT -j LAB_VERIFY"
+    for peer in pg2 pg3; do
+        rules+=" && $ipt -A LAB_VERIFY -s $(node_ip "$peer") -j DROP && $ipt -A LAB_VERIFY -d $(node_ip "$peer") -j DROP"
+    done
+    heal="$ipt -D INPUT -j LAB_VERIFY; $ipt -D OUTPUT -j LAB_VERIFY; $ipt -F LAB_VERIFY; $ipt -X LAB_VERIFY"
+    if ! out=$(on pg1 "$rules" 2>&1); then
+        fail "$ipt in pg1: $out"
+        on pg1 "$heal" >/dev/null 2>&1 || true
+        continue
+    fi
+    a=0 b=0 c=0
+    tcp_reach pg1 pg2 || a=1
+    tcp_reach pg3 pg1 || b=1
+    tcp_reach pg2 pg3 && c=1
+    host_ok=0
+    timeout 0.3 bash -c "exec 3<>/dev/tcp/$(node_ip pg1)/22" 2>/dev/null && host_ok=1
+    on pg1 "$heal" >/dev/null 2>&1 || fail "$ipt: could not remove the isolation rules"
+    healed=0
+    tcp_reach pg1 pg2 && tcp_reach pg3 pg1 && healed=1
+    if ((a && b && c && host_ok && healed)); then
+        pass "$ipt: pg1↛pg2 and pg3↛pg1 blocked, pg2→pg3 and host→pg1 open, all open again after heal"
+    else
+        fail "$ipt: blocked pg1→pg2=$a pg3→pg1=$b open pg2→pg3=$c host→pg1=$host_ok healed=$healed"
+    fi
+done
+# The host's own rules are untouched by all this.
+if iptables -S LAB_VERIFY >/dev/null 2>&1; then fail "LAB_VERIFY chain leaked into the host"; else pass "host iptables untouched"; fi
+
+echo "idle resources of the lab (every process in a lab network namespace):"
+mapfile -t pids < <(for node in "${ALL_NODES[@]}"; do ip netns pids "$(netns_name "$node")"; done)
+pss_kib=0
+for pid in "${pids[@]}"; do
+    kib=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    pss_kib=$((pss_kib + ${kib:-0}))
+done
+ticks() { local t=0 pid stat f; for pid in "${pids[@]}"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }; read -r -a f <<<"$stat"; t=$((t + f[11] + f[12])); done; echo "$t"; }
+t1=$(ticks)
+sleep "$CPU_WINDOW"
+t2=$(ticks)
+hz=$(getconf CLK_TCK)
+tmpfs_kib=0
+for node in "${PG_NODES[@]}"; do
+    used=$(on "$node" "df -k --output=used $DATA_MOUNT /run | tail -n +2 | awk '{ s += \$1 } END { print s }'")
+    tmpfs_kib=$((tmpfs_kib + used))
+done
+printf '  %d processes, PSS %d MiB, tmpfs in use (data + /run of pg nodes) %d MiB\n' \
+    "${#pids[@]}" $((pss_kib / 1024)) $((tmpfs_kib / 1024))
+awk -v d=$((t2 - t1)) -v hz="$hz" -v w="$CPU_WINDOW" \
+    'BEGIN { printf "  CPU %.1f%% of one core over %d s (processes alive at the start)\n", 100 * d / hz / w, w }'
+
+echo
+if ((failures)); then echo "verify: $failures check(s) FAILED"; exit 1; fi
+echo "verify: all checks passed"
