@@ -10,10 +10,7 @@ extension DrillSpec {
         let root = try MappingReader(document.root, file: file, context: "drill", allowed: Self.keys,
                                      example: "name: primary-node-down\ndescription: ...\nfault: [...]")
         let nameField = try root.required("name", example: "name: primary-node-down")
-        let name = try nameField.scalar()
-        guard ResourceName.isValidDrillName(name) else {
-            throw nameField.error(.invalidValue, "must be lower-case letters, digits and '-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
-        }
+        let name = try nameField.drillName()
         let observe = try ObserveSettings(root.required("observe", example: "observe: { until: [new_primary, writes_ok], timeout: 120s }"))
         let expect = try root["expect"].map(Expectations.init) ?? Expectations()
         if expect.failover == true, observe.until.contains(.samePrimary) {
