@@ -92,7 +92,11 @@ extension ObserveSettings {
                   timeout: try map["timeout"]?.duration(in: .seconds(1)...DrillDuration.maximum) ?? .seconds(120),
                   stableFor: try map["stable_for"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5))
         guard stableFor < timeout else {
-            throw map["stable_for"]!.error(.conflict, "(\(stableFor)) must be shorter than the timeout (\(timeout))")
+            // Either may be the default; blame the one the file states (stable_for when it states both).
+            if let stableForField = map["stable_for"] {
+                throw stableForField.error(.conflict, "(\(stableFor)) must be shorter than the timeout (\(timeout))")
+            }
+            throw map["timeout"]!.error(.conflict, "(\(timeout)) must be longer than stable_for (\(stableFor), the default)")
         }
     }
 }
