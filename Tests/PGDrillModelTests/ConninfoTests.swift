@@ -6,6 +6,7 @@ import Testing
         ("host=a password=secret dbname=x", "host=a password=******** dbname=x"),
         ("host=a password = 'se cr\\'et' dbname=x", "host=a password = ******** dbname=x"),
         ("password=s1 sslpassword=s2", "password=******** sslpassword=********"),
+        ("host=a PASSWORD=secret", "host=a PASSWORD=********"),
         ("host=a dbname=x", "host=a dbname=x"),
         ("postgresql://drill:s3cret@h:5432/db", "postgresql://drill:********@h:5432/db"),
         ("postgres://u@h/db?password=s3cret&sslmode=require", "postgres://u@h/db?password=********&sslmode=require"),

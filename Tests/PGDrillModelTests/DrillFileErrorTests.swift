@@ -80,6 +80,8 @@ let badDrills: [BadInput] = [
              at: 6, 20, .invalidValue, "'deadline' must be from 100ms to 30s, got 50ms"),
     BadInput("stable_for not shorter than timeout", drill(name, about, fault, kill, "observe: { until: writes_ok, timeout: 5s, stable_for: 5s }"),
              at: 5, 55, .conflict, "'stable_for' (5s) must be shorter than the timeout (5s)"),
+    BadInput("timeout not longer than the default stable_for", drill(name, about, fault, kill, "observe: { until: writes_ok, timeout: 3s }"),
+             at: 5, 39, .conflict, "'timeout' (3s) must be longer than stable_for (5s, the default)"),
     BadInput("contradictory observe conditions", drill(name, about, fault, kill, "observe: { until: [new_primary, same_primary] }"),
              at: 5, 33, .conflict, "asks for both 'new_primary' and 'same_primary'"),
     BadInput("misspelt observe condition", drill(name, about, fault, kill, "observe: { until: writes_okay }"),

@@ -8,11 +8,7 @@ extension ClusterSpec {
         let file = document.file
         let root = try MappingReader(document.root, file: file, context: "cluster file", allowed: Self.keys,
                                      example: "name: lab\nmanager: patroni\nnodes: [...]")
-        let nameField = try root.required("name", example: "name: staging")
-        let name = try nameField.scalar()
-        guard ResourceName.isValidDrillName(name) else {
-            throw nameField.error(.invalidValue, "must be lower-case letters, digits and '-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
-        }
+        let name = try root.required("name", example: "name: staging").drillName()
         let manager: ClusterManager = try root.required("manager", example: "manager: patroni").choice()
         let paths = PathResolver(directory: directory)
         let nodes = try Self.parseNodes(root.required("nodes", example: "nodes: [{ name: pg1, host: 10.0.0.11 }]"), manager: manager)

@@ -8,6 +8,12 @@ import Foundation
 public enum Conninfo {
     /// Keys whose values are secrets and are masked by `redacted(_:)`.
     static let secretKeys: Set<String> = ["password", "sslpassword"]
+
+    /// Whether `key` names a secret. libpq's keys are lower-case, but a mistyped `PASSWORD=` still holds
+    /// a password that must not be printed.
+    static func isSecret(_ key: String) -> Bool {
+        secretKeys.contains(key.lowercased())
+    }
     /// What a secret is replaced with.
     static let mask = "********"
 
@@ -28,7 +34,7 @@ public enum Conninfo {
             return conninfo.lowercased().contains("password") ? "<conninfo redacted>" : conninfo
         }
         var result = conninfo
-        for pair in pairs.reversed() where secretKeys.contains(pair.key) {
+        for pair in pairs.reversed() where isSecret(pair.key) {
             result.replaceSubrange(pair.rawValueRange, with: mask)
         }
         return result
@@ -39,7 +45,7 @@ public enum Conninfo {
         if isURI(conninfo) {
             return ConninfoURI(conninfo).containsPassword
         }
-        return try KeyValueConninfo.parse(conninfo).contains { secretKeys.contains($0.key) }
+        return try KeyValueConninfo.parse(conninfo).contains { isSecret($0.key) }
     }
 
     /// The keys present (for URIs only those given as query parameters, plus `user`/`host`/`dbname`

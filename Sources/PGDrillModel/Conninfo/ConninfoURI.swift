@@ -56,7 +56,7 @@ struct ConninfoURI {
     }
 
     var containsPassword: Bool {
-        userInfoPassword != nil || queryParameters.contains { Conninfo.secretKeys.contains($0.key) }
+        userInfoPassword != nil || queryParameters.contains { Conninfo.isSecret($0.key) }
     }
 
     var keys: Set<String> {
@@ -70,7 +70,7 @@ struct ConninfoURI {
     }
 
     func redacted() -> String {
-        var ranges = queryParameters.filter { Conninfo.secretKeys.contains($0.key) }.map(\.value)
+        var ranges = queryParameters.filter { Conninfo.isSecret($0.key) }.map(\.value)
         if let userInfoPassword { ranges.append(userInfoPassword) }
         var result = text
         for range in ranges.sorted(by: { $0.lowerBound > $1.lowerBound }) {

@@ -10,10 +10,7 @@ extension DrillSpec {
         let root = try MappingReader(document.root, file: file, context: "drill", allowed: Self.keys,
                                      example: "name: primary-node-down\ndescription: ...\nfault: [...]")
         let nameField = try root.required("name", example: "name: primary-node-down")
-        let name = try nameField.scalar()
-        guard ResourceName.isValidDrillName(name) else {
-            throw nameField.error(.invalidValue, "must be lower-case letters, digits and '-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
-        }
+        let name = try nameField.drillName()
         let observe = try ObserveSettings(root.required("observe", example: "observe: { until: [new_primary, writes_ok], timeout: 120s }"))
         let expect = try root["expect"].map(Expectations.init) ?? Expectations()
         if expect.failover == true, observe.until.contains(.samePrimary) {
@@ -95,7 +92,11 @@ extension ObserveSettings {
                   timeout: try map["timeout"]?.duration(in: .seconds(1)...DrillDuration.maximum) ?? .seconds(120),
                   stableFor: try map["stable_for"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5))
         guard stableFor < timeout else {
-            throw map["stable_for"]!.error(.conflict, "(\(stableFor)) must be shorter than the timeout (\(timeout))")
+            // Either may be the default; blame the one the file states (stable_for when it states both).
+            if let stableForField = map["stable_for"] {
+                throw stableForField.error(.conflict, "(\(stableFor)) must be shorter than the timeout (\(timeout))")
+            }
+            throw map["timeout"]!.error(.conflict, "(\(timeout)) must be longer than stable_for (\(stableFor), the default)")
         }
     }
 }

@@ -42,22 +42,28 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Where the step's action key is in the drill file.
-    public var mark: SourceMark {
+    /// The step's typed parameters.
+    public var parameters: any FaultStepParameters {
         switch self {
-        case .kill(let step): step.mark
-        case .stop(let step), .start(let step): step.mark
-        case .partition(let step): step.mark
-        case .fillDisk(let step): step.mark
-        case .walBurst(let step): step.mark
-        case .pause(let step): step.mark
-        case .loss(let step): step.mark
-        case .latency(let step): step.mark
-        case .switchover(let step), .failover(let step): step.mark
-        case .shell(let step): step.mark
-        case .wait(let step): step.mark
+        case .kill(let step): step
+        case .stop(let step), .start(let step): step
+        case .partition(let step): step
+        case .fillDisk(let step): step
+        case .walBurst(let step): step
+        case .pause(let step): step
+        case .loss(let step): step
+        case .latency(let step): step
+        case .switchover(let step), .failover(let step): step
+        case .shell(let step): step
+        case .wait(let step): step
         }
     }
+
+    /// Where the step's action key is in the drill file.
+    public var mark: SourceMark { parameters.mark }
+
+    /// The step's `for:`: roll it back this long after it was applied.
+    public var rollbackAfter: DrillDuration? { parameters.rollbackAfter }
 
     /// The host or role the step acts on (`nil` for `wait`, `switchover` and `failover`).
     public var target: Target? {
@@ -72,23 +78,6 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .latency(let step): step.target
         case .shell(let step): step.target
         case .switchover, .failover, .wait: nil
-        }
-    }
-
-    /// The step's `for:`: roll it back this long after it was applied.
-    public var rollbackAfter: DrillDuration? {
-        switch self {
-        case .kill(let step): step.rollbackAfter
-        case .stop(let step), .start(let step): step.rollbackAfter
-        case .partition(let step): step.rollbackAfter
-        case .fillDisk(let step): step.rollbackAfter
-        case .walBurst(let step): step.rollbackAfter
-        case .pause(let step): step.rollbackAfter
-        case .loss(let step): step.rollbackAfter
-        case .latency(let step): step.rollbackAfter
-        case .switchover(let step), .failover(let step): step.rollbackAfter
-        case .shell(let step): step.rollbackAfter
-        case .wait: nil
         }
     }
 
@@ -115,4 +104,27 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         }
         return text
     }
+}
+
+/// What the parameters of every fault step have: where the step is written and its `for:`.
+public protocol FaultStepParameters: Sendable, Hashable {
+    /// Where the step's action key is in the drill file.
+    var mark: SourceMark { get }
+    /// Roll the step back this long after it was applied, rather than after observation.
+    var rollbackAfter: DrillDuration? { get }
+}
+
+extension KillStep: FaultStepParameters {}
+extension ServiceStep: FaultStepParameters {}
+extension PartitionStep: FaultStepParameters {}
+extension FillDiskStep: FaultStepParameters {}
+extension WALBurstStep: FaultStepParameters {}
+extension PauseStep: FaultStepParameters {}
+extension LossStep: FaultStepParameters {}
+extension LatencyStep: FaultStepParameters {}
+extension LeaderChangeStep: FaultStepParameters {}
+extension ShellStep: FaultStepParameters {}
+extension WaitStep: FaultStepParameters {
+    /// A wait has nothing to roll back.
+    public var rollbackAfter: DrillDuration? { nil }
 }

@@ -40,31 +40,16 @@ extension ByteSize {
     ]
 
     public init(parsing text: String) throws(ValueParseError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
         let shown = ValueParseError.quoted(text)
-        if trimmed.hasPrefix("-") {
-            throw ValueParseError("must not be negative, got \(shown)")
-        }
-        let (number, unit) = DecimalText.splitNumberAndUnit(Substring(trimmed))
-        guard !number.isEmpty else {
-            throw ValueParseError("must be a size like 512kB, 64MB or 1GB, got \(shown)")
-        }
-        let factor: Int64
-        if unit.isEmpty {
-            guard case .value(0) = DecimalText.scaled(number, by: 1) else {
-                throw ValueParseError(
-                    "needs a unit, got \(shown)", hint: "write \(number)MB (MB = MiB, as in PostgreSQL), kB, GB or B")
-            }
-            factor = 1
-        } else if let known = Self.units[unit.lowercased()] {
-            factor = known
-        } else {
-            throw ValueParseError(
-                "has an unknown unit '\(unit)' in \(shown)", hint: "units are B, kB, MB, GB, TB (binary, as in PostgreSQL)")
-        }
-        switch DecimalText.scaled(number, by: factor) {
+        switch DecimalText.quantity(text, factor: { Self.units[$0.lowercased()] }) {
         case .value(let bytes):
             self.init(bytes: bytes)
+        case .negative:
+            throw ValueParseError("must not be negative, got \(shown)")
+        case .missingUnit(let number):
+            throw ValueParseError("needs a unit, got \(shown)", hint: "write \(number)MB (MB = MiB, as in PostgreSQL), kB, GB or B")
+        case .unknownUnit(let unit):
+            throw ValueParseError("has an unknown unit '\(unit)' in \(shown)", hint: "units are B, kB, MB, GB, TB (binary, as in PostgreSQL)")
         case .overflow:
             throw ValueParseError("is too large, got \(shown)")
         case .tooPrecise:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exact decimal arithmetic for unit-suffixed values (`1.5s`, `0.5%`, `1.5GB`): turning text into an
 /// integer count of the smallest unit without going through `Double`, so `0.1s` is exactly 100,000 µs.
 enum DecimalText {
@@ -10,6 +12,44 @@ enum DecimalText {
         case tooPrecise
         /// Does not fit in 64 bits.
         case overflow
+    }
+
+    /// Outcome of reading `<number><unit>` text such as `1.5s`, `64MB` or `5%`.
+    enum Quantity: Equatable {
+        /// The number in the unit's smallest part (µs, bytes, thousandths of a percent).
+        case value(Int64)
+        case negative
+        /// No number, or not digits with at most one decimal point.
+        case notANumber
+        /// A number other than zero without a unit (zero needs none).
+        case missingUnit(number: Substring)
+        case unknownUnit(Substring)
+        case tooPrecise
+        case overflow
+    }
+
+    /// Reads `<number><unit>` where `factor(unit)` is the unit's size in the smallest part, or `nil`
+    /// for an unknown unit. The rules every typed value shares: no sign, exact decimals, and a bare
+    /// number only for zero (`0` is unambiguous in any unit; `10` is not).
+    static func quantity(_ text: String, factor: (Substring) -> Int64?) -> Quantity {
+        let trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
+        guard !trimmed.hasPrefix("-") else { return .negative }
+        let (number, unit) = splitNumberAndUnit(trimmed)
+        guard !number.isEmpty else { return .notANumber }
+        guard !unit.isEmpty else {
+            switch scaled(number, by: 1) {
+            case .value(0): return .value(0)
+            case .notANumber: return .notANumber
+            default: return .missingUnit(number: number)
+            }
+        }
+        guard let factor = factor(unit) else { return .unknownUnit(unit) }
+        switch scaled(number, by: factor) {
+        case .value(let value): return .value(value)
+        case .notANumber: return .notANumber
+        case .tooPrecise: return .tooPrecise
+        case .overflow: return .overflow
+        }
     }
 
     /// Splits `"1.5 ms"` into the number `"1.5"` and the unit `"ms"` (whitespace between is allowed).

@@ -51,38 +51,22 @@ extension DrillDuration {
     ]
 
     public init(parsing text: String) throws(ValueParseError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
         let shown = ValueParseError.quoted(text)
-        let expectation = "must be a duration like 500ms, 10s, 1.5s, 5m or 1h, got \(shown)"
-        if trimmed.hasPrefix("-") {
-            throw ValueParseError("must not be negative, got \(shown)")
-        }
-        let (number, unit) = DecimalText.splitNumberAndUnit(Substring(trimmed))
-        if number.isEmpty {
-            throw ValueParseError(expectation)
-        }
-        let factor: Int64
-        if unit.isEmpty {
-            guard case .value(0) = DecimalText.scaled(number, by: 1) else {
-                throw ValueParseError(
-                    "needs a unit, got \(shown)", hint: "write \(number)s for seconds (or ms, m, h)")
-            }
-            factor = 1
-        } else if let known = Self.units.first(where: { $0.name == unit }) {
-            factor = known.microseconds
-        } else {
-            throw ValueParseError(
-                "has an unknown unit '\(unit)' in \(shown)", hint: "units are us, ms, s, m (minutes) and h")
-        }
-        switch DecimalText.scaled(number, by: factor) {
+        switch DecimalText.quantity(text, factor: { unit in Self.units.first { $0.name == unit }?.microseconds }) {
         case .value(let microseconds) where microseconds <= Self.maximum.microseconds:
             self.init(unchecked: microseconds)
         case .value, .overflow:
             throw ValueParseError("is over the 24h limit, got \(shown)")
+        case .negative:
+            throw ValueParseError("must not be negative, got \(shown)")
+        case .missingUnit(let number):
+            throw ValueParseError("needs a unit, got \(shown)", hint: "write \(number)s for seconds (or ms, m, h)")
+        case .unknownUnit(let unit):
+            throw ValueParseError("has an unknown unit '\(unit)' in \(shown)", hint: "units are us, ms, s, m (minutes) and h")
         case .tooPrecise:
             throw ValueParseError("is finer than a microsecond, got \(shown)")
         case .notANumber:
-            throw ValueParseError(expectation)
+            throw ValueParseError("must be a duration like 500ms, 10s, 1.5s, 5m or 1h, got \(shown)")
         }
     }
 

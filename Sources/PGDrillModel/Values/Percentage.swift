@@ -31,31 +31,20 @@ public struct Percentage: DrillValue, Hashable, Comparable {
 
 extension Percentage {
     public init(parsing text: String) throws(ValueParseError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
         let shown = ValueParseError.quoted(text)
-        let expectation = "must be a percentage like 5% or 0.5%, got \(shown)"
-        if trimmed.hasPrefix("-") {
-            throw ValueParseError("must not be negative, got \(shown)")
-        }
-        let (number, unit) = DecimalText.splitNumberAndUnit(Substring(trimmed))
-        guard !number.isEmpty, unit.isEmpty || unit == "%" else {
-            throw ValueParseError(expectation)
-        }
-        switch DecimalText.scaled(number, by: 1000) {
-        case .value(let thousandths):
-            if unit.isEmpty && thousandths != 0 {
-                throw ValueParseError("needs a percent sign, got \(shown)", hint: "write \(number)%")
-            }
-            guard thousandths <= 100_000 else {
-                throw ValueParseError("must be at most 100%, got \(shown)")
-            }
+        switch DecimalText.quantity(text, factor: { $0 == "%" ? 1000 : nil }) {
+        case .value(let thousandths) where thousandths <= 100_000:
             self.init(percent: Double(thousandths) / 1000)
+        case .value, .overflow:
+            throw ValueParseError("must be at most 100%, got \(shown)")
+        case .negative:
+            throw ValueParseError("must not be negative, got \(shown)")
+        case .missingUnit(let number):
+            throw ValueParseError("needs a percent sign, got \(shown)", hint: "write \(number)%")
         case .tooPrecise:
             throw ValueParseError("has more than three decimals, got \(shown)")
-        case .overflow:
-            throw ValueParseError("must be at most 100%, got \(shown)")
-        case .notANumber:
-            throw ValueParseError(expectation)
+        case .unknownUnit, .notANumber:
+            throw ValueParseError("must be a percentage like 5% or 0.5%, got \(shown)")
         }
     }
 

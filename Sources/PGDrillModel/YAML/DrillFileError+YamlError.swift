@@ -25,9 +25,6 @@ extension DrillFileError {
     }
 
     private static func syntaxMessage(_ problem: String, _ context: YamlError.Context?) -> String {
-        if problem.hasPrefix("Maximum nesting level reached") {
-            return "YAML syntax error: nested too deeply (over 1000 levels)"
-        }
         if problem == "but found another document" {
             return "more than one YAML document ('---') in one file"
         }

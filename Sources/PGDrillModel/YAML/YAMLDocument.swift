@@ -2,9 +2,9 @@ import Yams
 
 /// The root node of one checked YAML file, with every YAML-level problem turned into a `DrillFileError`.
 ///
-/// Order of checks: bytes (size, UTF-8) → anchors/aliases (token scan) → composition by Yams (syntax,
-/// nesting depth, duplicate keys) → exactly one non-empty document. What comes out is safe to walk: a
-/// finite tree with no shared nodes, at most 1000 levels deep (libyaml's default nesting limit).
+/// Order of checks: bytes (size, UTF-8) → anchors, aliases and nesting depth (token scan) → composition
+/// by Yams (syntax, duplicate keys) → exactly one non-empty document. What comes out is safe to walk:
+/// a finite tree with no shared nodes, at most `TokenScan.maximumDepth` levels deep.
 struct YAMLDocument {
     let file: String
     let root: Node
@@ -12,11 +12,17 @@ struct YAMLDocument {
     /// Parses `source`; `kind` names the file type in messages ("drill file", "cluster file").
     init(_ source: SourceText, kind: String) throws(DrillFileError) {
         file = source.file
-        if let finding = AliasScan.firstAnchorOrAlias(in: source.text) {
-            let what = finding.kind == .anchor ? "anchor '&\(finding.name)'" : "alias '*\(finding.name)'"
-            throw DrillFileError(.aliasNotAllowed, file: file, at: finding.mark,
-                                 message: "YAML \(what): anchors and aliases are not allowed in a \(kind)",
-                                 hint: "write the value out in full, so the file reads top to bottom")
+        if let finding = TokenScan.firstProblem(in: source.text) {
+            switch finding.kind {
+            case .anchor(let name), .alias(let name):
+                let what = if case .anchor = finding.kind { "anchor '&\(name)'" } else { "alias '*\(name)'" }
+                throw DrillFileError(.aliasNotAllowed, file: file, at: finding.mark,
+                                     message: "YAML \(what): anchors and aliases are not allowed in a \(kind)",
+                                     hint: "write the value out in full, so the file reads top to bottom")
+            case .tooDeep:
+                throw DrillFileError(.syntax, file: file, at: finding.mark,
+                                     message: "YAML nested too deeply (over \(TokenScan.maximumDepth) levels)")
+            }
         }
         let composed: Node?
         do {

@@ -1,12 +1,21 @@
 import Foundation
 
-/// Conversions for values that only cluster files have.
+/// Conversions for names, hosts, URLs, paths and conninfo strings.
 extension Field {
     /// A node, proxy or endpoint name (`ResourceName.isValid`).
     func resourceName() throws(DrillFileError) -> String {
         let name = try scalar()
         guard ResourceName.isValid(name) else {
             throw error(.invalidValue, "must be lower-case letters, digits and '_.-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
+        }
+        return name
+    }
+
+    /// A drill or cluster name (`ResourceName.isValidDrillName`): it names report folders.
+    func drillName() throws(DrillFileError) -> String {
+        let name = try scalar()
+        guard ResourceName.isValidDrillName(name) else {
+            throw error(.invalidValue, "must be lower-case letters, digits and '-', starting with a letter or digit (at most 63), got \(ValueParseError.quoted(name))")
         }
         return name
     }
