@@ -167,7 +167,7 @@ extension FaultAction {
         case .walBurst(let bytes, _):
             let mib = max(1, bytes >> 20)
             let sql = "SELECT count(pg_logical_emit_message(false, 'pgdrill', repeat('x', 1048576))) FROM generate_series(1, \(mib))"
-            let psql = "runuser -u postgres -- \(host.binDir.shellQuoted)/psql -X -q -At -p \(host.pgPort) -d postgres -c \(sql.shellQuoted)"
+            let psql = "cd / && runuser -u postgres -- \(host.binDir.shellQuoted)/psql -X -q -At -p \(host.pgPort) -d postgres -c \(sql.shellQuoted)"
             return HostFault(host: host.name, apply: script("\(psql) 2>&1; true", "generate \(mib) MiB of WAL on \(host.name)"), rollback: nil)
         case .pause(let processes, _):
             let names = processes.joined(separator: "+")

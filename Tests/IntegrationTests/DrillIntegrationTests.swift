@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Real drills against the lab cluster through the `pgdrill` binary: exit codes, the report's numbers, and
+/// the cluster healthy with nothing left behind afterwards. Serialized: they share one cluster.
+@Suite(.serialized, .enabled(if: Lab.isUp, "no lab: run `make test` (it brings the lab up)"))
+struct DrillIntegrationTests {
+    static let shipped = (try? FileManager.default.contentsOfDirectory(atPath: Lab.drills).filter { $0.hasSuffix(".yaml") }.sorted()) ?? []
+
+    @Test func checkShowsAHealthyLab() throws {
+        let state = Lab.scratch("check")
+        let r = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 60)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("leader"))
+        #expect(r.stdout.contains("sync_standby"))
+        #expect(r.stdout.contains("healthy"))
+    }
+
+    @Test(arguments: shipped)
+    func shippedDrillPassesAndLeavesTheClusterHealthy(file: String) throws {
+        let state = Lab.scratch("drill-\(file)")
+        let reports = state + "/reports"
+        let r = try CLI.pgdrill(["run", Lab.drills + "/" + file, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", reports],
+                                stateDir: state, timeout: 480)
+        let report = try Report.load(reports)
+        let drill = try #require(report.drills.first)
+        #expect(r.status == 0, "exit \(r.status)\n\(r.stderr.suffix(4000))\n\(drill.expectationsText)")
+        #expect(drill.verdict == "PASS", "\(drill.expectationsText)")
+        // Every acknowledged write was read back; in synchronous mode none may be lost.
+        #expect(drill.lostWrites == 0)
+        #expect(drill.acknowledged > 100, "the probe must have measured something")
+        try expectHealthyAndClean(state)
+    }
+
+    /// After any drill: `check` says healthy and finds no chain, filler or pending rollback.
+    func expectHealthyAndClean(_ state: String) throws {
+        let c = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 120)
+        #expect(c.status == 0, "cluster not healthy after the drill:\n\(c.stdout)\(c.stderr)")
+        #expect(c.stdout.contains("No leftovers"), "\(c.stdout)")
+    }
+}
+
+/// The parts of report.json the tests read.
+struct Report {
+    struct Drill {
+        var name: String
+        var verdict: String
+        var lostWrites: Int?
+        var acknowledged: Int
+        var rto: Int64?
+        var json: [String: Any]
+        var expectationsText: String
+    }
+    var drills: [Drill]
+    var raw: [String: Any]
+
+    /// Reads the newest run folder's report.json under `dir`.
+    static func load(_ dir: String) throws -> Report {
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let run = try #require(runs.last, "no run folder in \(dir)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(run)/report.json"))
+        let raw = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let drills = (raw["drills"] as? [[String: Any]] ?? []).map { d -> Drill in
+            let metrics = d["metrics"] as? [String: Any]
+            let writes = metrics?["writes"] as? [String: Any]
+            let primary = writes?["primary"] as? [String: Any]
+            let main = metrics?["main"] as? [String: Any]
+            let recovery = main?["recovery"] as? [String: Any]
+            let exps = (d["expectations"] as? [[String: Any]] ?? []).map { "\($0["metric"] ?? "") \($0["measured"] ?? "") target \($0["target"] ?? "") passed=\($0["passed"] ?? "")" }
+            return Drill(name: d["name"] as? String ?? "", verdict: d["verdict"] as? String ?? "",
+                         lostWrites: (primary?["lost"] as? [Any])?.count, acknowledged: writes?["acknowledged"] as? Int ?? 0,
+                         rto: (recovery?["rto"] as? NSNumber)?.int64Value, json: d,
+                         expectationsText: exps.joined(separator: "\n") + "\nerrors: \(d["errors"] ?? "")\nnotes: \(d["notes"] ?? "")")
+        }
+        return Report(drills: drills, raw: raw)
+    }
+}
