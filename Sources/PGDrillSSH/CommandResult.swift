@@ -9,6 +9,7 @@ public struct CommandResult: Sendable, Hashable {
     /// From the moment the command was handed to the transport until its end was seen, in µs.
     public var durationMicros: Int64
 
+    /// A result as the transports build it; public so tests and fakes of the engine can too.
     public init(exitStatus: Int32, stdout: String, stderr: String, durationMicros: Int64) {
         self.exitStatus = exitStatus
         self.stdout = stdout

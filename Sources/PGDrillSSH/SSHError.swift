@@ -27,9 +27,11 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
         /// The private key or known_hosts file cannot be read.
         public static let keyFileUnreadable = Code("keyFileUnreadable")
 
+        /// The code's name, e.g. `hostKeyUnknown`.
         public var description: String { name }
     }
 
+    /// What kind of failure; decide on this, not on the message.
     public var code: Code
     /// `host:port` of the target.
     public var host: String
@@ -43,6 +45,7 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
     /// libssh2's own error text and number, for `debugDescription` and logs.
     public var underlying: String?
 
+    /// An error about `host` (`host:port`); `hint` says what to do, or is empty.
     public init(
         code: Code, host: String, message: String, hint: String = "",
         commandMayHaveRun: Bool = false, underlying: String? = nil
@@ -62,6 +65,7 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
         return line
     }
 
+    /// The description plus libssh2's own text and return code, for logs.
     public var debugDescription: String {
         var line = "SSHError(\(code)): \(description)"
         if let underlying { line += " [libssh2: \(underlying)]" }

@@ -9,6 +9,7 @@ public final class SSHPool: Sendable {
     private let logger: Logger
     private let slots = Mutex<[SSHTarget: HostSlot]>([:])
 
+    /// An empty pool; sessions are opened on first use of each target.
     public init(logger: Logger) {
         self.logger = logger
     }
@@ -38,7 +39,7 @@ public final class SSHPool: Sendable {
         all.forEach { $0.close() }
     }
 
-    private func slot(for target: SSHTarget) -> HostSlot {
+    func slot(for target: SSHTarget) -> HostSlot {
         slots.withLock { slots in
             if let slot = slots[target] { return slot }
             let slot = HostSlot(target: target, logger: logger)
@@ -60,37 +61,6 @@ public final class SSHPool: Sendable {
             logger.info("ssh session lost; reconnecting once", metadata: ["host": "\(target)", "error": "\(error)"])
             let fresh = try slot.session(replacingDead: session)
             return try body(fresh, deadline.remaining)
-        }
-    }
-}
-
-/// The session slot of one target: serialises connecting so two callers never open two sessions.
-final class HostSlot: Sendable {
-    private let target: SSHTarget
-    private let logger: Logger
-    private let current = Mutex<SSHSession?>(nil)
-
-    init(target: SSHTarget, logger: Logger) {
-        self.target = target
-        self.logger = logger
-    }
-
-    /// The live session, or a new one when there is none, it is dead, or it is `dead`.
-    func session(replacingDead dead: SSHSession?) throws -> SSHSession {
-        try current.withLock { current in
-            if let session = current, session !== dead, session.isConnected { return session }
-            current?.close()
-            current = nil
-            let session = try SSHSession(target: target, logger: logger)
-            current = session
-            return session
-        }
-    }
-
-    func close() {
-        current.withLock { current in
-            current?.close()
-            current = nil
         }
     }
 }

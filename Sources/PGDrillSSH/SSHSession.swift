@@ -13,6 +13,7 @@ import Synchronization
 /// libssh2 sessions are not thread-safe, and one host's commands must not interleave on its
 /// shell anyway, so a second caller waits for the first command to finish.
 public final class SSHSession: Sendable {
+    /// The host this session talks to.
     public let target: SSHTarget
     private let logger: Logger
     let state: Mutex<State>

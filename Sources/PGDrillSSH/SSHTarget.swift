@@ -5,7 +5,9 @@
 public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     /// IP address or host name; also the name looked up in known_hosts.
     public var host: String
+    /// sshd's TCP port; a non-22 port is looked up as `[host]:port` in known_hosts.
     public var port: Int
+    /// The remote user; fault injection needs root.
     public var user: String
     /// Private key in OpenSSH format; `<identityFile>.pub` is used beside it when present.
     public var identityFile: String
@@ -14,6 +16,7 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     /// Bound on TCP connect, SSH handshake, host key check and authentication together.
     public var connectTimeout: Duration
 
+    /// A target with the lab's defaults: port 22, root, 5 s to connect.
     public init(
         host: String,
         port: Int = 22,
