@@ -38,12 +38,7 @@ struct ChildProcess {
     }
 
     /// Whether the child has not ended yet (a zombie counts as ended; it is not reaped here).
-    var isRunning: Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        return !stat[stat.index(after: close)...].hasPrefix(" Z")
-    }
+    var isRunning: Bool { isLiveProcess(pid) }
 
     /// Runs a command to completion and throws unless it exits 0.
     static func run(_ executable: String, _ arguments: [String]) throws {
@@ -52,4 +47,19 @@ struct ChildProcess {
             throw TestFailure("\(executable) \(arguments.joined(separator: " ")) exited \(status)")
         }
     }
+}
+
+/// The fields of `/proc/PID/stat` after the command name: state, ppid, … (nil once reaped).
+func procStatFields(_ pid: pid_t) -> [Substring]? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
+    return stat[stat.index(after: close)...].split(separator: " ")
+}
+
+/// Whether `pid` exists and is not a zombie. Not `kill(pid, 0)`: PID 1 here reaps orphans only
+/// every ~2 s, and a zombie has already closed its sockets.
+func isLiveProcess(_ pid: pid_t) -> Bool {
+    guard let state = procStatFields(pid)?.first else { return false }
+    return state != "Z"
 }

@@ -91,11 +91,7 @@ final class TestSSHD {
         var parentOf: [pid_t: pid_t] = [:]
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries {
-            guard let pid = pid_t(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard let pid = pid_t(entry), let fields = procStatFields(pid) else { continue }
             if fields.count > 1, let ppid = pid_t(fields[1]) { parentOf[pid] = ppid }
         }
         var result: [pid_t] = []
