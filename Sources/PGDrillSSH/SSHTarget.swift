@@ -1,0 +1,38 @@
+/// Where and as whom to run remote commands on one cluster host.
+///
+/// Everything needed to reach a host is here so a session can be re-created from it alone
+/// (the pool reconnects a dead session without asking its caller again).
+public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
+    /// IP address or host name; also the name looked up in known_hosts.
+    public var host: String
+    /// sshd's TCP port; a non-22 port is looked up as `[host]:port` in known_hosts.
+    public var port: Int
+    /// The remote user; fault injection needs root.
+    public var user: String
+    /// Private key in OpenSSH format; `<identityFile>.pub` is used beside it when present.
+    public var identityFile: String
+    /// Host keys are checked against this file only; unknown or changed keys are refused.
+    public var knownHostsFile: String
+    /// Bound on TCP connect, SSH handshake, host key check and authentication together.
+    public var connectTimeout: Duration
+
+    /// A target with the lab's defaults: port 22, root, 5 s to connect.
+    public init(
+        host: String,
+        port: Int = 22,
+        user: String = "root",
+        identityFile: String,
+        knownHostsFile: String,
+        connectTimeout: Duration = .seconds(5)
+    ) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.identityFile = identityFile
+        self.knownHostsFile = knownHostsFile
+        self.connectTimeout = connectTimeout
+    }
+
+    /// `host:port`, the form used in every error and log line.
+    public var description: String { "\(host):\(port)" }
+}

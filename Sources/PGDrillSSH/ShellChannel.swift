@@ -1,0 +1,66 @@
+/// The long-lived `sh` on one host that runs our commands one after another.
+///
+/// Opening a channel makes sshd set up a whole session (~95 ms); writing a line to a shell that
+/// is already running costs about a millisecond, which is what makes a fault's t0 exact.
+/// Each command is framed by `ShellFrame`; its end is seen by an `EndMarkerScanner` per stream.
+final class ShellChannel {
+    let channel: LibSSH2Channel
+
+    /// Opens the channel, starts `sh` without a PTY (no echo, no prompt, no line editing), and
+    /// runs one empty command so anything the login files printed is consumed before ours.
+    init(session: LibSSH2Session, deadline: Deadline) throws {
+        channel = try LibSSH2Channel(session: session, deadline: deadline)
+        do {
+            try channel.exec("exec /bin/sh", deadline: deadline)
+            _ = try run("true", deadline: deadline)
+        } catch {
+            _ = channel.tryRelease()
+            throw error
+        }
+    }
+
+    /// Whether a command sent now would reach a running shell.
+    ///
+    /// Drains output nobody waits for (a background process writing late) and notices a shell
+    /// that exited or a connection the peer closed, so such a command fails as "never sent"
+    /// (safe to retry) instead of "may have run".
+    func isReady() throws -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4 * 1024)
+        for isStderr in [false, true] {
+            while try channel.readAvailable(stderr: isStderr, into: &buffer, action: "checking the shell") > 0 {}
+        }
+        return !channel.isAtEOF
+    }
+
+    /// Runs one command and waits for both of its end markers.
+    func run(_ command: String, deadline: Deadline) throws -> CommandResult {
+        let frame = ShellFrame(command: command)
+        var stdout = EndMarkerScanner(marker: frame.marker)
+        var stderr = EndMarkerScanner(marker: frame.marker)
+        var sent = false
+        let start = monotonicMicros()
+        do {
+            try channel.write(Array(frame.script.utf8), deadline: deadline) { sent = true }
+            let finished = try channel.pump(
+                deadline: deadline, action: "running the command",
+                consume: { isStderr, bytes in
+                    if isStderr { stderr.consume(bytes) } else { stdout.consume(bytes) }
+                },
+                isDone: { stdout.isComplete && stderr.isComplete })
+            guard finished, let status = stdout.exitStatus else {
+                throw SSHError(
+                    code: .channelFailed, host: channel.session.target.description,
+                    message: "the remote shell exited before the command finished",
+                    hint: "a command that kills its own shell or sshd cannot report back; it is reopened on next use")
+            }
+            return CommandResult(
+                exitStatus: status,
+                stdout: String(decoding: stdout.output, as: UTF8.self),
+                stderr: String(decoding: stderr.output, as: UTF8.self),
+                durationMicros: monotonicMicros() - start)
+        } catch var error as SSHError {
+            error.commandMayHaveRun = error.commandMayHaveRun || sent
+            throw error
+        }
+    }
+}
