@@ -17,7 +17,7 @@ extension DrillRunner {
         }
         do {
             // Resolve roles now, from the freshest view: the primary of step 2 may not be that of step 1.
-            let view = s.monitor?.latestCluster ?? (try connection.patroniCluster())
+            let view = try s.monitor?.latestCluster ?? connection.patroniCluster()
             switch step.action {
             case .switchover(let to):
                 return try managerCall(step.action, to: to, view: view, index: index, s)

@@ -154,9 +154,15 @@ public final class DrillRunner {
         let live = s.live
         let main = plan.probe.endpoint
         for endpoint in [main] + plan.probe.also {
-            let sink: @Sendable (ProbeAttempt) -> Void = endpoint == main
-                ? { a in log.record(a); live.observe(a) }
-                : { a in log.record(a) }
+            let sink: @Sendable (ProbeAttempt) -> Void
+            if endpoint == main {
+                sink = { a in
+                    log.record(a)
+                    live.observe(a)
+                }
+            } else {
+                sink = { a in log.record(a) }
+            }
             let runner = ProbeRunner(
                 runID: runID, endpoint: endpoint, conninfo: cluster.endpoints[endpoint]!,
                 read: endpoint.lowercased().contains("read"), writers: plan.probe.writers, rate: plan.probe.rate,

@@ -26,7 +26,7 @@ public enum ReportBuilder {
                 let reader = try ProbeLogReader(path: record.probeLogPath)
                 metrics = DrillAnalyzer(input).analyze(reader)
                 if reader.issues.malformedRows > 0 {
-                    errors.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem ?? ""))")
+                    errors.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem.map { "\($0)" } ?? ""))")
                 }
             } catch {
                 errors.append("cannot read the probe log \(record.probeLogPath): \(error)")
