@@ -76,7 +76,7 @@ import Testing
         #expect(rows.place(from: 300, to: 400) == 0)  // clear of everything
         #expect(rows.place(from: 310, to: 320) == 1)
         #expect(rows.place(from: 311, to: 320) == 2)
-        #expect(rows.place(from: 312, to: 320) == 2)  // out of rows: the row ending first is reused
+        #expect(rows.place(from: 312, to: 320) == 1)  // out of rows: the first row ending earliest is reused
         #expect(rows.rowCount == 3)
     }
 }
