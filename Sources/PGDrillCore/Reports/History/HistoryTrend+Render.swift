@@ -1,3 +1,5 @@
+import Foundation
+
 extension HistoryTrend {
     /// The trend as Markdown (for a wiki or a CI summary) or as an aligned plain-text table for a
     /// terminal; both end with the regressions and any skipped report.
@@ -27,7 +29,7 @@ extension HistoryTrend {
     }
 
     var criteria: String {
-        "RTO over the median of earlier runs by more than \(TimelineAxis.trimmed(marginPercent))% and \(ReportFormat.duration(minimumRTOIncrease)), "
+        "RTO over the median of earlier runs by more than \(String(format: "%g", marginPercent))% and \(ReportFormat.duration(minimumRTOIncrease)), "
             + "lost writes where earlier runs lost none, or PASS → FAIL; compared per drill and cluster"
     }
 
