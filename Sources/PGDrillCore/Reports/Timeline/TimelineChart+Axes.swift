@@ -9,7 +9,7 @@ extension TimelineChart {
 
     /// Places every marker's label on the first strip row where it overlaps no other.
     func markerLabels(top: Double) -> ([PlacedLabel], rows: Int) {
-        var rows = LabelRows(maxRows: 6)
+        var rows = LabelRows(maxRows: 8)
         var placed: [PlacedLabel] = []
         for marker in markers {
             let px = x(marker.at)
