@@ -1,0 +1,51 @@
+import Foundation
+
+/// One drill of one earlier run, as the trend shows it: the figures a DBA lead compares month by
+/// month, taken from that run's `report.json`.
+public struct HistoryEntry: Sendable, Equatable {
+    public var drill: String
+    public var cluster: String
+    public var runId: String
+    /// Wall-clock start of the run.
+    public var date: Date
+    /// How the main endpoint's RTO was decided; nil when the drill measured nothing.
+    public var recovery: Recovery.Status?
+    /// RTO in µs (0 with no outage); nil when not recovered or not measured.
+    public var rto: Int64?
+    /// RPO in µs; nil when writes were not verified.
+    public var rpo: Int64?
+    /// Acknowledged writes lost; nil when writes were not verified.
+    public var lostWrites: Int?
+    /// Main endpoint's (fail + indeterminate) / attempts from t0 to the end of observation.
+    public var errorRate: Double?
+    public var verdict: Verdict
+    /// The `report.json` it came from, relative to the history directory.
+    public var source: String
+
+    public init(
+        drill: String, cluster: String, runId: String, date: Date, recovery: Recovery.Status?, rto: Int64?,
+        rpo: Int64?, lostWrites: Int?, errorRate: Double?, verdict: Verdict, source: String
+    ) {
+        self.drill = drill
+        self.cluster = cluster
+        self.runId = runId
+        self.date = date
+        self.recovery = recovery
+        self.rto = rto
+        self.rpo = rpo
+        self.lostWrites = lostWrites
+        self.errorRate = errorRate
+        self.verdict = verdict
+        self.source = source
+    }
+
+    /// The entry of `drill` in `run`.
+    public init(_ drill: DrillReport, of run: RunReport, source: String) {
+        let m = drill.metrics
+        self.init(
+            drill: drill.name, cluster: run.cluster, runId: run.runId, date: run.startedAt,
+            recovery: m?.main.recovery.status, rto: m?.main.recovery.rto, rpo: m?.rpo?.rpo,
+            lostWrites: m?.writes?.lostWrites, errorRate: m?.main.errorRate.rate, verdict: drill.verdict, source: source
+        )
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Renders a run's figures in the Prometheus text format for node_exporter's textfile collector,
+/// so drill results can be graphed and alerted on next to the cluster's own metrics (RTO creeping
+/// up month by month, a drill failing, no drill run for 40 days).
+///
+/// Every drill is one series per metric, labelled `drill` and `cluster`. Figures that were not
+/// measured are left out rather than written as 0 (a missing RPO is not an RPO of 0). A drill that
+/// ran twice in the run keeps its last result: node_exporter rejects a file with duplicate series.
+/// No sample timestamps (the textfile collector refuses them); the run's time is its own metric.
+/// Write the file atomically (temporary file + rename) into the collector's directory.
+public enum PrometheusTextfile {
+    /// The textfile for `run`; `redactor` masks secrets in label values.
+    public static func render(run: RunReport, redactor: Redactor = Redactor()) -> String {
+        let cluster = redactor.redact(run.cluster)
+        var latest: [String: DrillReport] = [:]
+        var order: [String] = []
+        for drill in run.drills {
+            let name = redactor.redact(drill.name)
+            if latest.updateValue(drill, forKey: name) == nil { order.append(name) }
+        }
+        let drills = order.map { ($0, latest[$0]!) }
+
+        var out = ""
+        func family(_ name: String, _ help: String, _ samples: [(String, Double?)]) {
+            let present = samples.compactMap { label, value in value.map { (label, $0) } }
+            guard !present.isEmpty else { return }
+            out += "# HELP \(name) \(escapeHelp(help))\n# TYPE \(name) gauge\n"
+            for (drill, value) in present {
+                out += "\(name){drill=\"\(escapeLabel(drill))\",cluster=\"\(escapeLabel(cluster))\"} \(number(value))\n"
+            }
+        }
+        family("pgdrill_rto_seconds", "Recovery time of the drill's main endpoint: fault sent to the first stable period of only ok writes (0 with no outage); absent when not recovered.",
+               drills.map { ($0.0, $0.1.metrics?.main.recovery.rto.map { Double($0) / 1_000_000 }) })
+        family("pgdrill_recovered", "1 when the main endpoint recovered (or had no outage) within observation, 0 when not.",
+               drills.map { ($0.0, $0.1.metrics.map { $0.main.recovery.status == .notRecovered ? 0 : 1 }) })
+        family("pgdrill_rpo_seconds", "Recovery point: time span of acknowledged writes lost (0 when none); absent when writes were not verified.",
+               drills.map { ($0.0, $0.1.metrics?.rpo.map { Double($0.rpo) / 1_000_000 }) })
+        family("pgdrill_lost_writes", "Acknowledged writes missing on the new primary after recovery; absent when not verified.",
+               drills.map { ($0.0, $0.1.metrics?.writes.map { Double($0.lostWrites) }) })
+        family("pgdrill_error_ratio", "Failed and indeterminate probe attempts over all attempts, fault sent to end of observation, main endpoint.",
+               drills.map { ($0.0, $0.1.metrics.map { $0.main.errorRate.rate }) })
+        family("pgdrill_drill_passed", "1 when the drill met every expectation (verdict PASS), else 0.",
+               drills.map { ($0.0, $0.1.verdict == .pass ? 1 : 0) })
+
+        out += "# HELP pgdrill_last_run_timestamp_seconds Unix time the last pgdrill run against the cluster ended.\n"
+        out += "# TYPE pgdrill_last_run_timestamp_seconds gauge\n"
+        out += "pgdrill_last_run_timestamp_seconds{cluster=\"\(escapeLabel(cluster))\"} \(number(run.endedAt.timeIntervalSince1970.rounded()))\n"
+        out += "# HELP pgdrill_last_run_exit_status Exit status of the last pgdrill run (0 all passed, 1 a drill failed, 3 aborted, 4 rollback incomplete).\n"
+        out += "# TYPE pgdrill_last_run_exit_status gauge\n"
+        out += "pgdrill_last_run_exit_status{cluster=\"\(escapeLabel(cluster))\"} \(run.exitStatus)\n"
+        return out
+    }
+
+    /// A label value: backslash, double quote and line feed escaped, as the text format requires.
+    static func escapeLabel(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// HELP text: backslash and line feed escaped.
+    static func escapeHelp(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// A sample value as Go's ParseFloat reads it: integers without a fraction, `NaN`, `+Inf`.
+    static func number(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+}

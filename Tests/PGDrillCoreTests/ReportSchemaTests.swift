@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import PGDrillCore
+
+/// `schema/report.schema.json` against what `JSONReport` really writes.
+@Suite struct ReportSchemaTests {
+    static let schemaPath = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("schema/report.schema.json").path
+
+    static func schema() throws -> JSONValue {
+        try JSONValue.parse(String(contentsOfFile: schemaPath, encoding: .utf8))
+    }
+
+    /// The sample report with every optional field and every array element type present, so a
+    /// schema property the encoder never writes shows up as unseen.
+    static func fullReport() -> RunReport {
+        var report = ReportRendererTests.sampleReport()
+        var metrics = report.drills[0].metrics!
+        var also = metrics.main
+        also.endpoint = "pooled"
+        metrics.also = [also]
+        metrics.splitBrain = SplitBrainReport(
+            ackOverlaps: [AckOverlap(serverA: Fixture.serverA, nodeA: "pg1", serverB: Fixture.serverB, nodeB: "pg2", from: 1, to: 2, acksA: 1, acksB: 1)],
+            writableOverlaps: [WritableOverlap(nodeA: "pg1", nodeB: "pg2", from: 1, to: 2, isSplitBrain: false)]
+        )
+        var writes = metrics.writes!
+        writes.primary.phantoms = [WriteKey(endpoint: "write", writer: 0, seq: 150)]
+        var replica = writes.primary
+        replica.node = "pg3"
+        writes.replicas = [replica]
+        metrics.writes = writes
+        report.drills[0].metrics = metrics
+        report.drills[0].events.append(ClusterEvent(at: 3, kind: .timelineChanged, node: "pg2", timeline: 2, detail: "promoted"))
+        return report
+    }
+
+    static func validate(_ json: String) throws -> JSONSchemaValidator {
+        var validator = JSONSchemaValidator(schema: try schema())
+        validator.validate(try JSONValue.parse(json))
+        return validator
+    }
+
+    @Test func renderedReportsMatchTheSchema() throws {
+        for report in [Self.fullReport(), ReportRendererTests.sampleReport(),
+                       RunReport(runId: "r", cluster: "c", pgdrillVersion: "0", startedAt: Date(timeIntervalSince1970: 0),
+                                 endedAt: Date(timeIntervalSince1970: 1), exitStatus: 2, drills: [])] {
+            let validator = try Self.validate(try JSONReport().render(report))
+            #expect(validator.errors == [])
+        }
+    }
+
+    @Test func schemaDeclaresNothingTheReportLacks() throws {
+        let validator = try Self.validate(try JSONReport().render(Self.fullReport()))
+        let unseen = validator.declaredProperties().subtracting(validator.seen)
+        #expect(unseen.sorted() == [], "declared in the schema but never written by JSONReport")
+    }
+
+    /// The schema and validator together can fail: each mutation of a valid report is caught.
+    @Test(arguments: [
+        ("drop run_id", "missing required property run_id"),
+        ("unknown top-level key", "property extra is not allowed"),
+        ("bad verdict", "is not one of"),
+        ("t0 as string", "$.drills[0].metrics.t0: expected"),
+        ("camelCase key", "property probeLog is not allowed"),
+        ("negative count", "below the minimum"),
+        ("bad date", "not an RFC 3339 date-time"),
+    ])
+    func mutationsAreCaught(mutation: String, expected: String) throws {
+        let json = try JSONReport().render(ReportRendererTests.sampleReport())
+        var o = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        switch mutation {
+        case "drop run_id": o["run_id"] = nil
+        case "unknown top-level key": o["extra"] = 1
+        case "bad verdict": Self.drill0(&o) { $0["verdict"] = "MAYBE" }
+        case "t0 as string": Self.drill0(&o) { d in Self.change(&d, "metrics") { $0["t0"] = "10" } }
+        case "camelCase key": Self.drill0(&o) { d in d["probeLog"] = d["probe_log"]; d["probe_log"] = nil }
+        case "negative count": Self.drill0(&o) { d in Self.change(&d, "metrics") { m in Self.change(&m, "main") { $0["attempts"] = -1 } } }
+        case "bad date": o["started_at"] = "yesterday"
+        default: Issue.record("unknown mutation \(mutation)")
+        }
+        let mutated = String(decoding: try JSONSerialization.data(withJSONObject: o), as: UTF8.self)
+        let validator = try Self.validate(mutated)
+        #expect(validator.errors.contains { $0.contains(expected) }, "\(mutation): \(validator.errors)")
+    }
+
+    static func change(_ o: inout [String: Any], _ key: String, _ edit: (inout [String: Any]) -> Void) {
+        var inner = o[key] as! [String: Any]
+        edit(&inner)
+        o[key] = inner
+    }
+
+    static func drill0(_ o: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+        var drills = o["drills"] as! [[String: Any]]
+        change(&drills[0])
+        o["drills"] = drills
+    }
+
+    /// Cross-check with Python's reference implementation, where it is installed: the schema is a
+    /// valid 2020-12 schema and the report validates (formats checked too).
+    @Test func pythonJSONSchemaAgrees() throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("pgdrill-schema-\(UUID().uuidString).json")
+        try JSONReport().render(Self.fullReport()).write(to: report, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: report) }
+        let script = """
+        import json, sys
+        try:
+            import jsonschema
+        except ImportError:
+            sys.exit(3)
+        s = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(s)
+        jsonschema.Draft202012Validator(s, format_checker=jsonschema.FormatChecker()).validate(json.load(open(sys.argv[2])))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, Self.schemaPath, report.path]
+        let stderr = Pipe()
+        process.standardError = stderr
+        do { try process.run() } catch {
+            withKnownIssue("python3 is not installed: schema not cross-checked") { throw error }
+            return
+        }
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus == 3 || process.terminationStatus == 127 {
+            withKnownIssue("python3 with jsonschema is not installed: schema not cross-checked") { Issue.record("exit \(process.terminationStatus)") }
+            return
+        }
+        #expect(process.terminationStatus == 0, "\(message)")
+    }
+}
