@@ -24,6 +24,21 @@ struct ReportWriter {
         put("report.md", MarkdownReport().render(report))
         if let json = try? JSONReport().render(report) { put("report.json", json) }
         put("junit.xml", JUnitReport().render(report))
+        for record in records {
+            guard let drill = report.drills.last(where: { $0.name == record.plan.name }), record.t0 != nil,
+                  let attempts = try? ProbeLogReader(path: record.probeLogPath) else { continue }
+            put("drill-\(record.plan.name)/timeline.svg", TimelineSVG().render(drill: drill, attempts: attempts))
+        }
+        if let prometheusPath {
+            // node_exporter reads the file at any moment: write it whole, then rename.
+            let tmp = prometheusPath + ".tmp"
+            do {
+                try PrometheusTextfile.render(run: report).write(toFile: tmp, atomically: false, encoding: .utf8)
+                _ = rename(tmp, prometheusPath)
+            } catch {
+                FileHandle.standardError.write(Data("warning: cannot write \(prometheusPath): \(error)\n".utf8))
+            }
+        }
     }
 }
 

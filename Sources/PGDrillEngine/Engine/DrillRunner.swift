@@ -49,11 +49,11 @@ public final class DrillRunner {
     /// Runs the drill to its end, whatever happens, and returns what was recorded.
     public func run(_ plan: DrillPlan) -> DrillRecord {
         let clock = RunClock()
-        let drillDir = (runDirectory as NSString).appendingPathComponent(plan.name)
+        let drillDir = (runDirectory as NSString).appendingPathComponent("drill-" + plan.name)
         try? FileManager.default.createDirectory(atPath: drillDir, withIntermediateDirectories: true)
         let record = DrillRecord(plan: plan, runID: runID, clock: clock,
                                  probeLogPath: (drillDir as NSString).appendingPathComponent("probe.csv"),
-                                 probeLogRelative: plan.name + "/probe.csv")
+                                 probeLogRelative: "drill-" + plan.name + "/probe.csv")
         let s = Session(machine: DrillLifecycle(faultCount: plan.steps.count), record: record)
         var action = s.machine.handle(.start)
         while true {

@@ -1,0 +1,93 @@
+import CLibPQ
+
+extension PGConnection {
+    /// Runs one statement with parameters (`PQsendQueryParams`: never SQL built from strings), waiting at
+    /// most `timeout`. On the deadline the connection is closed (`PQfinish`), never cancelled.
+    public func query(_ sql: String, _ params: [String?], timeout: Duration) throws -> PGResult {
+        try query(sql, params, until: Deadline(after: timeout))
+    }
+
+    /// As `query(_:_:timeout:)`, bounded by an absolute deadline (which a stop signal may bring forward).
+    func query(_ sql: String, _ params: [String?], until deadline: Deadline) throws -> PGResult {
+        try withConnection { conn in
+            let sent = CStringArray.with(params) { values in
+                PQsendQueryParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+            guard sent == 1 else {
+                // Nothing reached the server: the request could not even be queued.
+                throw failure(conn, code: .connectionLost, commitState: .notSent)
+            }
+            try flush(conn, until: deadline)
+            return try collect(conn, until: deadline)
+        }
+    }
+
+    /// Pushes the queued request to the server (non-blocking mode queues it in libpq's buffer).
+    private func flush(_ conn: OpaquePointer, until deadline: Deadline) throws {
+        while true {
+            let rc = PQflush(conn)
+            if rc == 0 { return }
+            if rc < 0 { throw failure(conn, code: .connectionLost, commitState: .sentUnknown) }
+            if SocketWait.wait(socket: PQsocket(conn), for: .readOrWrite, until: deadline) == .timedOut {
+                throw deadlinePassed()
+            }
+            if PQconsumeInput(conn) == 0 { throw failure(conn, code: .connectionLost, commitState: .sentUnknown) }
+        }
+    }
+
+    /// Reads every result of the request. A server error becomes a `PGError` with its SQLSTATE and severity;
+    /// a broken connection after the request was sent is `connectionLost` with `sentUnknown`.
+    private func collect(_ conn: OpaquePointer, until deadline: Deadline) throws -> PGResult {
+        var result: PGResult?
+        var serverError: PGError?
+        while true {
+            while PQisBusy(conn) != 0 {
+                if SocketWait.wait(socket: PQsocket(conn), for: .read, until: deadline) == .timedOut {
+                    throw deadlinePassed()
+                }
+                if PQconsumeInput(conn) == 0 {
+                    if var error = serverError {
+                        error.code = .connectionLost
+                        close()
+                        throw error
+                    }
+                    throw failure(conn, code: .connectionLost, commitState: .sentUnknown)
+                }
+            }
+            guard let r = PQgetResult(conn) else { break }
+            defer { PQclear(r) }
+            switch PQresultStatus(r) {
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                result = PGResult(copying: r)
+            default:
+                let sqlstate = PQresultErrorField(r, clibpq_diag_sqlstate()).map { String(cString: $0) }
+                let severity = PQresultErrorField(r, clibpq_diag_severity()).map { String(cString: $0) }
+                let text = PQresultErrorMessage(r).map { String(cString: $0) } ?? ""
+                serverError = PGError(code: .queryFailed, libpqText: text.isEmpty ? lastErrorText(conn) : text,
+                                      commitState: .sentUnknown, sqlstate: sqlstate, severity: severity, secrets: secrets)
+            }
+            if PQstatus(conn) == CONNECTION_BAD, var error = serverError {
+                // The session is gone (server FATAL/PANIC or a broken socket); libpq may never deliver
+                // the end of the request. The SQLSTATE, if the server sent one, is kept.
+                error.code = .connectionLost
+                close()
+                throw error
+            }
+        }
+        if let serverError { throw serverError }
+        if PQstatus(conn) == CONNECTION_BAD { throw failure(conn, code: .connectionLost, commitState: .sentUnknown) }
+        return result ?? PGResult(columns: [], rows: [], commandStatus: "")
+    }
+
+    private func deadlinePassed() -> PGError {
+        close()
+        return PGError(code: .timeout, message: "no answer before the deadline; connection closed (not cancelled)",
+                       commitState: .sentUnknown)
+    }
+
+    private func failure(_ conn: OpaquePointer, code: PGError.Code, commitState: PGError.CommitState) -> PGError {
+        let text = lastErrorText(conn)
+        close()
+        return PGError(code: code, libpqText: text.isEmpty ? "connection lost" : text, commitState: commitState, secrets: secrets)
+    }
+}

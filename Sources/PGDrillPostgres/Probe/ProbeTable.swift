@@ -1,0 +1,65 @@
+import PGDrillCore
+
+/// The probe table, `pgdrill.probe`: one row per write attempt that reached the server, keyed by
+/// (run_id, endpoint, writer, seq), with server-side evidence (clock_timestamp and timeline).
+public enum ProbeTable {
+    static let create = """
+        CREATE TABLE IF NOT EXISTS pgdrill.probe (
+            run_id       text        NOT NULL,
+            endpoint     text        NOT NULL,
+            writer       int         NOT NULL,
+            seq          bigint      NOT NULL,
+            client_start bigint,
+            server_time  timestamptz NOT NULL DEFAULT clock_timestamp(),
+            timeline     int,
+            PRIMARY KEY (run_id, endpoint, writer, seq)
+        )
+        """
+
+    /// The probe's statement. The timeline is read from the current WAL file's name: the row itself says
+    /// which timeline the server was on when it acknowledged it.
+    static let insert = """
+        INSERT INTO pgdrill.probe (run_id, endpoint, writer, seq, client_start, timeline)
+        VALUES ($1, $2, $3, $4, $5, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int)
+        RETURNING inet_server_addr()::text, inet_server_port(), floor(extract(epoch FROM server_time) * 1000000)::bigint, timeline
+        """
+
+    /// Creates the schema and table if they are missing (through the write endpoint, before a drill).
+    public static func ensure(conninfo: String, timeout: Duration = .seconds(10)) throws {
+        let c = try PGConnection(conninfo: conninfo, timeout: timeout)
+        defer { c.close() }
+        let exists = try c.query("SELECT to_regclass('pgdrill.probe') IS NOT NULL", [], timeout: timeout)
+        if exists.rows.first?.first == "t" { return }
+        _ = try c.query("CREATE SCHEMA IF NOT EXISTS pgdrill", [], timeout: timeout)
+        _ = try c.query(create, [], timeout: timeout)
+    }
+
+    /// Every key of `runID` present on the server behind `conninfo`, read in keyset-paged batches so a long
+    /// run's hundreds of thousands of rows never sit in one result.
+    public static func readBack(conninfo: String, runID: String, batch: Int = 50_000, timeout: Duration = .seconds(60)) throws -> Set<WriteKey> {
+        let c = try PGConnection(conninfo: conninfo, timeout: .seconds(10))
+        defer { c.close() }
+        var keys = Set<WriteKey>()
+        var after: (String, Int, Int64) = ("", -1, -1)
+        while true {
+            let r = try c.query("""
+                SELECT endpoint, writer, seq FROM pgdrill.probe
+                WHERE run_id = $1 AND (endpoint, writer, seq) > ($2, $3::int, $4::bigint)
+                ORDER BY endpoint, writer, seq LIMIT \(batch)
+                """, [runID, after.0, String(after.1), String(after.2)], timeout: timeout)
+            for row in r.rows {
+                guard let e = row[0], let w = row[1].flatMap({ Int($0) }), let s = row[2].flatMap({ Int64($0) }) else { continue }
+                keys.insert(WriteKey(endpoint: e, writer: w, seq: s))
+                after = (e, w, s)
+            }
+            if r.rows.count < batch { return keys }
+        }
+    }
+
+    /// Deletes a run's rows once they were verified (the report keeps every attempt).
+    public static func purge(conninfo: String, runID: String, timeout: Duration = .seconds(60)) throws {
+        let c = try PGConnection(conninfo: conninfo, timeout: .seconds(10))
+        defer { c.close() }
+        _ = try c.query("DELETE FROM pgdrill.probe WHERE run_id = $1", [runID], timeout: timeout)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import PGDrillCore
+
+/// The read-side probe for a read endpoint (HAProxy's replica port): each reader loops a small query and
+/// records which server answered and whether it was in recovery. Nothing is written, so an error is a
+/// `fail`, never indeterminate.
+public final class ReadProbe: Sendable {
+    let endpoint: String
+    let conninfo: String
+    let readers: Int
+    let ratePerSecond: Int
+    let deadline: Duration
+    let clock: RunClock
+    let sink: @Sendable (ProbeAttempt) -> Void
+    let logger: Logger
+    let stopSignal = StopSignal(grace: .milliseconds(500))
+    private let finished = DispatchGroup()
+
+    static let sql = "SELECT inet_server_addr()::text, inet_server_port(), pg_is_in_recovery()"
+
+    public init(endpoint: String, conninfo: String, readers: Int, ratePerSecond: Int = 0, deadline: Duration = .seconds(2),
+                clock: RunClock, sink: @escaping @Sendable (ProbeAttempt) -> Void, logger: Logger) {
+        self.endpoint = endpoint
+        self.conninfo = conninfo
+        self.readers = max(1, readers)
+        self.ratePerSecond = ratePerSecond
+        self.deadline = deadline
+        self.clock = clock
+        self.sink = sink
+        self.logger = logger
+    }
+
+    public func start() {
+        for r in 0..<readers {
+            finished.enter()
+            let t = Thread { [self] in
+                defer { finished.leave() }
+                loop(reader: r)
+            }
+            t.name = "pgdrill-read-\(endpoint)-\(r)"
+            t.stackSize = 512 << 10
+            t.start()
+        }
+    }
+
+    public func stop() {
+        stopSignal.request()
+        if finished.wait(timeout: .now() + 3) == .timedOut {
+            logger.warning("read probe of \(endpoint) did not stop within 3 s")
+        }
+    }
+
+    private func loop(reader: Int) {
+        var connection: PGConnection?
+        var seq: Int64 = 0
+        var backoff: Duration = .milliseconds(50)
+        let interval: Duration = ratePerSecond > 0 ? .nanoseconds(Int64(1e9 * Double(readers) / Double(ratePerSecond))) : .zero
+        while !stopSignal.isStopping {
+            seq += 1
+            let start = clock.now()
+            let deadline = Deadline(after: self.deadline, stop: stopSignal)
+            var attempt = ProbeAttempt(endpoint: endpoint, writer: reader, seq: seq, start: start, end: start, outcome: .fail)
+            do {
+                if connection == nil || connection?.isOpen == false {
+                    connection = try PGConnection(conninfo: conninfo, timeout: self.deadline, until: deadline)
+                }
+                let r = try connection!.query(Self.sql, [], until: deadline)
+                attempt.end = clock.now()
+                attempt.outcome = .ok
+                if let row = r.rows.first {
+                    attempt.server = row[0].map { "\($0.split(separator: "/").first ?? Substring($0)):\(row[1] ?? "")" }
+                    if row[2] == "f" { attempt.error = "answered by a primary (not in recovery)" }
+                }
+                backoff = .milliseconds(50)
+            } catch let error as PGError {
+                attempt.end = clock.now()
+                attempt.sqlstate = error.sqlstate
+                attempt.error = error.message
+                connection?.close()
+                connection = nil
+                sink(attempt)
+                if !stopSignal.sleep(backoff) { break }
+                backoff = min(backoff * 2, .milliseconds(500))
+                continue
+            } catch {
+                attempt.end = clock.now()
+                attempt.error = "\(error)"
+            }
+            sink(attempt)
+            if interval > .zero, !stopSignal.sleep(interval) { break }
+        }
+        connection?.close()
+    }
+}

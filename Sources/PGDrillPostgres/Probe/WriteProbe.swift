@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import PGDrillCore
+
+/// The instrument: `writers` libpq connections to one endpoint, each on its own thread, each looping an
+/// autocommit INSERT into `pgdrill.probe` as fast as acknowledgements come (or at `ratePerSecond` in total).
+///
+/// Every attempt is bounded by `deadline` (connect and statement together); on the deadline the connection
+/// is closed and the attempt is indeterminate — never cancelled (DESIGN §6). Every attempt, whatever its
+/// outcome, is handed to `sink` from the writer's thread.
+///
+/// Outcome rules (see `AttemptClassification`): ok = the INSERT returned its row; fail = refused before
+/// the commit could have happened (connect failure, read-only, disk full, any statement error); indeterminate
+/// = the connection was lost or the deadline passed after the statement was sent, or the server died
+/// around it (SQLSTATE class 08, 57P01–03, XX, 58). A connect failure consumes the seq it was going to write.
+public final class WriteProbe: Sendable {
+    let runID: String
+    let endpoint: String
+    let conninfo: String
+    let writers: Int
+    let ratePerSecond: Int
+    let deadline: Duration
+    let clock: RunClock
+    let sink: @Sendable (ProbeAttempt) -> Void
+    let logger: Logger
+    let stopSignal = StopSignal(grace: .milliseconds(500))
+    private let finished = DispatchGroup()
+
+    public init(runID: String, endpoint: String, conninfo: String, writers: Int, ratePerSecond: Int = 0,
+                deadline: Duration = .seconds(2), clock: RunClock, sink: @escaping @Sendable (ProbeAttempt) -> Void, logger: Logger) {
+        self.runID = runID
+        self.endpoint = endpoint
+        self.conninfo = conninfo
+        self.writers = max(1, writers)
+        self.ratePerSecond = ratePerSecond
+        self.deadline = deadline
+        self.clock = clock
+        self.sink = sink
+        self.logger = logger
+    }
+
+    /// Starts one thread per writer.
+    public func start() {
+        for w in 0..<writers {
+            finished.enter()
+            let t = Thread { [self] in
+                defer { finished.leave() }
+                var loop = WriterLoop(probe: self, writer: w)
+                loop.run()
+            }
+            t.name = "pgdrill-probe-\(endpoint)-\(w)"
+            t.stackSize = 512 << 10
+            t.start()
+        }
+    }
+
+    /// Stops every writer: an attempt in flight gets 0.5 s to finish, then its connection is closed.
+    /// Returns once all writers have ended (about a second at most).
+    public func stop() {
+        stopSignal.request()
+        if finished.wait(timeout: .now() + 3) == .timedOut {
+            logger.warning("probe writers of \(endpoint) did not stop within 3 s")
+        }
+    }
+
+    /// Per-writer pacing interval in ns (0: unpaced).
+    var intervalNanos: UInt64 {
+        ratePerSecond > 0 ? UInt64(1_000_000_000 * Double(writers) / Double(ratePerSecond)) : 0
+    }
+}
+
+/// One writer thread's loop and connection.
+private struct WriterLoop {
+    let probe: WriteProbe
+    let writer: Int
+    var connection: PGConnection?
+    var seq: Int64 = 0
+    var backoff: Duration = .milliseconds(50)
+
+    init(probe: WriteProbe, writer: Int) {
+        self.probe = probe
+        self.writer = writer
+    }
+
+    mutating func run() {
+        var next = RunClock.monotonicNanos()
+        let interval = probe.intervalNanos
+        let runID = probe.runID
+        let endpoint = probe.endpoint
+        let writerText = String(writer)
+        while !probe.stopSignal.isStopping {
+            if interval > 0 {
+                let now = RunClock.monotonicNanos()
+                if next > now, !probe.stopSignal.sleep(.nanoseconds(Int64(next - now))) { break }
+                next = max(next, now) &+ interval
+            }
+            seq += 1
+            let start = probe.clock.now()
+            let deadline = Deadline(after: probe.deadline, stop: probe.stopSignal)
+            var attempt = ProbeAttempt(endpoint: endpoint, writer: writer, seq: seq, start: start, end: start, outcome: .fail)
+            do {
+                if connection == nil || connection?.isOpen == false {
+                    connection = try PGConnection(conninfo: probe.conninfo, timeout: probe.deadline, until: deadline)
+                }
+                let warnings = connection!.warningCount
+                let r = try connection!.query(ProbeTable.insert, [runID, endpoint, writerText, String(seq), String(start)], until: deadline)
+                attempt.end = probe.clock.now()
+                attempt.outcome = .ok
+                if let row = r.rows.first {
+                    attempt.server = row[0].map { addr in "\(addr.split(separator: "/").first ?? Substring(addr)):\(row[1] ?? "")" }
+                    attempt.serverTime = row[2].flatMap { Int64($0) }
+                    attempt.timeline = row[3].flatMap { Int($0) }
+                }
+                if connection!.warningCount > warnings, let w = connection!.lastWarning {
+                    // Acknowledged, but the server says so only with a warning (e.g. the sync wait was abandoned).
+                    attempt.error = "WARNING: " + w.message
+                }
+                backoff = .milliseconds(50)
+            } catch let error as PGError {
+                attempt.end = probe.clock.now()
+                attempt.outcome = AttemptClassification.outcome(of: error)
+                attempt.sqlstate = error.sqlstate
+                attempt.error = error.message
+                if AttemptClassification.shouldReconnect(after: error) {
+                    connection?.close()
+                    connection = nil
+                }
+                if error.commitState == .notSent || error.code == .connectionFailed {
+                    // Connection refused or unreachable: back off (bounded) instead of spinning.
+                    probe.sink(attempt)
+                    if !probe.stopSignal.sleep(backoff) { break }
+                    backoff = min(backoff * 2, .milliseconds(500))
+                    continue
+                }
+            } catch {
+                attempt.end = probe.clock.now()
+                attempt.outcome = .fail
+                attempt.error = "\(error)"
+            }
+            probe.sink(attempt)
+        }
+        connection?.close()
+    }
+}
