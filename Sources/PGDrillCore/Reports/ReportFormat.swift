@@ -53,14 +53,17 @@ public enum ReportFormat {
 
     /// Bytes: `0 B`, `512 B`, `1.2 kB`, `16.0 MB` (decimal units, as drill files write `1MB`).
     public static func bytes(_ n: Int64) -> String {
+        // Binary units, as drill files and PostgreSQL's settings read them (1 MB = 1 MiB): a size
+        // reported back must read like the size that was asked for.
         let units = ["B", "kB", "MB", "GB", "TB"]
         var value = Double(n)
         var unit = 0
-        while abs(value) >= 1000 && unit < units.count - 1 {
-            value /= 1000
+        while abs(value) >= 1024 && unit < units.count - 1 {
+            value /= 1024
             unit += 1
         }
-        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
+        if unit == 0 { return "\(n) B" }
+        return value == value.rounded() ? String(format: "%.0f %@", value, units[unit]) : String(format: "%.1f %@", value, units[unit])
     }
 
     /// The application's error figure: `3.1% over 25.4 s`, or `none` when nothing failed.

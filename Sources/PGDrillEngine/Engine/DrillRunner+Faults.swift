@@ -15,6 +15,23 @@ extension DrillRunner {
             }
             return .faultApplied(index)
         }
+        if case .waitUntil(let conditions, let timeout) = step.action {
+            let t0 = s.record.t0 ?? clock.now()
+            let start = clock.now()
+            while !conditions.allSatisfy({ holds($0, s, now: clock.now(), t0: t0) }) {
+                if trap.interrupted { return .faultFailed(index, "interrupted") }
+                if clock.now() - start > timeout {
+                    return .faultFailed(index, "\(conditions.map(\.rawValue).joined(separator: " and ")) not reached within \(Self.seconds(timeout)): the fault did not take effect")
+                }
+                showLive(s, "wait until \(conditions.map(\.rawValue).joined(separator: " and "))")
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            progress.endStatus()
+            let line = "\(conditions.map(\.rawValue).joined(separator: " and ")) at +\(Self.seconds(clock.now() - t0))"
+            progress.say("[\(s.record.plan.name)] \(line)")
+            s.record.notes.append(line)
+            return .faultApplied(index)
+        }
         do {
             // Resolve roles now, from the freshest view: the primary of step 2 may not be that of step 1.
             let view = try s.monitor?.latestCluster ?? connection.patroniCluster()

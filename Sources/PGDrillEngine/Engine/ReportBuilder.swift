@@ -80,6 +80,7 @@ public enum ReportBuilder {
             case .failover(let to): base = "failover to \(to)"
             case .shell(_, _, let on): base = "shell command on \(on)"
             case .wait(let us): base = "wait \(ReportFormat.duration(us))"
+            case .waitUntil(let c, let us): base = "wait until \(c.map(\.rawValue).joined(separator: " and ")) (at most \(ReportFormat.duration(us)))"
             }
             return base + (step.holdMicros.map { " for \(ReportFormat.duration($0))" } ?? "")
         }.joined(separator: ", then ")

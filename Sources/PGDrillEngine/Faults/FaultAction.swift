@@ -15,6 +15,8 @@ public enum FaultAction: Sendable, Equatable {
     case failover(to: RoleReference)
     case shell(command: String, rollback: String?, on: RoleReference)
     case wait(micros: Int64)
+    /// Holds the drill until every condition holds (ends the wait), bounded by `timeoutMicros`.
+    case waitUntil([DrillPlan.Condition], timeoutMicros: Int64)
 
     /// Where `fill_disk` writes its filler.
     public enum DiskPath: Sendable, Equatable {
@@ -29,7 +31,7 @@ public enum FaultAction: Sendable, Equatable {
              .fillDisk(_, _, _, let on), .walBurst(_, let on), .pause(_, let on), .loss(_, let on),
              .latency(_, let on), .shell(_, _, let on):
             return on
-        case .switchover, .failover, .wait:
+        case .switchover, .failover, .wait, .waitUntil:
             return nil
         }
     }
@@ -49,7 +51,7 @@ public enum FaultAction: Sendable, Equatable {
         case .switchover: "switchover"
         case .failover: "failover"
         case .shell: "shell"
-        case .wait: "wait"
+        case .wait, .waitUntil: "wait"
         }
     }
 }
@@ -180,7 +182,7 @@ extension FaultAction {
         case .shell(let command, let rollback, _):
             return HostFault(host: host.name, apply: script(command, "shell on \(host.name): \(command.prefix(60))"),
                              rollback: rollback.flatMap { $0.isEmpty ? nil : script($0, "shell rollback on \(host.name)") })
-        case .switchover, .failover, .wait:
+        case .switchover, .failover, .wait, .waitUntil:
             preconditionFailure("\(name) does not run on a host")
         }
     }

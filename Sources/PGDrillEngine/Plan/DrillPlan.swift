@@ -138,7 +138,10 @@ extension FaultAction {
         case .switchover(let s): self = .switchover(to: s.candidate.map(RoleReference.init))
         case .failover(let s): self = .failover(to: s.candidate.map(RoleReference.init) ?? .syncStandby)
         case .shell(let s): self = .shell(command: s.command, rollback: s.rollback, on: .init(s.target))
-        case .wait(let s): self = .wait(micros: s.duration.microseconds)
+        case .wait(let s):
+            self = s.until.isEmpty
+                ? .wait(micros: s.duration.microseconds)
+                : .waitUntil(s.until.map { DrillPlan.Condition(rawValue: $0.rawValue)! }, timeoutMicros: s.duration.microseconds)
         }
     }
 }

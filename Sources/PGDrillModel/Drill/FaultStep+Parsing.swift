@@ -17,10 +17,16 @@ extension FaultStep {
         if action == "wait" {
             guard mapping.count == 1 else {
                 throw DrillFileError(.wrongType, file: file, at: mapping.dropFirst().first?.key.sourceMark,
-                                     message: "a fault step must be a one-key mapping; 'wait' takes only a duration",
+                                     message: "a fault step must be a one-key mapping; 'wait' takes a duration or { until, timeout }",
                                      hint: "write it like - wait: 5s")
             }
             let field = Field(key: action, node: params, file: file, keyMark: mark)
+            if case .mapping = params {
+                let map = try field.mapping(allowed: ["until", "timeout"], example: "{ until: writes_failing, timeout: 60s }")
+                let until = try map.required("until", example: "until: writes_failing").conditions()
+                let timeout = try map.required("timeout", example: "timeout: 60s").duration(in: .milliseconds(1)...(.seconds(3600)))
+                return .wait(WaitStep(duration: timeout, until: until, mark: mark))
+            }
             return .wait(WaitStep(duration: try field.duration(in: .milliseconds(1)...(.seconds(3600))), mark: mark))
         }
         guard let parser = parsers[action] else {

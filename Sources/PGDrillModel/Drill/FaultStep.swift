@@ -97,7 +97,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .switchover(let step): text = "switchover" + (step.candidate.map { " to \($0)" } ?? "")
         case .failover(let step): text = "failover" + (step.candidate.map { " to \($0)" } ?? "")
         case .shell(let step): text = "shell on \(step.target)"
-        case .wait(let step): text = "wait \(step.duration)"
+        case .wait(let step): text = step.until.isEmpty ? "wait \(step.duration)" : "wait until \(step.until.map(\.rawValue).joined(separator: " and ")) (timeout \(step.duration))"
         }
         if let rollbackAfter {
             text += " for \(rollbackAfter)"
