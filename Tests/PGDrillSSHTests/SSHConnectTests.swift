@@ -89,7 +89,7 @@ struct SSHConnectTests {
     func closedPort() throws {
         let (error, elapsed) = connectError(sshd.target(port: try TestSSHD.freePort()))
         #expect(error?.code == .connectFailed)
-        #expect(elapsed < .milliseconds(200))
+        #expect(elapsed < .seconds(2), "must not wait for the connect timeout (5 s)")
     }
 
     @Test("a listener that accepts but never answers gives timeout within connectTimeout")
@@ -98,6 +98,6 @@ struct SSHConnectTests {
         defer { kill(sshd.listenerPID, SIGCONT) }
         let (error, elapsed) = connectError(sshd.target(connectTimeout: .milliseconds(500)))
         #expect(error?.code == .timeout)
-        #expect(elapsed >= .milliseconds(500) && elapsed < .milliseconds(1_000))
+        #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3), "bounded by the timeout, not hung")
     }
 }

@@ -62,16 +62,26 @@ struct SSHPoolTests {
         let targets = [sshd.target(), other.target()]
         let pool = self.pool
         for target in targets { _ = try pool.session(for: target) }  // time the commands, not the connects
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await withThrowingTaskGroup(of: CommandResult.self) { group in
-            for target in targets + targets {
-                group.addTask { try await pool.run("sleep 0.5; echo done", on: target, timeout: .seconds(5)) }
+        // Each command reports when it ran on its host (same machine, same clock): commands on two hosts
+        // must overlap in time. Evidence, not a stopwatch, so a loaded CI machine cannot make it flaky.
+        var intervals: [(host: Int, start: Int64, end: Int64)] = []
+        try await withThrowingTaskGroup(of: (Int, CommandResult).self) { group in
+            for (i, target) in (targets + targets).enumerated() {
+                group.addTask { (i % 2, try await pool.run("date +%s%N; sleep 0.5; date +%s%N", on: target, timeout: .seconds(10))) }
             }
-            for try await result in group { #expect(result.stdout == "done\n") }
+            for try await (host, result) in group {
+                let stamps = result.stdout.split(separator: "\n").compactMap { Int64($0) }
+                #expect(stamps.count == 2)
+                if stamps.count == 2 { intervals.append((host, stamps[0], stamps[1])) }
+            }
         }
-        // Two hosts in parallel, two commands each in sequence: ~1 s; one after another would be 2 s.
-        #expect(clock.now - start < .milliseconds(1_600))
+        let a = intervals.filter { $0.host == 0 }, b = intervals.filter { $0.host == 1 }
+        let overlaps = a.contains { x in b.contains { y in x.start < y.end && y.start < x.end } }
+        #expect(overlaps, "commands on two hosts never ran at the same time: \(intervals)")
+        // Commands to one host run one after another on its shell.
+        for same in [a, b] where same.count == 2 {
+            #expect(same[0].end <= same[1].start || same[1].end <= same[0].start)
+        }
         pool.closeAll()
     }
 }

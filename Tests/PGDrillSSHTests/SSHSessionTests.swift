@@ -67,12 +67,12 @@ struct SSHSessionTests {
         let (error, elapsed) = timed { _ = try session.run("sleep 5", timeout: .milliseconds(300)) }
         #expect(error?.code == .timeout)
         #expect(error?.commandMayHaveRun == true)
-        #expect(elapsed >= .milliseconds(300) && elapsed < .milliseconds(800))
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3), "bounded by the timeout, not hung")
         #expect(try session.run("echo ok", timeout: .seconds(5)).stdout == "ok\n")
 
         let (execError, execElapsed) = timed { _ = try session.exec("sleep 5", timeout: .milliseconds(300)) }
         #expect(execError?.code == .timeout)
-        #expect(execElapsed < .milliseconds(800))
+        #expect(execElapsed < .seconds(3))
         #expect(try session.exec("echo ok", timeout: .seconds(5)).stdout == "ok\n")
     }
 
@@ -100,9 +100,9 @@ struct SSHSessionTests {
         let (execError, execElapsed) = timed { _ = try session.exec("true", timeout: .milliseconds(500)) }
         sshd.signalAll(SIGCONT)
         #expect(error?.code == .timeout)
-        #expect(elapsed >= .milliseconds(500) && elapsed < .milliseconds(1_000))
+        #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3), "bounded by the timeout, not hung")
         #expect(execError?.code == .timeout)
-        #expect(execElapsed < .milliseconds(1_000))
+        #expect(execElapsed < .seconds(3))
         #expect(try session.run("echo alive", timeout: .seconds(5)).stdout == "alive\n")
     }
 
@@ -113,6 +113,6 @@ struct SSHSessionTests {
         let (error, elapsed) = timed { _ = try session.run("true", timeout: .seconds(5)) }
         #expect(error?.code == .protocolError)
         #expect(error?.commandMayHaveRun == false)
-        #expect(elapsed < .milliseconds(50))
+        #expect(elapsed < .seconds(1))
     }
 }
