@@ -13,6 +13,7 @@ extension Commands {
             plans = try loadPlans(drillPaths, cluster: spec)
         } catch { return fail(error) }
         let cluster = ClusterTarget(spec: spec)
+        do { try requireSupportedManager(cluster, file: clusterPath) } catch { return fail(error) }
         let connection = ClusterConnection(cluster: cluster, logger: logger)
         let view = try? connection.patroniCluster()
         var out = ""

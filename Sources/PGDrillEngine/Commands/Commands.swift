@@ -27,7 +27,18 @@ public enum Commands {
     }
 
     static func loadCluster(_ path: String) throws -> ClusterTarget {
-        ClusterTarget(spec: try ClusterLoader.load(path: path))
+        let cluster = ClusterTarget(spec: try ClusterLoader.load(path: path))
+        try requireSupportedManager(cluster, file: path)
+        return cluster
+    }
+
+    /// The engine discovers roles and health through Patroni's REST API; other managers are parsed but
+    /// not driven yet, and saying so beats a drill that measures the wrong thing.
+    static func requireSupportedManager(_ cluster: ClusterTarget, file: String) throws {
+        guard cluster.manager == "patroni" else {
+            throw EngineError(.usage, "\(file): manager '\(cluster.manager)' is not supported by this version of pgdrill",
+                              hint: "drills run against Patroni clusters (manager: patroni); repmgr and plain streaming support is planned")
+        }
     }
 
     static func loadPlans(_ paths: [String], cluster: ClusterSpec?) throws -> [DrillPlan] {

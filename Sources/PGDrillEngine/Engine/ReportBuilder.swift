@@ -151,9 +151,20 @@ public enum ReportBuilder {
                     : "primary \(before) stayed primary (timeline \(tl[0]), no failover)")
             }
         }
-        if let t0 = r.t0, r.primaryAfter != before,
-           let demoted = r.events.first(where: { $0.node == before && $0.kind == .nodeReadOnly && $0.at >= t0 }) {
-            lines.append("old primary \(before) turned read-only at +\(ReportFormat.duration(demoted.at - t0))")
+        if let t0 = r.t0, let after = r.primaryAfter, after != before {
+            let old = r.events.filter { $0.node == before && $0.at >= t0 }
+            let lost = old.first { $0.kind == .nodeUnreachable }
+            let back = old.first { $0.kind == .nodeReadOnly && $0.at >= (lost?.at ?? t0) }
+            switch (lost, back) {
+            case (let l?, let b?):
+                lines.append("old primary \(before) stopped answering at +\(ReportFormat.duration(l.at - t0)) and rejoined as a replica at +\(ReportFormat.duration(b.at - t0))")
+            case (let l?, nil):
+                lines.append("old primary \(before) stopped answering at +\(ReportFormat.duration(l.at - t0))")
+            case (nil, let b?):
+                lines.append("old primary \(before) turned read-only (demoted) at +\(ReportFormat.duration(b.at - t0))")
+            case (nil, nil):
+                break
+            }
         }
         let syncBefore = r.clusterBefore?.members.first { $0.role == "sync_standby" }?.name
         let syncAfter = r.clusterAfter?.members.first { $0.role == "sync_standby" }?.name

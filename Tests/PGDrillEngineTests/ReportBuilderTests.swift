@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import PGDrillCore
+@testable import PGDrillEngine
+@testable import PGDrillModel
+
+/// The report of a drill is a pure function of what it recorded: feed a hand-built record and probe log,
+/// assert the expectation table and the sentences.
+@Suite struct ReportBuilderTests {
+    static let cluster = ClusterTarget(
+        name: "t", manager: "patroni", protected: false,
+        ssh: .init(user: "root", port: 22, identityFile: "k", knownHostsFile: "kh", connectTimeout: .seconds(5)),
+        nodes: [.init(name: "pg1", address: "10.0.0.1"), .init(name: "pg2", address: "10.0.0.2")], proxies: [],
+        dataDir: "/d", binDir: "/b", pgPort: 5432, endpoints: ["write": "host=x"], nodeConninfo: [:], haproxyStats: nil, services: [:])
+
+    func plan(expect: DrillPlan.Expectations) -> DrillPlan {
+        DrillPlan(name: "node-down", description: "d", file: "f", destructive: true, maxLagBytes: 1 << 20, requireSync: true,
+                  minReplicas: nil, probe: .init(endpoint: "write", writers: 1, rate: 0, also: [], deadlineMicros: 2_000_000),
+                  steadyMicros: 1_000_000, steps: [FaultStepPlan(action: .kill(processes: ["patroni", "postgres"], signal: "KILL", on: .primary))],
+                  until: [.newPrimary, .writesOK], observeTimeoutMicros: 60_000_000, stableForMicros: 1_000_000,
+                  recoverTimeoutMicros: 60_000_000, cooldownMicros: 0, expect: expect, noPrimaryForMicros: nil)
+    }
+
+    /// One writer: ok every 100 ms on pg1 until t0 = 1 s, an outage of 3 s, then ok on pg2. Write 9 (acked
+    /// at 0.9 s) is missing from the read-back: one lost write.
+    func record(expect: DrillPlan.Expectations, lose: Set<Int64> = [9]) throws -> DrillRecord {
+        let dir = NSTemporaryDirectory() + "pgdrill-rb-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/probe.csv"
+        let log = try ProbeLogWriter(path: path)
+        var present = Set<WriteKey>()
+        var seq: Int64 = 0
+        for t in stride(from: Int64(0), to: 8_000_000, by: 100_000) {
+            seq += 1
+            let bad = t >= 1_000_000 && t < 4_000_000
+            let server = t < 1_000_000 ? "10.0.0.1:5432" : "10.0.0.2:5432"
+            let a = ProbeAttempt(endpoint: "write", writer: 0, seq: seq, start: t, end: t + 1_000, outcome: bad ? .fail : .ok,
+                                 error: bad ? "refused" : nil, server: bad ? nil : server, timeline: bad ? nil : (t < 1_000_000 ? 1 : 2))
+            log.record(a)
+            if !bad, !lose.contains(seq) { present.insert(a.key) }
+        }
+        try log.close()
+        var r = DrillRecord(plan: plan(expect: expect), runID: "r", clock: RunClock(), probeLogPath: path, probeLogRelative: "probe.csv")
+        r.steadyStart = 0
+        r.t0 = 1_000_000
+        r.t0Returned = 1_020_000
+        r.observeEnd = 6_000_000
+        r.recoverEnd = 7_000_000
+        r.runEnd = 8_000_000
+        r.primaryBefore = "pg1"
+        r.primaryAfter = "pg2"
+        r.timelineBefore = 1
+        r.timelineAfter = 2
+        r.readBack = ["pg2": present]
+        r.readBackOrder = ["pg2"]
+        r.termination = .completed(observationSatisfied: true)
+        r.events = [
+            ClusterEvent(at: 1_050_000, kind: .nodeUnreachable, node: "pg1"),
+            ClusterEvent(at: 3_500_000, kind: .leaderElected, node: "pg2"),
+            ClusterEvent(at: 3_600_000, kind: .nodeWritable, node: "pg2", timeline: 2),
+            ClusterEvent(at: 5_000_000, kind: .nodeReadOnly, node: "pg1", timeline: 2),
+        ]
+        return r
+    }
+
+    @Test func lostWriteFailsTheDrillWithExactFigures() throws {
+        let expect = DrillPlan.Expectations(rto: try Threshold(parsing: "< 10s"), rpo: try Threshold(parsing: "0s"),
+                                            lostWrites: try Threshold(parsing: "0"), noSplitBrain: true, failover: true)
+        let report = ReportBuilder.report(for: try record(expect: expect), cluster: Self.cluster)
+        #expect(report.verdict == .fail)
+        let byMetric = Dictionary(uniqueKeysWithValues: report.expectations.map { ($0.metric, $0) })
+        #expect(byMetric["failover"]?.passed == true)
+        #expect(byMetric["failover"]?.measured == "pg1 → pg2")
+        #expect(byMetric["rto"]?.passed == true)
+        #expect(byMetric["rto"]?.measured == "3.0 s")
+        #expect(byMetric["lost_writes"]?.passed == false)
+        #expect(byMetric["lost_writes"]?.measured == "1 of 50 acknowledged")
+        // RPO: the last surviving ack before the lost write (seq 8, acked at 0.801 s) → the lost one (0.901 s).
+        #expect(byMetric["rpo"]?.passed == false)
+        #expect(byMetric["rpo"]?.measured == "100 ms")
+        #expect(byMetric["split_brain"]?.passed == true)
+        #expect(report.whatHappened.contains("primary pg1 failed over to pg2, timeline 1 → 2 (promoted at +2.6 s)"))
+        #expect(report.whatHappened.contains("old primary pg1 stopped answering at +50.0 ms and rejoined as a replica at +4.0 s"))
+        #expect(report.whatHappened.contains { $0.hasPrefix("1 of 50 acknowledged writes LOST on pg2") })
+    }
+
+    @Test func nothingLostPasses() throws {
+        let expect = DrillPlan.Expectations(rto: try Threshold(parsing: "< 10s"), lostWrites: try Threshold(parsing: "0"), failover: true)
+        let report = ReportBuilder.report(for: try record(expect: expect, lose: []), cluster: Self.cluster)
+        #expect(report.verdict == .pass, "\(report.expectations)")
+        #expect(report.whatHappened.contains("all 50 acknowledged writes present on pg2"))
+    }
+
+    @Test func missedRTOFails() throws {
+        let expect = DrillPlan.Expectations(rto: try Threshold(parsing: "< 2s"))
+        let report = ReportBuilder.report(for: try record(expect: expect, lose: []), cluster: Self.cluster)
+        #expect(report.verdict == .fail)
+        #expect(report.missedExpectations.map(\.metric) == ["rto"])
+    }
+
+    @Test(arguments: [
+        (DrillLifecycle.Termination.refused("no leader"), Verdict.error, Commands.Exit.usage),
+        (.aborted("SIGINT"), .aborted, Commands.Exit.aborted),
+        (.degraded("rollback incomplete"), .error, Commands.Exit.degraded),
+    ])
+    func terminationsMapToVerdictsAndExitCodes(t: DrillLifecycle.Termination, verdict: Verdict, exit: Int32) throws {
+        var r = try record(expect: .init())
+        r.termination = t
+        let report = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(report.verdict == verdict)
+        #expect(report.expectations.isEmpty)
+        #expect(Commands.exitStatus(t, report.verdict) == exit)
+    }
+}
