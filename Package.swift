@@ -42,6 +42,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "pgdrill-bench",
+            dependencies: [
+                "PGDrillModel", "PGDrillCore", "PGDrillPostgres", "PGDrillSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/pgdrill-bench"
+        ),
         .testTarget(name: "PGDrillModelTests", dependencies: ["PGDrillModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PGDrillCoreTests", dependencies: ["PGDrillCore"]),
         .testTarget(name: "PGDrillSSHTests", dependencies: ["PGDrillSSH"]),

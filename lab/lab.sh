@@ -59,6 +59,9 @@ lab_running() {
 teardown() {
     kill_lab_processes
     net_down
+    # Mount points lab-node-init made on the host to carry a /tmp checkout into a node (empty once the
+    # node's mount namespace is gone).
+    rmdir /var/tmp/.pgdrill-lab-aside-* 2>/dev/null || true
 }
 
 remove_state() {

@@ -36,10 +36,34 @@ import Testing
 @Suite struct FaultTemplateTests {
     @Test func killSignalsPatroniBeforeThePostmaster() throws {
         let s = FaultTemplates.kill(processes: ["postgres", "patroni"], signal: "kill", dataDir: "/var/lib/pgdrill/data")
-        let patroni = try #require(s.range(of: "pkill --signal KILL -x patroni"))
+        let patroni = try #require(s.range(of: "[ \"$c\" = patroni ] && kill -s KILL"))
         let postgres = try #require(s.range(of: "/var/lib/pgdrill/data/postmaster.pid"))
         #expect(patroni.lowerBound < postgres.lowerBound)
         #expect(!s.contains("pkill -f"))
+    }
+
+    /// The kill template run for real against a process of this machine's, by exact name, and nothing else.
+    @Test func killTemplateSignalsExactlyTheNamedProcess() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgdrill-kill-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A fake postmaster.pid naming a process of ours (SIGKILL: a test runner may block other signals
+        // in the children it spawns).
+        let name = "pgdt\(getpid() % 100000)"
+        let victim = Process()
+        victim.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        victim.arguments = ["30"]
+        try victim.run()
+        try "\(victim.processIdentifier)\n/data\n".write(toFile: "\(dir)/postmaster.pid", atomically: true, encoding: .utf8)
+        let (status, out) = try sh(FaultTemplates.kill(processes: ["postgres"], signal: "KILL", dataDir: dir))
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("postgres:postmaster=\(victim.processIdentifier)"))
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal && victim.terminationStatus == SIGKILL)
+        // A name nobody has: exit 3 with a clear line, nothing signalled.
+        let (missing, text) = try sh(FaultTemplates.kill(processes: [name], signal: "KILL", dataDir: dir))
+        #expect(missing == 3)
+        #expect(text.contains("\(name): no running process of that name"))
     }
 
     @Test func partitionUsesOnlyItsOwnChainsAndKeepsSSH() {

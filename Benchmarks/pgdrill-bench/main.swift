@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import PGDrillCore
+import PGDrillModel
+import PGDrillPostgres
+import PGDrillSSH
+import Synchronization
+
+// pgdrill-bench: the instrument's own figures, each measured in one run against what a DBA would use
+// instead (driven by bench/run.sh, which runs the comparison tools and prints the table).
+//
+//   pgdrill-bench probe  CLUSTER ENDPOINT WRITERS SECONDS   probe rate and latency through an endpoint
+//   pgdrill-bench ssh    CLUSTER NODE RUNS COMMAND          remote command latency on a reused session
+//
+// Output: one line of `key=value` pairs, for the script to read.
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: pgdrill-bench probe CLUSTER ENDPOINT WRITERS SECONDS | ssh CLUSTER NODE RUNS COMMAND\n".utf8))
+    exit(2)
+}
+
+func cluster(_ path: String) -> ClusterSpec {
+    do { return try ClusterLoader.load(path: path) } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(2)
+    }
+}
+
+func micros(_ v: Int64?) -> String { v.map { String(format: "%.3f", Double($0) / 1000) } ?? "nan" }
+
+switch args[1] {
+case "probe" where args.count == 6:
+    let spec = cluster(args[2])
+    guard let conninfo = spec.conninfo(endpoint: args[3]), let writers = Int(args[4]), let seconds = Double(args[5]) else { exit(2) }
+    try ProbeTable.ensure(conninfo: conninfo)
+    final class Tally: Sendable {
+        let state = Mutex((ok: 0, bad: 0, histogram: LatencyHistogram()))
+        func add(_ a: ProbeAttempt) {
+            state.withLock { s in
+                if a.outcome == .ok { s.ok += 1; s.histogram.record(a.end - a.start) } else { s.bad += 1 }
+            }
+        }
+    }
+    let tally = Tally()
+    let runID = "bench-\(UUID().uuidString.prefix(8))"
+    let probe = WriteProbe(runID: runID, endpoint: args[3], conninfo: conninfo, writers: writers, clock: RunClock(),
+                           sink: { tally.add($0) }, logger: Logger(label: "bench"))
+    // Warm up 2 s (connections, caches), then measure.
+    probe.start()
+    Thread.sleep(forTimeInterval: 2)
+    tally.state.withLock { $0 = (0, 0, LatencyHistogram()) }
+    let start = Date()
+    Thread.sleep(forTimeInterval: seconds)
+    let (ok, bad, h) = tally.state.withLock { ($0.ok, $0.bad, $0.histogram) }
+    let elapsed = Date().timeIntervalSince(start)
+    probe.stop()
+    try? ProbeTable.purge(conninfo: conninfo, runID: runID)
+    print(String(format: "rate=%.1f ok=%d failed=%d p50_ms=%@ p99_ms=%@", Double(ok) / elapsed, ok, bad,
+                 micros(h.value(atQuantile: 0.5)), micros(h.value(atQuantile: 0.99))))
+
+case "ssh" where args.count == 6:
+    let spec = cluster(args[2])
+    guard let node = spec.node(named: args[3]), let runs = Int(args[4]) else { exit(2) }
+    let target = SSHTarget(host: node.host, port: spec.ssh.port, user: spec.ssh.user, identityFile: spec.ssh.identity,
+                           knownHostsFile: spec.ssh.knownHosts)
+    let session = try SSHSession(target: target, logger: Logger(label: "bench"))
+    _ = try session.run(args[5], timeout: .seconds(10))
+    var samples: [Int64] = []
+    for _ in 0..<runs {
+        let t = RunClock.monotonicNanos()
+        _ = try session.run(args[5], timeout: .seconds(10))
+        samples.append(Int64(RunClock.monotonicNanos() - t) / 1000)
+    }
+    samples.sort()
+    print("median_ms=\(micros(samples[samples.count / 2])) p99_ms=\(micros(samples[min(samples.count - 1, samples.count * 99 / 100)])) min_ms=\(micros(samples.first)) max_ms=\(micros(samples.last))")
+
+default:
+    FileHandle.standardError.write(Data("unknown or incomplete benchmark: \(args.dropFirst().joined(separator: " "))\n".utf8))
+    exit(2)
+}

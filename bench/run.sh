@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmarks of the instrument against the tools a DBA would use instead, on the lab (brought up if needed).
+# Not part of the test suite: run on demand, on an otherwise idle machine.
+#
+#   bench/run.sh [probe|ssh|all]     (default all)
+#
+# Prints a Markdown table; every figure is the median of RUNS runs (default 3) with the min–max spread.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHAT=${1:-all}
+RUNS=${RUNS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+CLUSTER=lab/state/cluster.yaml
+export PGPASSFILE=$PWD/lab/state/pgpass
+
+swift build -c release --product pgdrill-bench >/dev/null
+BENCH=$(swift build -c release --show-bin-path)/pgdrill-bench
+[[ -r $CLUSTER ]] && lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
+WRITE="host=10.77.0.2 port=5000 dbname=drill user=drill"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# median and spread of a list of numbers: "median (min–max)"
+stats() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f (%.2f–%.2f)", m, v[1], v[NR]}'; }
+median() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.4f", m}'; }
+field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# pgbench running the probe's own INSERT (same statement, same RETURNING), unnamed extended protocol like
+# the probe, `clients` connections through the same endpoint. Prints "rate p50_ms p99_ms".
+pgbench_run() {
+    local clients=$1
+    cat >"$TMP/insert.sql" <<'SQL'
+\set seq random(1, 9000000000000000000)
+INSERT INTO pgdrill.probe (run_id, endpoint, writer, seq, client_start, timeline)
+VALUES ('bench-pgbench', 'write', :client_id, :seq, 0, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int)
+RETURNING inet_server_addr()::text, inet_server_port(), floor(extract(epoch FROM server_time) * 1000000)::bigint, timeline;
+SQL
+    rm -f "$TMP"/pgbench_log.*
+    (cd "$TMP" && pgbench -n -M extended -c "$clients" -j "$clients" -T "$SECONDS_PER_RUN" -l -f insert.sql "$WRITE" >"$TMP/pgbench.out" 2>&1)
+    local rate
+    rate=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$TMP/pgbench.out" | head -1)
+    cat "$TMP"/pgbench_log.* | awk '{print $3/1000}' | sort -g >"$TMP/lat"
+    local n; n=$(wc -l <"$TMP/lat")
+    echo "$rate $(sed -n "$(( (n + 1) / 2 ))p" "$TMP/lat") $(sed -n "$(( (n * 99 + 99) / 100 ))p" "$TMP/lat")"
+    psql -X -q "$WRITE" -c "DELETE FROM pgdrill.probe WHERE run_id = 'bench-pgbench'" >/dev/null
+}
+
+if [[ $WHAT == probe || $WHAT == all ]]; then
+    echo "| writers | probe acks/s | pgbench tps | ratio | probe p50 / p99 ms | pgbench p50 / p99 ms |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    for writers in 1 4 16; do
+        : >"$TMP/probe" ; : >"$TMP/pgb"
+        for _ in $(seq "$RUNS"); do
+            "$BENCH" probe "$CLUSTER" write "$writers" "$SECONDS_PER_RUN" >>"$TMP/probe"
+            pgbench_run "$writers" >>"$TMP/pgb"
+        done
+        pr=$(field rate <"$TMP/probe" | median); pb=$(awk '{print $1}' "$TMP/pgb" | median)
+        ratio=$(awk -v a="$pr" -v b="$pb" 'BEGIN {printf "%.2f", a / b}')
+        echo "| $writers | $(field rate <"$TMP/probe" | stats) | $(awk '{print $1}' "$TMP/pgb" | stats) | $ratio |" \
+             "$(field p50_ms <"$TMP/probe" | median) / $(field p99_ms <"$TMP/probe" | median) |" \
+             "$(awk '{print $2}' "$TMP/pgb" | median) / $(awk '{print $3}' "$TMP/pgb" | median) |"
+    done
+    echo
+fi
+
+if [[ $WHAT == ssh || $WHAT == all ]]; then
+    echo "| remote command | libssh2 shell channel median (p99) ms, 200 runs | ssh -o BatchMode=yes median ms, 50 runs | ratio |"
+    echo "| --- | --- | --- | --- |"
+    for cmd in "true" "cat /proc/loadavg"; do
+        lib=$("$BENCH" ssh "$CLUSTER" pg1 200 "$cmd")
+        : >"$TMP/ssh"
+        for _ in $(seq 50); do
+            s=$(date +%s%N)
+            ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=lab/state/ssh/known_hosts \
+                -i lab/state/ssh/id_ed25519 root@10.77.0.11 "$cmd" >/dev/null
+            echo "scale=3; ($(date +%s%N) - $s) / 1000000" | bc >>"$TMP/ssh"
+        done
+        lm=$(echo "$lib" | field median_ms); sm=$(median <"$TMP/ssh")
+        echo "| \`$cmd\` | $lm ($(echo "$lib" | field p99_ms)) | $sm | $(awk -v a="$lm" -v b="$sm" 'BEGIN {printf "%.4f", a / b}') |"
+    done
+    echo
+fi
