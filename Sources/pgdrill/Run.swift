@@ -24,11 +24,14 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Also write the figures as a Prometheus textfile (node_exporter textfile collector).")
     var prometheus: String?
 
+    @Flag(name: .long, help: "Leave the run's rows in pgdrill.probe for inspection (default: deleted once verified).")
+    var keepProbeRows = false
+
     func run() throws {
         bootstrapLogging(verbose: options.verbose)
         let status = Commands.run(.init(
             drillPaths: drills, clusterPath: options.cluster, reportDir: reportDir, assumeYes: yes,
-            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus))
+            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus, keepProbeRows: keepProbeRows))
         try Self.finish(status)
     }
 }

@@ -15,9 +15,11 @@ extension Commands {
         public var dryRun: Bool
         public var allowProtected: Bool
         public var prometheusPath: String?
+        /// Leave this run's rows in `pgdrill.probe` for inspection (default: purged once verified).
+        public var keepProbeRows: Bool
 
         public init(drillPaths: [String], clusterPath: String, reportDir: String, assumeYes: Bool, dryRun: Bool,
-                    allowProtected: Bool, prometheusPath: String?) {
+                    allowProtected: Bool, prometheusPath: String?, keepProbeRows: Bool = false) {
             self.drillPaths = drillPaths
             self.clusterPath = clusterPath
             self.reportDir = reportDir
@@ -25,6 +27,7 @@ extension Commands {
             self.dryRun = dryRun
             self.allowProtected = allowProtected
             self.prometheusPath = prometheusPath
+            self.keepProbeRows = keepProbeRows
         }
     }
 
@@ -80,6 +83,7 @@ extension Commands {
         }
         let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
                                  runID: runID, runDirectory: runDir)
+        runner.keepProbeRows = o.keepProbeRows
         progress.say("run \(runID): \(plans.count) drill(s); reports in \(runDir)")
         var reports: [DrillReport] = []
         var status = Exit.passed

@@ -59,7 +59,7 @@ extension DrillRunner {
         if case .completed(let satisfied) = termination { s.record.observationSatisfied = satisfied }
         // The probe rows have served their purpose once read back (the report keeps every attempt);
         // purge them so repeated drills do not fill the cluster's disk.
-        if let conninfo = cluster.endpoints[s.record.plan.probe.endpoint], s.record.t0 != nil || s.record.steadyStart > 0 {
+        if !keepProbeRows, let conninfo = cluster.endpoints[s.record.plan.probe.endpoint], s.record.t0 != nil || s.record.steadyStart > 0 {
             do { try ProbeTable.purge(conninfo: conninfo, runID: runID) } catch {
                 s.record.notes.append("could not purge probe rows of run \(runID): \(error)")
             }

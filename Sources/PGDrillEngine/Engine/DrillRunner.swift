@@ -15,6 +15,8 @@ public final class DrillRunner {
     let logger: Logger
     let runID: String
     let runDirectory: String
+    /// Leave the run's probe rows on the cluster (for a post-mortem, or an independent check).
+    public var keepProbeRows = false
 
     var cluster: ClusterTarget { connection.cluster }
 

@@ -49,7 +49,9 @@ public struct ClusterTarget: Sendable {
         let address = host(named: name)?.address ?? name
         return HostContext(
             name: name, address: address, dataDir: dataDir, pgPort: pgPort, binDir: binDir,
-            peers: allHosts.filter { $0.name != name }.map(\.address),
+            // Peers are the other database nodes: `partition from: peers` cuts replication and the DCS
+            // but leaves clients (proxies, the application) able to reach the node.
+            peers: nodes.filter { $0.name != name }.map(\.address),
             services: services, managerRestartsPostgres: manager == "patroni" || manager == "repmgr")
     }
 
