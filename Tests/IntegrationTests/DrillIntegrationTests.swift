@@ -29,6 +29,7 @@ struct DrillIntegrationTests {
         // Every acknowledged write was read back; in synchronous mode none may be lost.
         #expect(drill.lostWrites == 0)
         #expect(drill.acknowledged > 100, "the probe must have measured something")
+        try ReportArtifacts.verify(runDir: try ReportArtifacts.newestRun(reports), extraOutput: r.stdout + r.stderr)
         try expectHealthyAndClean(state)
     }
 

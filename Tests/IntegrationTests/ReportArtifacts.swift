@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// Checks every artifact of a real run the way its consumers read it: report.json against the JSON Schema
+/// (Python's jsonschema), junit.xml with a real XML parser, the SVG as XML, and no secret anywhere.
+enum ReportArtifacts {
+    static func verify(runDir: String, extraOutput: String) throws {
+        let fm = FileManager.default
+        for f in ["report.md", "report.json", "junit.xml"] {
+            #expect(fm.fileExists(atPath: "\(runDir)/\(f)"), "\(f) missing in \(runDir)")
+        }
+        let schema = Lab.root + "/schema/report.schema.json"
+        let py = """
+        import json, sys, glob, xml.etree.ElementTree as ET
+        import jsonschema
+        run = sys.argv[1]
+        report = json.load(open(run + "/report.json"))
+        jsonschema.validate(report, json.load(open(sys.argv[2])))
+        suites = ET.parse(run + "/junit.xml").getroot()
+        cases = suites.findall(".//testcase")
+        assert len(cases) == len(report["drills"]), (len(cases), len(report["drills"]))
+        failures = sum(len(c.findall("failure")) for c in cases)
+        missed = sum(1 for d in report["drills"] for e in d["expectations"] if not e["passed"])
+        assert failures == missed, (failures, missed)
+        for svg in glob.glob(run + "/drill-*/timeline.svg"):
+            assert ET.parse(svg).getroot().tag.endswith("svg"), svg
+        print("ok", len(cases))
+        """
+        let r = try CLI.run("/usr/bin/env", ["python3", "-c", py, runDir, schema], timeout: 60)
+        #expect(r.status == 0, "artifact check failed:\n\(r.stdout)\(r.stderr)")
+
+        // The lab's password (from its pgpass) must appear in no artifact and no output.
+        let pgpass = try String(contentsOfFile: Lab.stateDir + "/pgpass", encoding: .utf8)
+        let passwords = Set(pgpass.split(separator: "\n").compactMap { $0.split(separator: ":").last.map(String.init) }.filter { $0.count >= 6 })
+        #expect(!passwords.isEmpty)
+        var texts = [("output", extraOutput)]
+        for f in fm.enumerator(atPath: runDir)?.compactMap({ $0 as? String }) ?? [] where !f.hasSuffix(".csv") {
+            if let t = try? String(contentsOfFile: "\(runDir)/\(f)", encoding: .utf8) { texts.append((f, t)) }
+        }
+        for (name, text) in texts {
+            for p in passwords { #expect(!text.contains(p), "the lab password appears in \(name)") }
+        }
+    }
+
+    static func newestRun(_ reports: String) throws -> String {
+        let runs = try FileManager.default.contentsOfDirectory(atPath: reports).sorted()
+        return reports + "/" + (try #require(runs.last))
+    }
+}
