@@ -27,13 +27,15 @@ drill: release
 unit: build
 	$(SWIFT) test --skip IntegrationTests
 
-# The lab is brought up for the integration tests and torn down afterwards, whatever they do.
+# Unit tests first (no lab), then the integration tests against the lab, which is brought up for them and
+# torn down afterwards whatever they do.
 test: bootstrap
 	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip IntegrationTests
 	lab/lab.sh up
 	set -o pipefail; status=0; \
 	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test 2>&1 | tee .build/test.log || status=$$?; \
+	  $(SWIFT) test --filter IntegrationTests 2>&1 | tee .build/integration-test.log || status=$$?; \
 	  lab/lab.sh down || true; exit $$status
 
 lab-up:

@@ -3,41 +3,43 @@ import Testing
 
 /// Real drills against the lab cluster through the `pgdrill` binary: exit codes, the report's numbers, and
 /// the cluster healthy with nothing left behind afterwards. Serialized: they share one cluster.
-@Suite(.serialized, .enabled(if: Lab.isUp, "no lab: run `make test` (it brings the lab up)"))
-struct DrillIntegrationTests {
-    static let shipped = (try? FileManager.default.contentsOfDirectory(atPath: Lab.drills).filter { $0.hasSuffix(".yaml") }.sorted()) ?? []
+extension LabIntegration {
+    @Suite(.serialized)
+    struct DrillIntegrationTests {
+        static let shipped = (try? FileManager.default.contentsOfDirectory(atPath: Lab.drills).filter { $0.hasSuffix(".yaml") }.sorted()) ?? []
 
-    @Test func checkShowsAHealthyLab() throws {
-        let state = Lab.scratch("check")
-        let r = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 60)
-        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
-        #expect(r.stdout.contains("leader"))
-        #expect(r.stdout.contains("sync_standby"))
-        #expect(r.stdout.contains("healthy"))
-    }
+        @Test func checkShowsAHealthyLab() throws {
+            let state = Lab.scratch("check")
+            let r = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 60)
+            #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+            #expect(r.stdout.contains("leader"))
+            #expect(r.stdout.contains("sync_standby"))
+            #expect(r.stdout.contains("healthy"))
+        }
 
-    @Test(arguments: shipped)
-    func shippedDrillPassesAndLeavesTheClusterHealthy(file: String) throws {
-        let state = Lab.scratch("drill-\(file)")
-        let reports = state + "/reports"
-        let r = try CLI.pgdrill(["run", Lab.drills + "/" + file, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", reports],
-                                stateDir: state, timeout: 480)
-        let report = try Report.load(reports)
-        let drill = try #require(report.drills.first)
-        #expect(r.status == 0, "exit \(r.status)\n\(r.stderr.suffix(4000))\n\(drill.expectationsText)")
-        #expect(drill.verdict == "PASS", "\(drill.expectationsText)")
-        // Every acknowledged write was read back; in synchronous mode none may be lost.
-        #expect(drill.lostWrites == 0)
-        #expect(drill.acknowledged > 100, "the probe must have measured something")
-        try ReportArtifacts.verify(runDir: try ReportArtifacts.newestRun(reports), extraOutput: r.stdout + r.stderr)
-        try expectHealthyAndClean(state)
-    }
+        @Test(arguments: shipped)
+        func shippedDrillPassesAndLeavesTheClusterHealthy(file: String) throws {
+            let state = Lab.scratch("drill-\(file)")
+            let reports = state + "/reports"
+            let r = try CLI.pgdrill(["run", Lab.drills + "/" + file, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", reports],
+                                    stateDir: state, timeout: 480)
+            let report = try Report.load(reports)
+            let drill = try #require(report.drills.first)
+            #expect(r.status == 0, "exit \(r.status)\n\(r.stderr.suffix(4000))\n\(drill.expectationsText)")
+            #expect(drill.verdict == "PASS", "\(drill.expectationsText)")
+            // Every acknowledged write was read back; in synchronous mode none may be lost.
+            #expect(drill.lostWrites == 0)
+            #expect(drill.acknowledged > 100, "the probe must have measured something")
+            try ReportArtifacts.verify(runDir: try ReportArtifacts.newestRun(reports), extraOutput: r.stdout + r.stderr)
+            try expectHealthyAndClean(state)
+        }
 
-    /// After any drill: `check` says healthy and finds no chain, filler or pending rollback.
-    func expectHealthyAndClean(_ state: String) throws {
-        let c = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 120)
-        #expect(c.status == 0, "cluster not healthy after the drill:\n\(c.stdout)\(c.stderr)")
-        #expect(c.stdout.contains("No leftovers"), "\(c.stdout)")
+        /// After any drill: `check` says healthy and finds no chain, filler or pending rollback.
+        func expectHealthyAndClean(_ state: String) throws {
+            let c = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 120)
+            #expect(c.status == 0, "cluster not healthy after the drill:\n\(c.stdout)\(c.stderr)")
+            #expect(c.stdout.contains("No leftovers"), "\(c.stdout)")
+        }
     }
 }
 

@@ -3,43 +3,45 @@ import Testing
 
 /// Interrupting a run before, during and after the fault leaves the cluster healthy (exit 3); a runner killed
 /// with SIGKILL mid-fault leaves its rollback in the journal, and `pgdrill recover` restores the cluster.
-@Suite(.serialized, .enabled(if: Lab.isUp, "no lab: run `make test` (it brings the lab up)"))
-struct InterruptIntegrationTests {
-    static let partition = Lab.drills + "/03-primary-partitioned.yaml"
+extension LabIntegration {
+    @Suite(.serialized)
+    struct InterruptIntegrationTests {
+        static let partition = Lab.drills + "/03-primary-partitioned.yaml"
 
-    @Test(arguments: [
-        (SIGINT, "steady for"),        // before the fault
-        (SIGTERM, "fault: partition"), // right after the fault was applied
-        (SIGINT, "observe until"),     // during observation
-    ])
-    func interruptRollsBackAndExits3(signal: Int32, after marker: String) throws {
-        let dir = Lab.scratch("interrupt-\(signal)-\(marker.prefix(5))")
-        let r = try CLI.pgdrill(["run", Self.partition, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
-                                stateDir: dir, timeout: 300, signal: (signal, after: { $0.contains(marker) }))
-        #expect(r.status == 3, "exit \(r.status)\n\(r.stderr.suffix(3000))")
-        #expect(r.stderr.contains("interrupted"))
-        let report = try Report.load(dir + "/r")
-        #expect(report.drills.first?.verdict == "ABORTED")
-        try expectHealthyAndClean(dir)
-    }
+        @Test(arguments: [
+            (SIGINT, "steady for"),        // before the fault
+            (SIGTERM, "fault: partition"), // right after the fault was applied
+            (SIGINT, "observe until"),     // during observation
+        ])
+        func interruptRollsBackAndExits3(signal: Int32, after marker: String) throws {
+            let dir = Lab.scratch("interrupt-\(signal)-\(marker.prefix(5))")
+            let r = try CLI.pgdrill(["run", Self.partition, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 300, signal: (signal, after: { $0.contains(marker) }))
+            #expect(r.status == 3, "exit \(r.status)\n\(r.stderr.suffix(3000))")
+            #expect(r.stderr.contains("interrupted"))
+            let report = try Report.load(dir + "/r")
+            #expect(report.drills.first?.verdict == "ABORTED")
+            try expectHealthyAndClean(dir)
+        }
 
-    @Test func sigkillMidFaultThenRecover() throws {
-        let dir = Lab.scratch("sigkill")
-        let r = try CLI.pgdrill(["run", Self.partition, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
-                                stateDir: dir, timeout: 300, signal: (SIGKILL, after: { $0.contains("fault: partition") }))
-        #expect(r.status != 0)
-        let journal = try String(contentsOfFile: dir + "/lab.journal.json", encoding: .utf8)
-        #expect(journal.contains("\"pending\""), "the rollback must be journalled before the fault: \(journal)")
-        let check = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 60)
-        #expect(check.status == 2, "check must see the leftover partition:\n\(check.stdout)")
-        let rec = try CLI.pgdrill(["recover", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 300)
-        #expect(rec.status == 0, "\(rec.stderr.suffix(3000))")
-        try expectHealthyAndClean(dir)
-    }
+        @Test func sigkillMidFaultThenRecover() throws {
+            let dir = Lab.scratch("sigkill")
+            let r = try CLI.pgdrill(["run", Self.partition, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 300, signal: (SIGKILL, after: { $0.contains("fault: partition") }))
+            #expect(r.status != 0)
+            let journal = try String(contentsOfFile: dir + "/lab.journal.json", encoding: .utf8)
+            #expect(journal.contains("\"pending\""), "the rollback must be journalled before the fault: \(journal)")
+            let check = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 60)
+            #expect(check.status == 2, "check must see the leftover partition:\n\(check.stdout)")
+            let rec = try CLI.pgdrill(["recover", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 300)
+            #expect(rec.status == 0, "\(rec.stderr.suffix(3000))")
+            try expectHealthyAndClean(dir)
+        }
 
-    func expectHealthyAndClean(_ state: String) throws {
-        let c = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 120)
-        #expect(c.status == 0, "cluster not healthy:\n\(c.stdout)\(c.stderr)")
-        #expect(c.stdout.contains("No leftovers"), "\(c.stdout)")
+        func expectHealthyAndClean(_ state: String) throws {
+            let c = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 120)
+            #expect(c.status == 0, "cluster not healthy:\n\(c.stdout)\(c.stderr)")
+            #expect(c.stdout.contains("No leftovers"), "\(c.stdout)")
+        }
     }
 }

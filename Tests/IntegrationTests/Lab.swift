@@ -87,3 +87,7 @@ enum CLI {
         return CLIResult(status: p.terminationStatus, stdout: out, stderr: err)
     }
 }
+
+/// Every suite that drives the lab is nested here: one cluster, so one test at a time, across suites too.
+@Suite(.serialized, .enabled(if: Lab.isUp, "no lab: run `make test` (it brings the lab up)"))
+enum LabIntegration {}

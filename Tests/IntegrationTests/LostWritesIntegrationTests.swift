@@ -4,64 +4,66 @@ import Testing
 /// With asynchronous replication, a primary cut off from its peers (but not from its clients) keeps
 /// acknowledging writes until Patroni demotes it; those writes are lost when a standby is promoted. The
 /// drill must report them exactly: the test counts them itself from the probe log and the new primary.
-@Suite(.serialized, .enabled(if: Lab.isUp, "no lab: run `make test` (it brings the lab up)"))
-struct LostWritesIntegrationTests {
-    @Test func asyncPartitionLosesWritesAndTheReportCountsEveryOne() throws {
-        let dir = Lab.scratch("async-loss")
-        try Patroni.setSynchronousMode(false)
-        defer {
-            try? Patroni.setSynchronousMode(true)
-            Patroni.waitForSyncStandby()
-        }
-        let drill = dir + "/async-partition.yaml"
-        try """
-        name: async-primary-cut-from-peers
-        description: >
-          Asynchronous replication; the primary loses its peers (replication and DCS) but not its clients.
-          It acknowledges writes until Patroni demotes it; a standby is promoted; those writes are lost.
-        preflight: { healthy: true, max_lag: 16MB, require_sync: false }
-        probe: { endpoint: write, writers: 4 }
-        steady: 3s
-        fault:
-          - partition: { on: primary, from: peers }
-        observe: { until: [new_primary, writes_ok], timeout: 120s, stable_for: 3s }
-        recover: { until: healthy, timeout: 180s }
-        cooldown: 2s
-        expect:
-          failover: true
-        """.write(toFile: drill, atomically: true, encoding: .utf8)
-        let r = try CLI.pgdrill(["run", drill, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r", "--keep-probe-rows"],
-                                stateDir: dir, timeout: 480)
-        #expect(r.status == 0, "\(r.stderr.suffix(3000))")
-        let report = try Report.load(dir + "/r")
-        let d = try #require(report.drills.first)
-        let runID = try #require(report.raw["run_id"] as? String)
-        let metrics = try #require(d.json["metrics"] as? [String: Any])
-        let reportedLost = try #require(d.lostWrites)
-        let rpo = ((metrics["rpo"] as? [String: Any])?["rpo"] as? NSNumber)?.int64Value ?? 0
-        let after = try #require((d.json["cluster_after"] as? [String: Any])?["leader"] as? String)
+extension LabIntegration {
+    @Suite(.serialized)
+    struct LostWritesIntegrationTests {
+        @Test func asyncPartitionLosesWritesAndTheReportCountsEveryOne() throws {
+            let dir = Lab.scratch("async-loss")
+            try Patroni.setSynchronousMode(false)
+            defer {
+                try? Patroni.setSynchronousMode(true)
+                Patroni.waitForSyncStandby()
+            }
+            let drill = dir + "/async-partition.yaml"
+            try """
+            name: async-primary-cut-from-peers
+            description: >
+              Asynchronous replication; the primary loses its peers (replication and DCS) but not its clients.
+              It acknowledges writes until Patroni demotes it; a standby is promoted; those writes are lost.
+            preflight: { healthy: true, max_lag: 16MB, require_sync: false }
+            probe: { endpoint: write, writers: 4 }
+            steady: 3s
+            fault:
+              - partition: { on: primary, from: peers }
+            observe: { until: [new_primary, writes_ok], timeout: 120s, stable_for: 3s }
+            recover: { until: healthy, timeout: 180s }
+            cooldown: 2s
+            expect:
+              failover: true
+            """.write(toFile: drill, atomically: true, encoding: .utf8)
+            let r = try CLI.pgdrill(["run", drill, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r", "--keep-probe-rows"],
+                                    stateDir: dir, timeout: 480)
+            #expect(r.status == 0, "\(r.stderr.suffix(3000))")
+            let report = try Report.load(dir + "/r")
+            let d = try #require(report.drills.first)
+            let runID = try #require(report.raw["run_id"] as? String)
+            let metrics = try #require(d.json["metrics"] as? [String: Any])
+            let reportedLost = try #require(d.lostWrites)
+            let rpo = ((metrics["rpo"] as? [String: Any])?["rpo"] as? NSNumber)?.int64Value ?? 0
+            let after = try #require((d.json["cluster_after"] as? [String: Any])?["leader"] as? String)
 
-        // Independent count: acknowledged keys from the probe log, rows present on the new primary.
-        let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/r").sorted()
-        let csv = try String(contentsOfFile: "\(dir)/r/\(runs.last!)/drill-async-primary-cut-from-peers/probe.csv", encoding: .utf8)
-        var acked = Set<String>()
-        for line in csv.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            if f.count > 5, f[0] == "write", f[5] == "ok" { acked.insert("\(f[1]):\(f[2])") }
+            // Independent count: acknowledged keys from the probe log, rows present on the new primary.
+            let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/r").sorted()
+            let csv = try String(contentsOfFile: "\(dir)/r/\(runs.last!)/drill-async-primary-cut-from-peers/probe.csv", encoding: .utf8)
+            var acked = Set<String>()
+            for line in csv.split(separator: "\n").dropFirst() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                if f.count > 5, f[0] == "write", f[5] == "ok" { acked.insert("\(f[1]):\(f[2])") }
+            }
+            let address = "10.77.0.1\(after.last!)"
+            let rows = try CLI.run("/usr/bin/psql", ["-X", "-At", "host=\(address) port=5432 dbname=drill user=drill",
+                                                     "-c", "SELECT writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)' AND endpoint = 'write'"],
+                                   env: ["PGPASSFILE": Lab.stateDir + "/pgpass"], timeout: 60)
+            #expect(rows.status == 0, "\(rows.stderr)")
+            let present = Set(rows.stdout.split(separator: "\n").map(String.init))
+            let lost = acked.subtracting(present)
+            _ = try? CLI.run("/usr/bin/psql", ["-X", "-q", "host=10.77.0.2 port=5000 dbname=drill user=drill",
+                                               "-c", "DELETE FROM pgdrill.probe WHERE run_id = '\(runID)'"],
+                             env: ["PGPASSFILE": Lab.stateDir + "/pgpass"], timeout: 60)
+            #expect(lost.count > 0, "the isolated primary should have acknowledged writes that were lost")
+            #expect(reportedLost == lost.count, "report says \(reportedLost) lost, independent count \(lost.count)")
+            #expect(rpo > 0)
         }
-        let address = "10.77.0.1\(after.last!)"
-        let rows = try CLI.run("/usr/bin/psql", ["-X", "-At", "host=\(address) port=5432 dbname=drill user=drill",
-                                                 "-c", "SELECT writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)' AND endpoint = 'write'"],
-                               env: ["PGPASSFILE": Lab.stateDir + "/pgpass"], timeout: 60)
-        #expect(rows.status == 0, "\(rows.stderr)")
-        let present = Set(rows.stdout.split(separator: "\n").map(String.init))
-        let lost = acked.subtracting(present)
-        _ = try? CLI.run("/usr/bin/psql", ["-X", "-q", "host=10.77.0.2 port=5000 dbname=drill user=drill",
-                                           "-c", "DELETE FROM pgdrill.probe WHERE run_id = '\(runID)'"],
-                         env: ["PGPASSFILE": Lab.stateDir + "/pgpass"], timeout: 60)
-        #expect(lost.count > 0, "the isolated primary should have acknowledged writes that were lost")
-        #expect(reportedLost == lost.count, "report says \(reportedLost) lost, independent count \(lost.count)")
-        #expect(rpo > 0)
     }
 }
 

@@ -3,114 +3,116 @@ import Testing
 
 /// What must never happen against production: injecting into an unhealthy cluster, trusting an unknown host
 /// key, hanging on an unreachable node, or leaving a fault behind after an interrupt or a killed runner.
-@Suite(.serialized, .enabled(if: Lab.isUp, "no lab: run `make test` (it brings the lab up)"))
-struct SafetyIntegrationTests {
-    /// A copy of the lab's cluster file (with its key, known_hosts and pgpass beside it) that a test may alter.
-    static func clusterCopy(_ name: String, edit: (String) -> String = { $0 }) throws -> (dir: String, cluster: String) {
-        let dir = Lab.scratch("cluster-\(name)")
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: dir + "/ssh", withIntermediateDirectories: true)
-        for f in ["ssh/id_ed25519", "ssh/id_ed25519.pub", "ssh/known_hosts", "pgpass"] {
-            try? fm.removeItem(atPath: "\(dir)/\(f)")
-            try fm.copyItem(atPath: "\(Lab.stateDir)/\(f)", toPath: "\(dir)/\(f)")
+extension LabIntegration {
+    @Suite(.serialized)
+    struct SafetyIntegrationTests {
+        /// A copy of the lab's cluster file (with its key, known_hosts and pgpass beside it) that a test may alter.
+        static func clusterCopy(_ name: String, edit: (String) -> String = { $0 }) throws -> (dir: String, cluster: String) {
+            let dir = Lab.scratch("cluster-\(name)")
+            let fm = FileManager.default
+            try fm.createDirectory(atPath: dir + "/ssh", withIntermediateDirectories: true)
+            for f in ["ssh/id_ed25519", "ssh/id_ed25519.pub", "ssh/known_hosts", "pgpass"] {
+                try? fm.removeItem(atPath: "\(dir)/\(f)")
+                try fm.copyItem(atPath: "\(Lab.stateDir)/\(f)", toPath: "\(dir)/\(f)")
+            }
+            let text = try String(contentsOfFile: Lab.clusterPath!, encoding: .utf8)
+            try edit(text).write(toFile: dir + "/cluster.yaml", atomically: true, encoding: .utf8)
+            return (dir, dir + "/cluster.yaml")
         }
-        let text = try String(contentsOfFile: Lab.clusterPath!, encoding: .utf8)
-        try edit(text).write(toFile: dir + "/cluster.yaml", atomically: true, encoding: .utf8)
-        return (dir, dir + "/cluster.yaml")
-    }
 
-    static let drill = Lab.drills + "/02-primary-node-down.yaml"
+        static let drill = Lab.drills + "/02-primary-node-down.yaml"
 
-    @Test func unknownHostKeyIsRefusedWithOneClearLine() throws {
-        let (dir, cluster) = try Self.clusterCopy("hostkey")
-        try "".write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)
-        let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("host key"), "\(r.stderr)")
-        #expect(r.stderr.contains("known_hosts"), "\(r.stderr)")
-    }
-
-    @Test func changedHostKeyIsRefused() throws {
-        let (dir, cluster) = try Self.clusterCopy("hostkey-changed")
-        // Every host's line now carries px's key: a mismatch for the nodes.
-        let kh = try String(contentsOfFile: dir + "/ssh/known_hosts", encoding: .utf8)
-        let lines = kh.split(separator: "\n").map(String.init)
-        let pxKey = lines.first { $0.hasPrefix("10.77.0.2 ") }!.split(separator: " ").dropFirst().joined(separator: " ")
-        let forged = lines.map { l in "\(l.split(separator: " ")[0]) \(pxKey)" }.joined(separator: "\n") + "\n"
-        try forged.write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)
-        let r = try CLI.pgdrill(["check", "--cluster", cluster], stateDir: dir, timeout: 60)
-        #expect(r.status == 2)
-        #expect(r.stdout.contains("host key") || r.stderr.contains("host key"), "\(r.stdout)\(r.stderr)")
-    }
-
-    @Test func wrongUserKeyIsRefused() throws {
-        let (dir, cluster) = try Self.clusterCopy("userkey")
-        try FileManager.default.removeItem(atPath: dir + "/ssh/id_ed25519")
-        try FileManager.default.removeItem(atPath: dir + "/ssh/id_ed25519.pub")
-        _ = try CLI.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/ssh/id_ed25519"], timeout: 30)
-        let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
-        #expect(r.status == 2)
-        #expect(r.stderr.lowercased().contains("auth"), "\(r.stderr)")
-    }
-
-    @Test func unreachableNodeFailsFastWithExit2() throws {
-        // 10.77.0.99 is on the lab's own bridge and nothing answers there.
-        let (dir, cluster) = try Self.clusterCopy("unreachable") { $0.replacingOccurrences(of: "host: 10.77.0.13,", with: "host: 10.77.0.99,") }
-        let started = Date()
-        let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("10.77.0.99"), "\(r.stderr)")
-        #expect(Date().timeIntervalSince(started) < 20)
-    }
-
-    @Test func badDrillFileNamesFileLineAndColumn() throws {
-        let dir = Lab.scratch("baddrill")
-        let file = dir + "/bad.yaml"
-        try """
-        name: bad
-        description: typo in a fault action
-        fault:
-          - kil: { process: postgres, on: primary }
-        observe: { until: [writes_ok], timeout: 30s }
-        """.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try CLI.pgdrill(["run", file, "--cluster", Lab.clusterPath!, "--yes"], stateDir: dir, timeout: 30)
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("bad.yaml:4:5"), "\(r.stderr)")
-        #expect(r.stderr.contains("kill"), "\(r.stderr)")
-    }
-
-    /// Pre-flight with a stopped replica: exit 2, and nothing was injected (no fault event, empty journal).
-    @Test func preflightRefusesAClusterWithAStoppedReplica() throws {
-        let dir = Lab.scratch("preflight")
-        let leader = try currentLeader()
-        let replica = ["pg1", "pg2", "pg3"].first { $0 != leader }!
-        let address = "10.77.0.1\(replica.last!)"
-        let svc = Lab.root + "/lab/bin/lab-svc"
-        try Lab.ssh(address, "\(svc) stop patroni")
-        defer {
-            _ = try? Lab.ssh(address, "\(svc) start patroni")
-            waitHealthy()
+        @Test func unknownHostKeyIsRefusedWithOneClearLine() throws {
+            let (dir, cluster) = try Self.clusterCopy("hostkey")
+            try "".write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)
+            let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("host key"), "\(r.stderr)")
+            #expect(r.stderr.contains("known_hosts"), "\(r.stderr)")
         }
-        Thread.sleep(forTimeInterval: 3)
-        let r = try CLI.pgdrill(["run", Self.drill, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 120)
-        #expect(r.status == 2, "\(r.stderr)")
-        #expect(r.stderr.contains("not healthy"), "\(r.stderr)")
-        #expect(!r.stderr.contains("fault:"), "a fault was injected:\n\(r.stderr)")
-        let journal = (try? String(contentsOfFile: dir + "/lab.journal.json", encoding: .utf8)) ?? ""
-        #expect(!journal.contains("\"pending\""))
-    }
 
-    func currentLeader() throws -> String {
-        let r = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://10.77.0.11:8008/cluster"], timeout: 10)
-        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        let members = json?["members"] as? [[String: Any]] ?? []
-        return members.first { $0["role"] as? String == "leader" }?["name"] as? String ?? "pg1"
-    }
+        @Test func changedHostKeyIsRefused() throws {
+            let (dir, cluster) = try Self.clusterCopy("hostkey-changed")
+            // Every host's line now carries px's key: a mismatch for the nodes.
+            let kh = try String(contentsOfFile: dir + "/ssh/known_hosts", encoding: .utf8)
+            let lines = kh.split(separator: "\n").map(String.init)
+            let pxKey = lines.first { $0.hasPrefix("10.77.0.2 ") }!.split(separator: " ").dropFirst().joined(separator: " ")
+            let forged = lines.map { l in "\(l.split(separator: " ")[0]) \(pxKey)" }.joined(separator: "\n") + "\n"
+            try forged.write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)
+            let r = try CLI.pgdrill(["check", "--cluster", cluster], stateDir: dir, timeout: 60)
+            #expect(r.status == 2)
+            #expect(r.stdout.contains("host key") || r.stderr.contains("host key"), "\(r.stdout)\(r.stderr)")
+        }
 
-    func waitHealthy() {
-        for _ in 0..<120 {
-            if let r = try? CLI.run(Lab.root + "/lab/lab.sh", ["status"], timeout: 30), r.status == 0 { return }
-            Thread.sleep(forTimeInterval: 1)
+        @Test func wrongUserKeyIsRefused() throws {
+            let (dir, cluster) = try Self.clusterCopy("userkey")
+            try FileManager.default.removeItem(atPath: dir + "/ssh/id_ed25519")
+            try FileManager.default.removeItem(atPath: dir + "/ssh/id_ed25519.pub")
+            _ = try CLI.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/ssh/id_ed25519"], timeout: 30)
+            let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
+            #expect(r.status == 2)
+            #expect(r.stderr.lowercased().contains("auth"), "\(r.stderr)")
+        }
+
+        @Test func unreachableNodeFailsFastWithExit2() throws {
+            // 10.77.0.99 is on the lab's own bridge and nothing answers there.
+            let (dir, cluster) = try Self.clusterCopy("unreachable") { $0.replacingOccurrences(of: "host: 10.77.0.13,", with: "host: 10.77.0.99,") }
+            let started = Date()
+            let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("10.77.0.99"), "\(r.stderr)")
+            #expect(Date().timeIntervalSince(started) < 20)
+        }
+
+        @Test func badDrillFileNamesFileLineAndColumn() throws {
+            let dir = Lab.scratch("baddrill")
+            let file = dir + "/bad.yaml"
+            try """
+            name: bad
+            description: typo in a fault action
+            fault:
+              - kil: { process: postgres, on: primary }
+            observe: { until: [writes_ok], timeout: 30s }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+            let r = try CLI.pgdrill(["run", file, "--cluster", Lab.clusterPath!, "--yes"], stateDir: dir, timeout: 30)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("bad.yaml:4:5"), "\(r.stderr)")
+            #expect(r.stderr.contains("kill"), "\(r.stderr)")
+        }
+
+        /// Pre-flight with a stopped replica: exit 2, and nothing was injected (no fault event, empty journal).
+        @Test func preflightRefusesAClusterWithAStoppedReplica() throws {
+            let dir = Lab.scratch("preflight")
+            let leader = try currentLeader()
+            let replica = ["pg1", "pg2", "pg3"].first { $0 != leader }!
+            let address = "10.77.0.1\(replica.last!)"
+            let svc = Lab.root + "/lab/bin/lab-svc"
+            try Lab.ssh(address, "\(svc) stop patroni")
+            defer {
+                _ = try? Lab.ssh(address, "\(svc) start patroni")
+                waitHealthy()
+            }
+            Thread.sleep(forTimeInterval: 3)
+            let r = try CLI.pgdrill(["run", Self.drill, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 120)
+            #expect(r.status == 2, "\(r.stderr)")
+            #expect(r.stderr.contains("not healthy"), "\(r.stderr)")
+            #expect(!r.stderr.contains("fault:"), "a fault was injected:\n\(r.stderr)")
+            let journal = (try? String(contentsOfFile: dir + "/lab.journal.json", encoding: .utf8)) ?? ""
+            #expect(!journal.contains("\"pending\""))
+        }
+
+        func currentLeader() throws -> String {
+            let r = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://10.77.0.11:8008/cluster"], timeout: 10)
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let members = json?["members"] as? [[String: Any]] ?? []
+            return members.first { $0["role"] as? String == "leader" }?["name"] as? String ?? "pg1"
+        }
+
+        func waitHealthy() {
+            for _ in 0..<120 {
+                if let r = try? CLI.run(Lab.root + "/lab/lab.sh", ["status"], timeout: 30), r.status == 0 { return }
+                Thread.sleep(forTimeInterval: 1)
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ HostKey $STATE/$node/ssh/ssh_host_ed25519_key
 PidFile none
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
-AuthorizedKeysFile $STATE/ssh/authorized_keys
+AuthorizedKeysFile /run/sshd/authorized_keys
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
