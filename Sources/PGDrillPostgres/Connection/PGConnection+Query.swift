@@ -22,6 +22,29 @@ extension PGConnection {
         }
     }
 
+    /// Prepares a named statement on this connection (`PQsendPrepare`), bounded by `deadline`.
+    func prepare(name: String, sql: String, until deadline: Deadline) throws {
+        try withConnection { conn in
+            guard PQsendPrepare(conn, name, sql, 0, nil) == 1 else {
+                throw failure(conn, code: .connectionLost, commitState: .notSent)
+            }
+            try flush(conn, until: deadline)
+            _ = try collect(conn, until: deadline)
+        }
+    }
+
+    /// Executes a statement prepared with `prepare(name:sql:until:)` (`PQsendQueryPrepared`).
+    func executePrepared(name: String, _ params: [String?], until deadline: Deadline) throws -> PGResult {
+        try withConnection { conn in
+            let sent = CStringArray.with(params) { values in
+                PQsendQueryPrepared(conn, name, Int32(params.count), values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw failure(conn, code: .connectionLost, commitState: .notSent) }
+            try flush(conn, until: deadline)
+            return try collect(conn, until: deadline)
+        }
+    }
+
     /// Pushes the queued request to the server (non-blocking mode queues it in libpq's buffer).
     private func flush(_ conn: OpaquePointer, until deadline: Deadline) throws {
         while true {

@@ -76,6 +76,11 @@ private struct WriterLoop {
     var connection: PGConnection?
     var seq: Int64 = 0
     var backoff: Duration = .milliseconds(50)
+    /// Named prepared statement on the current connection (saves a parse per write). Turned off for good
+    /// when the endpoint loses it between statements — PgBouncer in transaction pooling mode hands each
+    /// statement to any server connection.
+    var usePrepared = true
+    var prepared = false
 
     init(probe: WriteProbe, writer: Int) {
         self.probe = probe
@@ -101,9 +106,11 @@ private struct WriterLoop {
             do {
                 if connection == nil || connection?.isOpen == false {
                     connection = try PGConnection(conninfo: probe.conninfo, timeout: probe.deadline, until: deadline)
+                    prepared = false
                 }
                 let warnings = connection!.warningCount
-                let r = try connection!.query(ProbeTable.insert, [runID, endpoint, writerText, String(seq), String(start)], until: deadline)
+                let params: [String?] = [runID, endpoint, writerText, String(seq), String(start)]
+                let r = try insert(params, until: deadline)
                 attempt.end = probe.clock.now()
                 attempt.outcome = .ok
                 if let row = r.rows.first {
@@ -140,5 +147,25 @@ private struct WriterLoop {
             probe.sink(attempt)
         }
         connection?.close()
+    }
+
+    /// Runs the probe INSERT, prepared when the endpoint keeps prepared statements. A statement that is
+    /// gone (SQLSTATE 26000) was never executed, so the same attempt is retried unprepared: nothing of it
+    /// can have been committed, and the switch never shows up as a failed write.
+    mutating func insert(_ params: [String?], until deadline: Deadline) throws -> PGResult {
+        guard let connection else { throw PGError(code: .connectionLost, message: "no connection", commitState: .notSent) }
+        if usePrepared {
+            do {
+                if !prepared {
+                    try connection.prepare(name: "pgdrill_probe_insert", sql: ProbeTable.insert, until: deadline)
+                    prepared = true
+                }
+                return try connection.executePrepared(name: "pgdrill_probe_insert", params, until: deadline)
+            } catch let error as PGError where error.sqlstate == "26000" || error.sqlstate == "42P05" {
+                usePrepared = false
+                probe.logger.info("endpoint \(probe.endpoint) does not keep prepared statements (\(error.message)); using unnamed statements")
+            }
+        }
+        return try connection.query(ProbeTable.insert, params, until: deadline)
     }
 }
