@@ -95,8 +95,9 @@ extension Commands {
             reports.append(report)
             status = max(status, exitStatus(record.termination, report.verdict))
             writer.write(reports, exitStatus: status, records: [record])
-            progress.say("[\(plan.name)] \(report.verdict.rawValue)" + (report.missedExpectations.isEmpty ? "" : ": " + report.missedExpectations.map { "\($0.metric) \($0.measured) (target \($0.target))" }.joined(separator: "; ")))
-            if status >= Exit.usage && status != Exit.usage { break }  // aborted or degraded: stop the run
+            let why = report.missedExpectations.map { "\($0.metric) \($0.measured) (target \($0.target))" } + report.errors
+            progress.say("[\(plan.name)] \(report.verdict.rawValue)" + (why.isEmpty ? "" : ": " + Redactor().redact(why.joined(separator: "; "))))
+            if status == Exit.aborted || status == Exit.degraded { break }  // interrupted, or the cluster may be degraded
             if case .refused? = record.termination { break }            // an unhealthy cluster stays unhealthy
         }
         writer.write(reports, exitStatus: status, records: [])

@@ -60,9 +60,26 @@ extension DrillRunner {
         // The probe rows have served their purpose once read back (the report keeps every attempt);
         // purge them so repeated drills do not fill the cluster's disk.
         if !keepProbeRows, let conninfo = cluster.endpoints[s.record.plan.probe.endpoint], s.record.t0 != nil || s.record.steadyStart > 0 {
-            do { try ProbeTable.purge(conninfo: conninfo, runID: runID) } catch {
+            do {
+                try ProbeTable.purge(conninfo: conninfo, runID: runID)
+                waitForReplicasToCatchUp(s)
+            } catch {
                 s.record.notes.append("could not purge probe rows of run \(runID): \(error)")
             }
         }
+    }
+
+    /// The purge's own WAL shows as replica lag for a moment: leave the cluster as it was found, with
+    /// replicas caught up (bounded: 30 s), before the next drill's pre-flight or the end of the run.
+    func waitForReplicasToCatchUp(_ s: Session) {
+        let limit = s.record.plan.maxLagBytes
+        let start = Date()
+        while Date().timeIntervalSince(start) < 30 {
+            guard let view = try? connection.patroniCluster() else { return }
+            if view.members.allSatisfy({ $0.isLeader || ($0.lag ?? 0) <= limit }) { return }
+            progress.status("[\(s.record.plan.name)] waiting for replicas to replay the probe-row purge")
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        progress.endStatus()
     }
 }
