@@ -91,6 +91,15 @@ import Testing
         #expect(report.whatHappened.contains("all 50 acknowledged writes present on pg2"))
     }
 
+    /// Asynchronous partition: the isolated primary demotes itself before any standby is promoted.
+    @Test func demotionBeforePromotionIsToldAsSuch() throws {
+        var r = try record(expect: .init(), lose: [])
+        r.events[3] = ClusterEvent(at: 2_000_000, kind: .nodeReadOnly, node: "pg1", timeline: 1)
+        let report = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(report.whatHappened.contains("old primary pg1 demoted itself at +50.0 ms (back read-only at +1.0 s), before any standby was promoted"),
+                "\(report.whatHappened)")
+    }
+
     @Test func missedRTOFails() throws {
         let expect = DrillPlan.Expectations(rto: try Threshold(parsing: "< 2s"))
         let report = ReportBuilder.report(for: try record(expect: expect, lose: []), cluster: Self.cluster)

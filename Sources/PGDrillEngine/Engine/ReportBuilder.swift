@@ -155,7 +155,10 @@ public enum ReportBuilder {
             let old = r.events.filter { $0.node == before && $0.at >= t0 }
             let lost = old.first { $0.kind == .nodeUnreachable }
             let back = old.first { $0.kind == .nodeReadOnly && $0.at >= (lost?.at ?? t0) }
+            let promotedAt = r.events.first { $0.node == after && $0.kind == .nodeWritable && $0.at >= t0 }?.at
             switch (lost, back) {
+            case (let l?, let b?) where promotedAt.map({ b.at < $0 }) ?? false:
+                lines.append("old primary \(before) demoted itself at +\(ReportFormat.duration(l.at - t0)) (back read-only at +\(ReportFormat.duration(b.at - t0))), before any standby was promoted")
             case (let l?, let b?):
                 lines.append("old primary \(before) stopped answering at +\(ReportFormat.duration(l.at - t0)) and rejoined as a replica at +\(ReportFormat.duration(b.at - t0))")
             case (let l?, nil):
