@@ -25,8 +25,8 @@ stats() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1]
 median() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.4f", m}'; }
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
-# pgbench running the probe's own INSERT (same statement, same RETURNING), unnamed extended protocol like
-# the probe, `clients` connections through the same endpoint. Prints "rate p50_ms p99_ms".
+# pgbench running the probe's own INSERT (same statement, same RETURNING), prepared, like
+# the probe (which prepares its statement too), `clients` connections through the same endpoint. Prints "rate p50_ms p99_ms".
 pgbench_run() {
     local clients=$1
     cat >"$TMP/insert.sql" <<'SQL'
@@ -36,7 +36,7 @@ VALUES ('bench-pgbench', 'write', :client_id, :seq, 0, ('x' || substr(pg_walfile
 RETURNING inet_server_addr()::text, inet_server_port(), floor(extract(epoch FROM server_time) * 1000000)::bigint, timeline;
 SQL
     rm -f "$TMP"/pgbench_log.*
-    (cd "$TMP" && pgbench -n -M extended -c "$clients" -j "$clients" -T "$SECONDS_PER_RUN" -l -f insert.sql "$WRITE" >"$TMP/pgbench.out" 2>&1)
+    (cd "$TMP" && pgbench -n -M prepared -c "$clients" -j "$clients" -T "$SECONDS_PER_RUN" -l -f insert.sql "$WRITE" >"$TMP/pgbench.out" 2>&1)
     local rate
     rate=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$TMP/pgbench.out" | head -1)
     cat "$TMP"/pgbench_log.* | awk '{print $3/1000}' | sort -g >"$TMP/lat"

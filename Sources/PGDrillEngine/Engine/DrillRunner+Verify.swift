@@ -61,24 +61,27 @@ extension DrillRunner {
         // purge them so repeated drills do not fill the cluster's disk.
         if !keepProbeRows, let conninfo = cluster.endpoints[s.record.plan.probe.endpoint], s.record.t0 != nil || s.record.steadyStart > 0 {
             do {
-                try ProbeTable.purge(conninfo: conninfo, runID: runID)
-                waitForReplicasToCatchUp(s)
+                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: runID) { waitForReplicas(toReplay: lsn, s) }
             } catch {
                 s.record.notes.append("could not purge probe rows of run \(runID): \(error)")
             }
         }
     }
 
-    /// The purge's own WAL shows as replica lag for a moment: leave the cluster as it was found, with
-    /// replicas caught up (bounded: 30 s), before the next drill's pre-flight or the end of the run.
-    func waitForReplicasToCatchUp(_ s: Session) {
-        let limit = s.record.plan.maxLagBytes
+    /// The purge's own WAL shows as replica lag for a moment: leave the cluster as it was found, with every
+    /// replica having replayed it (bounded: 30 s), before the next drill's pre-flight or the end of the run.
+    /// Judged by LSN on each node, not by Patroni's lag, which is refreshed only once per loop.
+    func waitForReplicas(toReplay lsn: String, _ s: Session) {
         let start = Date()
-        while Date().timeIntervalSince(start) < 30 {
-            guard let view = try? connection.patroniCluster() else { return }
-            if view.members.allSatisfy({ $0.isLeader || ($0.lag ?? 0) <= limit }) { return }
-            progress.status("[\(s.record.plan.name)] waiting for replicas to replay the probe-row purge")
-            Thread.sleep(forTimeInterval: 0.25)
+        var waiting = cluster.nodes.map(\.name)
+        while !waiting.isEmpty, Date().timeIntervalSince(start) < 30 {
+            waiting = waiting.filter { node in
+                guard let conninfo = cluster.nodeConninfo[node] else { return false }
+                return (try? ProbeTable.hasReplayed(conninfo: conninfo, lsn: lsn)) != true
+            }
+            if waiting.isEmpty { break }
+            progress.status("[\(s.record.plan.name)] waiting for \(waiting.joined(separator: ", ")) to replay the probe-row purge (up to \(lsn))")
+            Thread.sleep(forTimeInterval: 0.2)
         }
         progress.endStatus()
     }

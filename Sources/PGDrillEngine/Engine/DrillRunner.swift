@@ -97,10 +97,19 @@ public final class DrillRunner {
         if !journal.pending.isEmpty {
             return .preflightFailed("the journal holds \(journal.pending.count) rollback(s) of an earlier run that never completed (\(journal.path)); run `pgdrill recover --cluster …` first")
         }
-        let view: PatroniCluster
-        do { view = try connection.patroniCluster() } catch { return .preflightFailed("\(error)") }
-        let health = ClusterHealth.evaluate(view, criteria: .init(
-            members: cluster.nodes.map(\.name), maxLagBytes: plan.maxLagBytes, requireSync: plan.requireSync, minReplicas: plan.minReplicas))
+        // A cluster is given 10 s to show itself healthy: lag from a previous burst of writes (or the last
+        // drill's purge) settles in a second or two, and refusing on a transient would be noise.
+        var view: PatroniCluster
+        var health: ClusterHealth
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            do { view = try connection.patroniCluster() } catch { return .preflightFailed("\(error)") }
+            health = ClusterHealth.evaluate(view, criteria: criteria(plan))
+            if health.isHealthy || Date() > deadline || trap.interrupted { break }
+            progress.status("[\(plan.name)] waiting for a healthy cluster: \(health.problems.joined(separator: "; "))")
+            Thread.sleep(forTimeInterval: 0.5)
+        } while true
+        progress.endStatus()
         if !health.isHealthy {
             return .preflightFailed("cluster \(cluster.name) is not healthy: " + health.problems.joined(separator: "; "))
         }

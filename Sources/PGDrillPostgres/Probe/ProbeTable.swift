@@ -56,10 +56,21 @@ public enum ProbeTable {
         }
     }
 
-    /// Deletes a run's rows once they were verified (the report keeps every attempt).
-    public static func purge(conninfo: String, runID: String, timeout: Duration = .seconds(60)) throws {
+    /// Deletes a run's rows once they were verified (the report keeps every attempt). Returns the primary's
+    /// WAL position after the delete, so the caller can wait for replicas to replay it.
+    @discardableResult
+    public static func purge(conninfo: String, runID: String, timeout: Duration = .seconds(60)) throws -> String? {
         let c = try PGConnection(conninfo: conninfo, timeout: .seconds(10))
         defer { c.close() }
         _ = try c.query("DELETE FROM pgdrill.probe WHERE run_id = $1", [runID], timeout: timeout)
+        return try c.query("SELECT pg_current_wal_lsn()::text", [], timeout: timeout).rows.first?.first ?? nil
+    }
+
+    /// Whether the server behind `conninfo` has replayed WAL up to `lsn` (true on a primary).
+    public static func hasReplayed(conninfo: String, lsn: String, timeout: Duration = .seconds(5)) throws -> Bool {
+        let c = try PGConnection(conninfo: conninfo, timeout: timeout)
+        defer { c.close() }
+        let r = try c.query("SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= $1::pg_lsn", [lsn], timeout: timeout)
+        return r.rows.first?.first == "t"
     }
 }

@@ -14,8 +14,8 @@ public final class ReadProbe: Sendable {
     let clock: RunClock
     let sink: @Sendable (ProbeAttempt) -> Void
     let logger: Logger
-    let stopSignal = StopSignal(grace: .milliseconds(500))
-    private let finished = DispatchGroup()
+    private let threads: ProbeThreads
+    var stopSignal: StopSignal { threads.stopSignal }
 
     static let sql = "SELECT inet_server_addr()::text, inet_server_port(), pg_is_in_recovery()"
 
@@ -29,27 +29,14 @@ public final class ReadProbe: Sendable {
         self.clock = clock
         self.sink = sink
         self.logger = logger
+        threads = ProbeThreads(label: "read-\(endpoint)", logger: logger)
     }
 
     public func start() {
-        for r in 0..<readers {
-            finished.enter()
-            let t = Thread { [self] in
-                defer { finished.leave() }
-                loop(reader: r)
-            }
-            t.name = "pgdrill-read-\(endpoint)-\(r)"
-            t.stackSize = 512 << 10
-            t.start()
-        }
+        threads.start(readers) { [self] r in loop(reader: r) }
     }
 
-    public func stop() {
-        stopSignal.request()
-        if finished.wait(timeout: .now() + 3) == .timedOut {
-            logger.warning("read probe of \(endpoint) did not stop within 3 s")
-        }
-    }
+    public func stop() { threads.stop() }
 
     private func loop(reader: Int) {
         var connection: PGConnection?

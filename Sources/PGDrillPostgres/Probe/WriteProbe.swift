@@ -23,8 +23,8 @@ public final class WriteProbe: Sendable {
     let clock: RunClock
     let sink: @Sendable (ProbeAttempt) -> Void
     let logger: Logger
-    let stopSignal = StopSignal(grace: .milliseconds(500))
-    private let finished = DispatchGroup()
+    private let threads: ProbeThreads
+    var stopSignal: StopSignal { threads.stopSignal }
 
     public init(runID: String, endpoint: String, conninfo: String, writers: Int, ratePerSecond: Int = 0,
                 deadline: Duration = .seconds(2), clock: RunClock, sink: @escaping @Sendable (ProbeAttempt) -> Void, logger: Logger) {
@@ -37,31 +37,20 @@ public final class WriteProbe: Sendable {
         self.clock = clock
         self.sink = sink
         self.logger = logger
+        threads = ProbeThreads(label: "write-\(endpoint)", logger: logger)
     }
 
     /// Starts one thread per writer.
     public func start() {
-        for w in 0..<writers {
-            finished.enter()
-            let t = Thread { [self] in
-                defer { finished.leave() }
-                var loop = WriterLoop(probe: self, writer: w)
-                loop.run()
-            }
-            t.name = "pgdrill-probe-\(endpoint)-\(w)"
-            t.stackSize = 512 << 10
-            t.start()
+        threads.start(writers) { [self] w in
+            var loop = WriterLoop(probe: self, writer: w)
+            loop.run()
         }
     }
 
     /// Stops every writer: an attempt in flight gets 0.5 s to finish, then its connection is closed.
     /// Returns once all writers have ended (about a second at most).
-    public func stop() {
-        stopSignal.request()
-        if finished.wait(timeout: .now() + 3) == .timedOut {
-            logger.warning("probe writers of \(endpoint) did not stop within 3 s")
-        }
-    }
+    public func stop() { threads.stop() }
 
     /// Per-writer pacing interval in ns (0: unpaced).
     var intervalNanos: UInt64 {
