@@ -23,7 +23,7 @@ import Testing
         let m = DrillAnalyzer(F.input(events: F.failoverEvents)).analyze(F.failover)
         // The back-off gaps between failed attempts hold no ack: one outage, not a hundred.
         #expect(m.main.outages == [OutagePeriod(start: 10 * s, end: 19 * s + 950 * ms, failed: 100, indeterminate: 0)])
-        #expect(m.main.recovery == Recovery(status: .recovered, rto: 10 * s, stableFrom: 20 * s))
+        #expect(m.main.recovery == Recovery(status: .recovered, rto: 10 * s + 2 * ms, stableFrom: 20 * s))
         // 100 failed + 101 ok attempts (20.0 … 30.0 s) overlap [t0, observeEnd].
         #expect(m.main.errorRate == ErrorRate(attempts: 201, failed: 100, indeterminate: 0, windowStart: 10 * s, windowEnd: 19 * s + 950 * ms))
         #expect(ReportFormat.errorRate(m.main.errorRate) == "49.8% over 9.9 s")
@@ -60,7 +60,7 @@ import Testing
             + F.series(firstSeq: 101, from: 10 * s, count: 15, length: 50 * ms, outcome: .fail)
             + F.series(firstSeq: 116, from: 11 * s + 500 * ms, count: 200)
         let m = DrillAnalyzer(F.input()).analyze(attempts)
-        #expect(m.main.recovery.rto == 1 * s + 500 * ms)
+        #expect(m.main.recovery.rto == 1 * s + 502 * ms)  // the first ack, not the first attempt's start
         #expect(m.phases.client == PhaseMark(offset: 1 * s + 502 * ms, node: "pg1", detail: "first ack after the outage"))
         #expect(m.phases.promotion == nil && m.newServer == nil)
         #expect(m.timelineEvidence?.newTimeline == nil)
@@ -78,7 +78,7 @@ import Testing
             OutagePeriod(start: 10 * s, end: 11 * s + 950 * ms, failed: 20, indeterminate: 0),
             OutagePeriod(start: 20 * s, end: 20 * s + 950 * ms, failed: 0, indeterminate: 10),
         ])
-        #expect(m.main.recovery.rto == 2 * s)
+        #expect(m.main.recovery.rto == 2 * s + 2 * ms)
         #expect(m.main.errorRate.failed == 20 && m.main.errorRate.indeterminate == 10)
         #expect(m.main.errorRate.window == 10 * s + 950 * ms)
     }
@@ -92,7 +92,7 @@ import Testing
             + F.series(firstSeq: 151, from: 15 * s, count: 250)
         let m = DrillAnalyzer(F.input()).analyze(attempts)
         #expect(m.main.outages.count == 2)
-        #expect(m.main.recovery == Recovery(status: .recovered, rto: 5 * s, stableFrom: 15 * s))
+        #expect(m.main.recovery == Recovery(status: .recovered, rto: 5 * s + 2 * ms, stableFrom: 15 * s))
     }
 
     @Test func notRecoveredWithinObservation() {
@@ -127,9 +127,9 @@ import Testing
             + F.series(endpoint: "pooled", firstSeq: 101, from: 10 * s, count: 130, length: 50 * ms, outcome: .fail)
             + F.series(endpoint: "pooled", firstSeq: 231, from: 23 * s, count: 170, server: F.serverB, timeline: 2)
         let m = DrillAnalyzer(F.input(also: ["pooled"])).analyze(F.failover + pooled)
-        #expect(m.main.endpoint == "write" && m.main.recovery.rto == 10 * s)
+        #expect(m.main.endpoint == "write" && m.main.recovery.rto == 10 * s + 2 * ms)
         #expect(m.also.map(\.endpoint) == ["pooled"])
-        #expect(m.also[0].recovery.rto == 13 * s)
+        #expect(m.also[0].recovery.rto == 13 * s + 2 * ms)
         #expect(m.also[0].outages.count == 1 && m.also[0].outages[0].failed == 130)
         #expect(m.endpoints.count == 2)
     }

@@ -51,7 +51,7 @@ private let s = Fixture.s
         let rows = trend.drills[0].entries
         #expect(rows.map(\.runId) == ["run-1", "run-2", "run-3"])
         #expect(rows.map(\.source) == ["run-1/report.json", "run-2/report.json", "run-3/report.json"])
-        #expect(rows.map(\.rto) == [21 * s, 19 * s, 20 * s])
+        #expect(rows.map(\.rto) == [21 * s + 2_000, 19 * s + 2_000, 20 * s + 2_000])  // to the first ack: attempts take 2 ms
         #expect(rows.allSatisfy { $0.cluster == "lab" && $0.lostWrites == 0 && $0.rpo == 0 && $0.verdict == .pass })
         #expect(abs(rows[0].errorRate! - 210.0 / 300.0) < 1e-9)  // 21 s of failures, then 9 s of acks, 100 ms apart
         #expect(trend.drills[1].entries.allSatisfy { $0.recovery == nil && $0.rto == nil })

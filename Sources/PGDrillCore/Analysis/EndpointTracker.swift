@@ -118,7 +118,11 @@ struct EndpointTracker {
             guard let stableFrom = okStarts[run.lastComponent], stableFrom <= observeEnd else { break }
             let nextFailure = k + 1 < afterFault.count ? afterFault[k + 1].period.start : Int64.max
             if stableFrom + stableFor <= nextFailure, stableFrom + stableFor <= (lastEnd ?? .min) {
-                return Recovery(status: .recovered, rto: stableFrom - t0, stableFrom: stableFrom)
+                // RTO ends at the first acknowledgement, not the first attempt's start: after a crash,
+                // HAProxy may hold a new connection until the server is back, so an attempt can start at
+                // once and be acknowledged seconds later — the application waited those seconds.
+                let firstAck = firstAck(after: run) ?? stableFrom
+                return Recovery(status: .recovered, rto: max(firstAck, stableFrom) - t0, stableFrom: stableFrom)
             }
         }
         return Recovery(status: .notRecovered, rto: nil, stableFrom: nil)

@@ -30,7 +30,7 @@ public enum PrometheusTextfile {
                 out += "\(name){drill=\"\(escapeLabel(drill))\",cluster=\"\(escapeLabel(cluster))\"} \(number(value))\n"
             }
         }
-        family("pgdrill_rto_seconds", "Recovery time of the drill's main endpoint: fault sent to the first stable period of only ok writes (0 with no outage); absent when not recovered.",
+        family("pgdrill_rto_seconds", "Recovery time of the drill's main endpoint: fault sent to the first acknowledgement of the first stable period of only ok writes (0 with no outage); absent when not recovered.",
                drills.map { ($0.0, $0.1.metrics?.main.recovery.rto.map { Double($0) / 1_000_000 }) })
         family("pgdrill_recovered", "1 when the main endpoint recovered (or had no outage) within observation, 0 when not.",
                drills.map { ($0.0, $0.1.metrics.map { $0.main.recovery.status == .notRecovered ? 0 : 1 }) })
