@@ -114,6 +114,15 @@ struct WriteProbeTests {
         }
         let back = try ProbeTable.readBack(conninfo: s.drillConninfo, runID: runID, batch: 97)
         #expect(back == acked, "read-back must hold exactly the acknowledged keys")
+        // The summary that lets a replica share the primary's read-back changes with any missing row.
+        let summary = try ProbeTable.summary(conninfo: s.drillConninfo, runID: runID)
+        #expect(summary.hasPrefix("\(acked.count)/"))
+        let one = try #require(acked.first)
+        let c = try PGConnection(conninfo: s.drillConninfo, timeout: .seconds(5))
+        _ = try c.query("DELETE FROM pgdrill.probe WHERE run_id = $1 AND writer = $2 AND seq = $3",
+                        [runID, String(one.writer), String(one.seq)], timeout: .seconds(5))
+        c.close()
+        #expect(try ProbeTable.summary(conninfo: s.drillConninfo, runID: runID) != summary)
         try ProbeTable.purge(conninfo: s.drillConninfo, runID: runID)
         #expect(try ProbeTable.readBack(conninfo: s.drillConninfo, runID: runID).isEmpty)
     }

@@ -56,6 +56,18 @@ public enum ProbeTable {
         }
     }
 
+    /// Count and an order-independent checksum of a run's keys on one server: two servers with the same
+    /// summary hold the same rows (a mismatch is read in full), so replicas need not be read key by key.
+    public static func summary(conninfo: String, runID: String, timeout: Duration = .seconds(60)) throws -> String {
+        let c = try PGConnection(conninfo: conninfo, timeout: .seconds(10))
+        defer { c.close() }
+        let r = try c.query("""
+            SELECT count(*) || '/' || coalesce(sum(hashtext(endpoint || ':' || writer || ':' || seq)::bigint), 0)
+            FROM pgdrill.probe WHERE run_id = $1
+            """, [runID], timeout: timeout)
+        return r.rows.first?.first.flatMap { $0 } ?? "0/0"
+    }
+
     /// Deletes a run's rows once they were verified (the report keeps every attempt). Returns the primary's
     /// WAL position after the delete, so the caller can wait for replicas to replay it.
     @discardableResult
