@@ -3,19 +3,15 @@ enum MarkupEscaping {
     /// Text for a GitHub Markdown table cell: `|` would end the cell, a newline the row, and `<`
     /// could open an HTML tag.
     static func markdownCell(_ text: String) -> String {
-        var out = ""
+        var cell = ""
         for c in text {
             switch c {
-            case "|": out += "\\|"
-            case "\\": out += "\\\\"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\n", "\r", "\r\n": out += " "
-            default: out.append(c)
+            case "|": cell += "\\|"
+            case "\\": cell += "\\\\"
+            default: cell.append(c)
             }
         }
-        return out
+        return markdownText(cell)
     }
 
     /// Text for a Markdown paragraph or list item: no HTML, one line.
