@@ -39,7 +39,7 @@ extension Commands {
             try connection.connectAll()
             var found: [String] = []
             for host in cluster.allHosts {
-                let r = try connection.runAllowingFailure(RemoteScript(host: host.name, script: leftoverScript(cluster), summary: "leftovers"), timeout: .seconds(10))
+                let r = try connection.runAllowingFailure(RemoteScript(host: host.name, script: FaultTemplates.leftovers(dataDir: cluster.dataDir), summary: "leftovers"), timeout: .seconds(10))
                 found += r.stdout.split(separator: "\n").map { "\(host.name): \($0)" }
             }
             if found.isEmpty { out += "No leftovers of earlier runs (iptables chains, filler files).\n" } else {
@@ -58,13 +58,6 @@ extension Commands {
         }
         print("NOT HEALTHY:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         return Exit.usage
-    }
-
-    static func leftoverScript(_ cluster: ClusterTarget) -> String {
-        """
-        \(FaultTemplates.leftoverChains)
-        ls -d \(cluster.dataDir.shellQuoted)/.pgdrill-filler-* \(cluster.dataDir.shellQuoted)/pg_wal/.pgdrill-filler-* 2>/dev/null || true
-        """
     }
 
     /// A plain text table with aligned columns.

@@ -62,13 +62,8 @@ extension Commands {
         }
         var files: [String] = []
         for p in paths {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []
-                files += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { (p as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(p)
-            }
+            // The loader's own expansion: a directory means its *.yaml / *.yml, sorted, dotfiles skipped.
+            do { files += try DrillLoader.drillFiles(at: p) } catch { status = fail(error) }
         }
         for f in files {
             do {

@@ -36,23 +36,15 @@ extension Commands {
             }
         }
         progress.say("waiting for the cluster to be healthy (up to 180 s)")
-        let start = Date()
-        var problems: [String] = []
-        while Date().timeIntervalSince(start) < 180 {
-            if let view = try? connection.patroniCluster() {
-                let h = ClusterHealth.evaluate(view, criteria: .init(members: cluster.nodes.map(\.name)))
-                if h.isHealthy {
-                    progress.endStatus()
-                    progress.say("healthy: leader \(h.leader ?? "?"), sync standby \(h.syncStandby ?? "none")")
-                    return complete ? Exit.passed : Exit.degraded
-                }
-                problems = h.problems
-            } else {
-                problems = ["no Patroni API answered"]
-            }
-            progress.status("recovering +\(Int(Date().timeIntervalSince(start))) s: \(problems.joined(separator: "; "))")
-            Thread.sleep(forTimeInterval: 0.5)
+        let (_, h) = connection.waitUntilHealthy(.init(members: cluster.nodes.map(\.name)), timeout: 180, every: 0.5) { elapsed, problems in
+            progress.status("recovering +\(Int(elapsed)) s: \(problems.joined(separator: "; "))")
         }
+        if h.isHealthy {
+            progress.endStatus()
+            progress.say("healthy: leader \(h.leader ?? "?"), sync standby \(h.syncStandby ?? "none")")
+            return complete ? Exit.passed : Exit.degraded
+        }
+        let problems = h.problems
         progress.endStatus()
         progress.warn("cluster still not healthy: \(problems.joined(separator: "; "))")
         return Exit.degraded
@@ -64,7 +56,7 @@ extension Commands {
           tag=${c#PGDRILL-}
           \(FaultTemplates.removeChains(tag: "$tag").replacingOccurrences(of: "\n", with: "\n  "))
         done
-        for f in \(cluster.dataDir.shellQuoted)/.pgdrill-filler-* \(cluster.dataDir.shellQuoted)/pg_wal/.pgdrill-filler-*; do
+        for f in \(FaultTemplates.fillerGlobs(dataDir: cluster.dataDir)); do
           [ -e "$f" ] && rm -f -- "$f" && echo "removed $f"
         done
         true

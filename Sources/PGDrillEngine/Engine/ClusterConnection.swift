@@ -119,3 +119,31 @@ final class Mutexed<Value>: @unchecked Sendable {
     var value: Value { lock.withLock { stored } }
     func mutate<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&stored) } }
 }
+
+extension ClusterConnection {
+    /// Polls the manager's view until the cluster is healthy by `criteria`, `timeout` seconds pass, or
+    /// `stop` says to give up. `onWait` sees the elapsed seconds and the current problems between polls.
+    /// One loop for pre-flight, recovery and `pgdrill recover`, so "healthy" is waited for the same way.
+    public func waitUntilHealthy(
+        _ criteria: ClusterHealth.Criteria, timeout: TimeInterval, every interval: TimeInterval,
+        stop: () -> Bool = { false }, onWait: (TimeInterval, [String]) -> Void
+    ) -> (view: PatroniCluster?, health: ClusterHealth) {
+        let start = Date()
+        while true {
+            let view: PatroniCluster?
+            let health: ClusterHealth
+            do {
+                let v = try patroniCluster()
+                view = v
+                health = ClusterHealth.evaluate(v, criteria: criteria)
+            } catch {
+                view = nil
+                health = ClusterHealth(problems: ["\(error)"], leader: nil, syncStandby: nil)
+            }
+            let elapsed = Date().timeIntervalSince(start)
+            if health.isHealthy || elapsed >= timeout || stop() { return (view, health) }
+            onWait(elapsed, health.problems)
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+}

@@ -73,24 +73,22 @@ extension DrillRunner {
         let clock = s.record.clock
         stage(s, "recover until healthy (timeout \(Self.seconds(plan.recoverTimeoutMicros)))")
         let start = clock.now()
-        var last: [String] = []
-        while clock.now() - start < plan.recoverTimeoutMicros {
-            if trap.interrupted { return .interrupted("interrupted by \(trap.signalName ?? "signal") during recovery") }
-            if let view = try? connection.patroniCluster() {
-                let health = ClusterHealth.evaluate(view, criteria: criteria(plan))
-                if health.isHealthy {
-                    progress.endStatus()
-                    s.record.recoverEnd = clock.now()
-                    progress.say("[\(plan.name)] healthy again after \(Self.seconds(clock.now() - start)): leader \(health.leader ?? "?"), sync \(health.syncStandby ?? "none")")
-                    return .recovered(healthy: true)
-                }
-                last = health.problems
-            } else {
-                last = ["no Patroni API answered"]
-            }
-            progress.status("[\(plan.name)] recovering +\(Self.seconds(clock.now() - start)): \(last.joined(separator: "; "))")
-            Thread.sleep(forTimeInterval: 0.25)
+        let (_, health) = connection.waitUntilHealthy(
+            criteria(plan), timeout: Double(plan.recoverTimeoutMicros) / 1e6, every: 0.25, stop: { trap.interrupted }
+        ) { elapsed, problems in
+            progress.status("[\(plan.name)] recovering +\(String(format: "%.1f s", elapsed)): \(problems.joined(separator: "; "))")
         }
+        if trap.interrupted, !health.isHealthy {
+            progress.endStatus()
+            return .interrupted("interrupted by \(trap.signalName ?? "signal") during recovery")
+        }
+        if health.isHealthy {
+            progress.endStatus()
+            s.record.recoverEnd = clock.now()
+            progress.say("[\(plan.name)] healthy again after \(Self.seconds(clock.now() - start)): leader \(health.leader ?? "?"), sync \(health.syncStandby ?? "none")")
+            return .recovered(healthy: true)
+        }
+        let last = health.problems
         progress.endStatus()
         s.record.recoverEnd = clock.now()
         s.record.notes.append("not healthy \(Self.seconds(plan.recoverTimeoutMicros)) after rollback: \(last.joined(separator: "; "))")

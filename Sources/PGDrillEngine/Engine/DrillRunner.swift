@@ -99,18 +99,11 @@ public final class DrillRunner {
         }
         // A cluster is given 10 s to show itself healthy: lag from a previous burst of writes (or the last
         // drill's purge) settles in a second or two, and refusing on a transient would be noise.
-        var view: PatroniCluster
-        var health: ClusterHealth
-        let deadline = Date().addingTimeInterval(10)
-        repeat {
-            do { view = try connection.patroniCluster() } catch { return .preflightFailed("\(error)") }
-            health = ClusterHealth.evaluate(view, criteria: criteria(plan))
-            if health.isHealthy || Date() > deadline || trap.interrupted { break }
-            progress.status("[\(plan.name)] waiting for a healthy cluster: \(health.problems.joined(separator: "; "))")
-            Thread.sleep(forTimeInterval: 0.5)
-        } while true
+        let (seen, health) = connection.waitUntilHealthy(criteria(plan), timeout: 10, every: 0.5, stop: { trap.interrupted }) { _, problems in
+            progress.status("[\(plan.name)] waiting for a healthy cluster: \(problems.joined(separator: "; "))")
+        }
         progress.endStatus()
-        if !health.isHealthy {
+        guard health.isHealthy, let view = seen else {
             return .preflightFailed("cluster \(cluster.name) is not healthy: " + health.problems.joined(separator: "; "))
         }
         if let leftovers = leftovers(), !leftovers.isEmpty {
@@ -135,10 +128,8 @@ public final class DrillRunner {
     func leftovers() -> [String]? {
         var found: [String] = []
         for host in cluster.allHosts {
-            let script = RemoteScript(host: host.name, script: """
-                \(FaultTemplates.leftoverChains)
-                ls -d \(cluster.dataDir.shellQuoted)/.pgdrill-filler-* \(cluster.dataDir.shellQuoted)/pg_wal/.pgdrill-filler-* 2>/dev/null || true
-                """, summary: "look for leftovers on \(host.name)")
+            let script = RemoteScript(host: host.name, script: FaultTemplates.leftovers(dataDir: cluster.dataDir),
+                                      summary: "look for leftovers on \(host.name)")
             guard let out = try? connection.runAllowingFailure(script, timeout: .seconds(10)) else {
                 found.append("\(host.name) did not answer over ssh")
                 continue

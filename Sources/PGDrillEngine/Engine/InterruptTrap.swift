@@ -2,6 +2,7 @@ import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
+import PGDrillCore
 import Synchronization
 
 /// Turns SIGINT and SIGTERM into a flag the run loop polls, so an interrupt leads to an orderly rollback
@@ -51,7 +52,7 @@ public final class InterruptTrap: @unchecked Sendable {
     public func restoring(_ what: String?) { state.withLock { $0.restoring = what } }
 
     private func received(_ sig: Int32) {
-        let now = RunClockNanos.now()
+        let now = RunClock.monotonicNanos()
         let (count, restoring, recent) = state.withLock { s -> (Int, String?, Bool) in
             let recent = s.count >= 2 && now - s.lastAt < 3_000_000_000
             s.count += 1
@@ -70,13 +71,5 @@ public final class InterruptTrap: @unchecked Sendable {
                 progress.warn("still restoring\(restoring.map { ": \($0)" } ?? ""); the cluster may be degraded if you leave now. Interrupt twice more within 3 s to force an exit (rollbacks left in the journal for `pgdrill recover`).")
             }
         }
-    }
-}
-
-enum RunClockNanos {
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }

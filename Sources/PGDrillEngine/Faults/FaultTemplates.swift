@@ -164,6 +164,16 @@ public enum FaultTemplates {
         """
     }
 
+    /// Where fill_disk may have left filler files of any run (its `pg_wal` and data targets), as shell globs.
+    public static func fillerGlobs(dataDir: String) -> String {
+        "\(dataDir.shellQuoted)/.pgdrill-filler-* \(dataDir.shellQuoted)/pg_wal/.pgdrill-filler-*"
+    }
+
+    /// Lists every pgdrill chain and filler file on a host, one per line (pre-flight and `check`).
+    public static func leftovers(dataDir: String) -> String {
+        "\(leftoverChains)\nls -d \(fillerGlobs(dataDir: dataDir)) 2>/dev/null || true"
+    }
+
     public static func removeFiller(directory: String, tag: String) -> String {
         let file = fillerPath(directory: directory, tag: tag).shellQuoted
         return "rm -f -- \(file) && echo 'filler removed'"
