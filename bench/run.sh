@@ -16,7 +16,8 @@ export PGPASSFILE=$PWD/lab/state/pgpass
 swift build -c release --product pgdrill-bench >/dev/null
 BENCH=$(swift build -c release --show-bin-path)/pgdrill-bench
 [[ -r $CLUSTER ]] && lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
-WRITE="host=10.77.0.2 port=5000 dbname=drill user=drill"
+NET=10.77.$(cat lab/state/lab-id 2>/dev/null || echo 0)
+WRITE="host=$NET.2 port=5000 dbname=drill user=drill"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -72,7 +73,7 @@ if [[ $WHAT == ssh || $WHAT == all ]]; then
         for _ in $(seq 50); do
             s=$(date +%s%N)
             ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=lab/state/ssh/known_hosts \
-                -i lab/state/ssh/id_ed25519 root@10.77.0.11 "$cmd" >/dev/null
+                -i lab/state/ssh/id_ed25519 root@$NET.11 "$cmd" >/dev/null
             echo "scale=3; ($(date +%s%N) - $s) / 1000000" | bc >>"$TMP/ssh"
         done
         lm=$(echo "$lib" | field median_ms); sm=$(median <"$TMP/ssh")

@@ -61,13 +61,15 @@ teardown() {
     net_down
     # Mount points lab-node-init made on the host to carry a /tmp checkout into a node (empty once the
     # node's mount namespace is gone).
-    rmdir /var/tmp/.pgdrill-lab-aside-* 2>/dev/null || true
+    rmdir /var/tmp/.pgdrill-lab$LAB_TAG-aside-* 2>/dev/null || true
 }
 
 remove_state() {
     [[ $STATE == */lab/state && -d $STATE ]] && rm -rf --one-file-system "$STATE"
-    rmdir "$DATA_MOUNT" 2>/dev/null || true
     rm -f "$OWNER_FILE"
+    # Another instance's nodes mount their tmpfs on this path: removing it under them would
+    # detach their data directories (rmdir of a mount point in another mount namespace).
+    compgen -G '/run/pgdrill-lab*.owner' >/dev/null || rmdir "$DATA_MOUNT" 2>/dev/null || true
 }
 
 # The drill role and database: created by lab.sh on the leader over its local
@@ -185,6 +187,7 @@ cmd_up() {
     generate_state
     mkdir -p "$DATA_MOUNT"
     echo "$LAB_DIR" >"$OWNER_FILE"
+    echo "$LAB_ID" >"$STATE/lab-id"
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done
     for node in "${ALL_NODES[@]}"; do wait_node_ready "$node"; done

@@ -12,6 +12,16 @@ enum Lab {
     static var root: String { ((stateDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent }
     static var binary: String { env["PGDRILL_BIN"] ?? root + "/.build/debug/pgdrill" }
     static var drills: String { root + "/drills" }
+    /// The lab's subnet prefix (`10.77.N`, N = the lab instance), read from the cluster file's proxy address.
+    static var netPrefix: String {
+        let text = (try? String(contentsOfFile: clusterPath!, encoding: .utf8)) ?? ""
+        if let r = text.range(of: #"10\.77\.[0-9]+\."#, options: .regularExpression) { return String(text[r].dropLast()) }
+        return "10.77.0"
+    }
+    /// Address of a lab node: `pg1`…`pg3` (`.11`…`.13`) or the proxy `px` (`.2`).
+    static func address(_ node: String) -> String {
+        node == "px" ? "\(netPrefix).2" : "\(netPrefix).1\(node.last!)"
+    }
 
     /// A scratch directory for one test's reports and journal.
     static func scratch(_ name: String) -> String {

@@ -50,14 +50,14 @@ extension LabIntegration {
                 let f = line.split(separator: ",", omittingEmptySubsequences: false)
                 if f.count > 5, f[0] == "write", f[5] == "ok" { acked.insert("\(f[1]):\(f[2])") }
             }
-            let address = "10.77.0.1\(after.last!)"
+            let address = Lab.address(after)
             let rows = try CLI.run("/usr/bin/psql", ["-X", "-At", "host=\(address) port=5432 dbname=drill user=drill",
                                                      "-c", "SELECT writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)' AND endpoint = 'write'"],
                                    env: ["PGPASSFILE": Lab.stateDir + "/pgpass"], timeout: 60)
             #expect(rows.status == 0, "\(rows.stderr)")
             let present = Set(rows.stdout.split(separator: "\n").map(String.init))
             let lost = acked.subtracting(present)
-            _ = try? CLI.run("/usr/bin/psql", ["-X", "-q", "host=10.77.0.2 port=5000 dbname=drill user=drill",
+            _ = try? CLI.run("/usr/bin/psql", ["-X", "-q", "host=\(Lab.address("px")) port=5000 dbname=drill user=drill",
                                                "-c", "DELETE FROM pgdrill.probe WHERE run_id = '\(runID)'"],
                              env: ["PGPASSFILE": Lab.stateDir + "/pgpass"], timeout: 60)
             #expect(lost.count > 0, "the isolated primary should have acknowledged writes that were lost")
@@ -71,11 +71,11 @@ extension LabIntegration {
 enum Patroni {
     static func setSynchronousMode(_ on: Bool) throws {
         let r = try CLI.run("/usr/bin/curl", ["-s", "-f", "--max-time", "10", "-X", "PATCH", "-H", "Content-Type: application/json",
-                                               "-d", "{\"synchronous_mode\": \(on)}", "http://10.77.0.11:8008/config"], timeout: 20)
+                                               "-d", "{\"synchronous_mode\": \(on)}", "http://\(Lab.address("pg1")):8008/config"], timeout: 20)
         #expect(r.status == 0, "PATCH /config failed: \(r.stderr)")
         // Wait until the cluster shows the new mode (a sync standby appears, or none is left).
         for _ in 0..<60 {
-            let c = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://10.77.0.11:8008/cluster"], timeout: 10)
+            let c = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://\(Lab.address("pg1")):8008/cluster"], timeout: 10)
             if c.stdout.contains("sync_standby") == on { return }
             Thread.sleep(forTimeInterval: 0.5)
         }

@@ -36,7 +36,7 @@ extension LabIntegration {
             // Every host's line now carries px's key: a mismatch for the nodes.
             let kh = try String(contentsOfFile: dir + "/ssh/known_hosts", encoding: .utf8)
             let lines = kh.split(separator: "\n").map(String.init)
-            let pxKey = lines.first { $0.hasPrefix("10.77.0.2 ") }!.split(separator: " ").dropFirst().joined(separator: " ")
+            let pxKey = lines.first { $0.hasPrefix(Lab.address("px") + " ") }!.split(separator: " ").dropFirst().joined(separator: " ")
             let forged = lines.map { l in "\(l.split(separator: " ")[0]) \(pxKey)" }.joined(separator: "\n") + "\n"
             try forged.write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)
             let r = try CLI.pgdrill(["check", "--cluster", cluster], stateDir: dir, timeout: 60)
@@ -55,12 +55,13 @@ extension LabIntegration {
         }
 
         @Test func unreachableNodeFailsFastWithExit2() throws {
-            // 10.77.0.99 is on the lab's own bridge and nothing answers there.
-            let (dir, cluster) = try Self.clusterCopy("unreachable") { $0.replacingOccurrences(of: "host: 10.77.0.13,", with: "host: 10.77.0.99,") }
+            // .99 is on the lab's own bridge and nothing answers there.
+            let dead = "\(Lab.netPrefix).99"
+            let (dir, cluster) = try Self.clusterCopy("unreachable") { $0.replacingOccurrences(of: "host: \(Lab.address("pg3")),", with: "host: \(dead),") }
             let started = Date()
             let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 60)
             #expect(r.status == 2)
-            #expect(r.stderr.contains("10.77.0.99"), "\(r.stderr)")
+            #expect(r.stderr.contains(dead), "\(r.stderr)")
             #expect(Date().timeIntervalSince(started) < 20)
         }
 
@@ -85,7 +86,7 @@ extension LabIntegration {
             let dir = Lab.scratch("preflight")
             let leader = try currentLeader()
             let replica = ["pg1", "pg2", "pg3"].first { $0 != leader }!
-            let address = "10.77.0.1\(replica.last!)"
+            let address = Lab.address(replica)
             let svc = Lab.root + "/lab/bin/lab-svc"
             try Lab.ssh(address, "\(svc) stop patroni")
             defer {
@@ -102,7 +103,7 @@ extension LabIntegration {
         }
 
         func currentLeader() throws -> String {
-            let r = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://10.77.0.11:8008/cluster"], timeout: 10)
+            let r = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://\(Lab.address("pg1")):8008/cluster"], timeout: 10)
             let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             let members = json?["members"] as? [[String: Any]] ?? []
             return members.first { $0["role"] as? String == "leader" }?["name"] as? String ?? "pg1"

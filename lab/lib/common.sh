@@ -3,14 +3,27 @@
 # Sourced, never executed. Callers set `set -euo pipefail` themselves.
 
 # Where this checkout's lab lives; every generated path hangs off it, so two
-# checkouts never share state (they do share the namespace names: one lab per host).
+# checkouts never share state.
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 STATE="$LAB_DIR/state"
 
-BRIDGE=pgdrill0
-BRIDGE_ADDR=10.77.0.1
-NET_PREFIX=10.77.0
-NET_CIDR=10.77.0.0/24
+# Lab instance 0-9 (PGDRILL_LAB_ID; default 0): several checkouts on one host can each
+# run a lab on their own bridge pgdrillN, subnet 10.77.N.0/24 and namespaces. `up`
+# records the id in the state dir, so lab-svc run over ssh (no environment) and later
+# lab.sh calls from the same checkout find the same instance.
+if [[ -n ${PGDRILL_LAB_ID:-} ]]; then
+    LAB_ID=$PGDRILL_LAB_ID
+elif [[ -r $STATE/lab-id ]]; then
+    LAB_ID=$(<"$STATE/lab-id")
+else
+    LAB_ID=0
+fi
+[[ $LAB_ID =~ ^[0-9]$ ]] || { printf 'lab: error: PGDRILL_LAB_ID must be a digit 0-9, got %q\n' "$LAB_ID" >&2; exit 2; }
+
+BRIDGE=pgdrill$LAB_ID
+BRIDGE_ADDR=10.77.$LAB_ID.1
+NET_PREFIX=10.77.$LAB_ID
+NET_CIDR=10.77.$LAB_ID.0/24
 PG_NODES=(pg1 pg2 pg3)
 PROXY_NODE=px
 ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE")
@@ -32,11 +45,13 @@ DATA_TMPFS_SIZE=1g
 PG_BIN=/usr/lib/postgresql/15/bin
 VENV=/opt/pgdrill-lab/venv
 PATRONI_VERSION=4.1.5
+# Instance 0 keeps the historical names (pgdrill-pg1, pgd-pg1, …); others carry the id.
+if ((LAB_ID == 0)); then LAB_TAG=""; else LAB_TAG=$LAB_ID; fi
 # Comment tag on the one host iptables rule the lab may add; down removes exactly it.
-FORWARD_TAG=pgdrill-lab
+FORWARD_TAG=pgdrill-lab$LAB_TAG
 # Records which checkout owns the (host-global) namespaces, so a second checkout's
 # lab.sh never tears down someone else's running lab by accident.
-OWNER_FILE=/run/pgdrill-lab.owner
+OWNER_FILE=/run/pgdrill-lab$LAB_TAG.owner
 
 node_ip() {
     case "$1" in
@@ -48,9 +63,9 @@ node_ip() {
     esac
 }
 
-netns_name() { echo "pgdrill-$1"; }
+netns_name() { echo "pgdrill$LAB_TAG-$1"; }
 # Host side of the node's veth; the namespace side is renamed eth0.
-veth_name() { echo "pgd-$1"; }
+veth_name() { echo "pgd$LAB_TAG-$1"; }
 
 is_pg_node() {
     local n
