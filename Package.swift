@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "pgdrill-bench",
             dependencies: [
-                "PGDrillModel", "PGDrillCore", "PGDrillPostgres", "PGDrillSSH",
+                "PGDrillModel", "PGDrillCore", "PGDrillPostgres", "PGDrillSSH", "PGDrillEngine",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/pgdrill-bench"

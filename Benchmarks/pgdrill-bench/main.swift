@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PGDrillCore
+import PGDrillEngine
 import PGDrillModel
 import PGDrillPostgres
 import PGDrillSSH
@@ -11,12 +12,14 @@ import Synchronization
 //
 //   pgdrill-bench probe  CLUSTER ENDPOINT WRITERS SECONDS   probe rate and latency through an endpoint
 //   pgdrill-bench ssh    CLUSTER NODE RUNS COMMAND          remote command latency on a reused session
+//   pgdrill-bench inject CLUSTER RUNS WRITERS               fault-injection latency on the primary, under
+//                                                           a full-rate probe of WRITERS writers
 //
 // Output: one line of `key=value` pairs, for the script to read.
 
 let args = CommandLine.arguments
 guard args.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: pgdrill-bench probe CLUSTER ENDPOINT WRITERS SECONDS | ssh CLUSTER NODE RUNS COMMAND\n".utf8))
+    FileHandle.standardError.write(Data("usage: pgdrill-bench probe CLUSTER ENDPOINT WRITERS SECONDS | ssh CLUSTER NODE RUNS COMMAND | inject CLUSTER RUNS WRITERS\n".utf8))
     exit(2)
 }
 
@@ -74,6 +77,48 @@ case "ssh" where args.count == 6:
     }
     samples.sort()
     print("median_ms=\(micros(samples[samples.count / 2])) p99_ms=\(micros(samples[min(samples.count - 1, samples.count * 99 / 100)])) min_ms=\(micros(samples.first)) max_ms=\(micros(samples.last))")
+
+case "inject" where args.count == 5:
+    // The runner's own injection path (priority-raised thread, reused shell channel, the kill template with
+    // its effect stamp) with a harmless signal: SIGCONT to Patroni and the postmaster, which ignore it. The
+    // primary is what a real drill kills, and what the probe's writes keep busy.
+    let spec = cluster(args[2])
+    guard let runs = Int(args[3]), let writers = Int(args[4]) else { exit(2) }
+    let target = ClusterTarget(spec: spec)
+    let connection = ClusterConnection(cluster: target, logger: Logger(label: "bench"))
+    guard let primary = try connection.patroniCluster().leader?.name, let conninfo = spec.conninfo(endpoint: "write") else { exit(2) }
+    try ProbeTable.ensure(conninfo: conninfo)
+    let runID = "bench-\(UUID().uuidString.prefix(8))"
+    let probe = WriteProbe(runID: runID, endpoint: "write", conninfo: conninfo, writers: writers, clock: RunClock(),
+                           sink: { _ in }, logger: Logger(label: "bench"))
+    if writers > 0 { probe.start() }
+    ThreadPriority.raiseCurrentThread()
+    let fault = try FaultAction.kill(processes: ["patroni", "postgres"], signal: "CONT", on: .primary)
+        .hostFault(on: target.context(for: primary), tag: "bench")
+    _ = try connection.run(fault.apply, timeout: .seconds(10))
+    Thread.sleep(forTimeInterval: 2)
+    let clock = RunClock()
+    var effects: [Int64] = [], returns: [Int64] = [], unknown = 0
+    for _ in 0..<runs {
+        let decided = clock.now(), decidedWall = clock.wallNowMicros()
+        let result = try connection.run(fault.apply, timeout: .seconds(10))
+        let returned = clock.now()
+        let stamp = EffectStamp.extract(from: result.stdout).wallMicros
+        if let e = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamp, roundTripEnd: decidedWall + returned - decided) {
+            effects.append(e)
+        } else {
+            unknown += 1
+        }
+        returns.append(returned - decided)
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    if writers > 0 { probe.stop() }
+    try? ProbeTable.purge(conninfo: conninfo, runID: runID)
+    effects.sort()
+    returns.sort()
+    func q(_ v: [Int64], _ p: Int) -> Int64? { v.isEmpty ? nil : v[min(v.count - 1, v.count * p / 100)] }
+    print("node=\(primary) effect_median_ms=\(micros(q(effects, 50))) effect_p99_ms=\(micros(q(effects, 99))) effect_max_ms=\(micros(effects.last)) "
+        + "return_median_ms=\(micros(q(returns, 50))) unknown=\(unknown)")
 
 default:
     FileHandle.standardError.write(Data("unknown or incomplete benchmark: \(args.dropFirst().joined(separator: " "))\n".utf8))

@@ -29,7 +29,7 @@ import Testing
                 + [ClusterEvent(at: 1, kind: .note, detail: "connected with host=10.77.0.1 password=\(secret) user=drill")],
             probeLog: "drill-primary-node-down/probe.csv",
             stages: [StageTiming(name: "steady", start: 0, end: 10 * Fixture.s), StageTiming(name: "observe", start: 10 * Fixture.s, end: 30 * Fixture.s)],
-            faultInjectionLatency: 800, notes: ["probe used postgresql://drill:\(secret)@10.77.0.1:5000/postgres"]
+            faultInjection: FaultInjectionTiming(host: "pg1", decisionToEffect: 800, decisionToSent: 150, decisionToReturn: 1_900), notes: ["probe used postgresql://drill:\(secret)@10.77.0.1:5000/postgres"]
         )
         let errored = DrillReport(
             name: "pg-wal-full", scenario: "fill pg_wal", verdict: .error,
@@ -58,6 +58,7 @@ import Testing
         #expect(md.contains("- write/0/95 acked "))
         #expect(md.contains("| Figure | write |"))
         #expect(md.contains("Last acknowledged row on timeline 1 → first on timeline 2: 10.1 s apart"))
+        #expect(md.contains("Fault injection latency: 800 µs from the decision to the fault in effect on pg1 (node's clock; command round trip 1.90 ms)."))
     }
 
     @Test func markdownTablesHaveConsistentColumns() {

@@ -29,6 +29,14 @@ public struct RunClock: Sendable {
     /// Wall-clock estimate (µs since the Unix epoch) of a recorded monotonic time, for labels.
     public func wallMicros(at t: Int64) -> Int64 { epochWallMicros + t }
 
+    /// The wall clock now, µs since the Unix epoch (`CLOCK_REALTIME`), for comparing with another host's
+    /// clock — never for intervals on this host.
+    public func wallNowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000
+    }
+
     /// Raw `CLOCK_MONOTONIC` in ns.
     public static func monotonicNanos() -> UInt64 {
         var ts = timespec()

@@ -19,8 +19,11 @@ public struct DrillReport: Codable, Sendable, Equatable {
     /// Probe log file, relative to the report directory.
     public var probeLog: String?
     public var stages: [StageTiming]
-    /// Time from sending the fault command to its return, µs.
+    /// Decision → first fault in effect on its node, µs (`faultInjection.latency`: measured on the node's
+    /// clock when it agrees with the runner's, otherwise the round-trip upper bound).
     public var faultInjectionLatency: Int64?
+    /// How `faultInjectionLatency` breaks down.
+    public var faultInjection: FaultInjectionTiming?
     /// What went wrong running the drill (ERROR / ABORTED), in words.
     public var errors: [String]
     /// Anything else worth knowing (a damaged probe log, a skipped check).
@@ -31,7 +34,7 @@ public struct DrillReport: Codable, Sendable, Equatable {
         whatHappened: [String] = [], expectations: [ExpectationResult] = [], metrics: DrillMetrics? = nil,
         clusterBefore: ClusterSnapshot? = nil, clusterAfter: ClusterSnapshot? = nil, events: [ClusterEvent] = [],
         probeLog: String? = nil, stages: [StageTiming] = [], faultInjectionLatency: Int64? = nil,
-        errors: [String] = [], notes: [String] = []
+        faultInjection: FaultInjectionTiming? = nil, errors: [String] = [], notes: [String] = []
     ) {
         self.name = name
         self.description = description
@@ -45,7 +48,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
         self.events = events
         self.probeLog = probeLog
         self.stages = stages
-        self.faultInjectionLatency = faultInjectionLatency
+        self.faultInjectionLatency = faultInjectionLatency ?? faultInjection?.latency
+        self.faultInjection = faultInjection
         self.errors = errors
         self.notes = notes
     }

@@ -72,8 +72,17 @@ extension MarkdownReport {
             }
             out += table.render() + "\n"
         }
-        if let latency = d.faultInjectionLatency {
-            out += "Fault injection latency: \(ReportFormat.duration(latency)) (command sent → returned).\n\n"
+        if let f = d.faultInjection {
+            let on = f.host.map { " on \(text($0))" } ?? ""
+            if let effect = f.decisionToEffect {
+                out += "Fault injection latency: \(ReportFormat.duration(effect)) from the decision to the fault in effect\(on) "
+                    + "(node's clock; command round trip \(ReportFormat.duration(f.decisionToReturn))).\n\n"
+            } else {
+                out += "Fault injection latency: ≤ \(ReportFormat.duration(f.decisionToReturn)) from the decision to the command's return\(on) "
+                    + "(the node's clock did not agree with the runner's, so the moment of effect is not known more exactly).\n\n"
+            }
+        } else if let latency = d.faultInjectionLatency {
+            out += "Fault injection latency: \(ReportFormat.duration(latency)).\n\n"
         }
         if let log = d.probeLog {
             out += "Probe log: [\(text(log))](\(pathForLink(log)))\n\n"

@@ -40,5 +40,16 @@ public struct DrillRecord: Sendable {
         public var sent: Int64
         public var returned: Int64
         public var output: String
+        /// When the runner decided to inject this step (run clock, µs), before resolving roles and journaling.
+        public var decided: Int64? = nil
+        /// Decision → in effect on the node, from the node's stamp (nil: clocks disagree, or no stamp).
+        public var effectLatency: Int64? = nil
+
+        /// Decision (or sending, for older records) → the report's timing breakdown.
+        public var injectionTiming: FaultInjectionTiming {
+            let decided = decided ?? sent
+            return FaultInjectionTiming(host: host, decisionToEffect: effectLatency,
+                                        decisionToSent: sent - decided, decisionToReturn: returned - decided)
+        }
     }
 }

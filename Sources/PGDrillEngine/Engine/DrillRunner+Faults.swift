@@ -32,6 +32,9 @@ extension DrillRunner {
             s.record.notes.append(line)
             return .faultApplied(index)
         }
+        // The decision: everything from here to the fault in effect is injection latency.
+        let decided = clock.now()
+        let decidedWall = clock.wallNowMicros()
         do {
             // Resolve roles now, from the freshest view: the primary of step 2 may not be that of step 1.
             let view = try s.monitor?.latestCluster ?? connection.patroniCluster()
@@ -68,9 +71,14 @@ extension DrillRunner {
                 let returned = clock.now()
                 if s.record.t0Returned == nil { s.record.t0Returned = returned }
                 s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: f.host, detail: f.apply.summary))
-                let output = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output))
-                progress.say("[\(s.record.plan.name)] fault: \(f.apply.summary) (\(Self.millis(returned - sent)))\(output.isEmpty ? "" : " — " + output.replacingOccurrences(of: "\n", with: "; "))")
+                let stamped = EffectStamp.extract(from: result.stdout)
+                let effect = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamped.wallMicros,
+                                                 roundTripEnd: decidedWall + (returned - decided))
+                let output = stamped.output.trimmingCharacters(in: .whitespacesAndNewlines)
+                s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output,
+                                              decided: decided, effectLatency: effect))
+                let timing = effect.map { "in effect \(Self.millis($0)) after the decision, " } ?? ""
+                progress.say("[\(s.record.plan.name)] fault: \(f.apply.summary) (\(timing)returned in \(Self.millis(returned - decided)))\(output.isEmpty ? "" : " — " + output.replacingOccurrences(of: "\n", with: "; "))")
             }
             if let hold = step.holdMicros, !ids.isEmpty {
                 s.timed.append((ids: ids, due: clock.now() + hold, summary: faults.compactMap { $0.rollback?.summary }.joined(separator: ", ")))

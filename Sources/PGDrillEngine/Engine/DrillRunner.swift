@@ -50,6 +50,8 @@ public final class DrillRunner {
 
     /// Runs the drill to its end, whatever happens, and returns what was recorded.
     public func run(_ plan: DrillPlan) -> DrillRecord {
+        // This thread decides and sends the faults: ahead of the probe's writers in the run queue.
+        ThreadPriority.raiseCurrentThread()
         let clock = RunClock()
         let drillDir = (runDirectory as NSString).appendingPathComponent("drill-" + plan.name)
         try? FileManager.default.createDirectory(atPath: drillDir, withIntermediateDirectories: true)

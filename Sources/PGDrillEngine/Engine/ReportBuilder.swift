@@ -56,7 +56,7 @@ public enum ReportBuilder {
             clusterAfter: record.clusterAfter.map { snapshot($0, cluster, at: record.runEnd ?? 0) },
             events: record.events, probeLog: record.t0 == nil && record.steadyStart == 0 ? nil : record.probeLogRelative,
             stages: stages(record),
-            faultInjectionLatency: record.applied.first.map { $0.returned - $0.sent },
+            faultInjection: record.applied.first.map(\.injectionTiming),
             errors: errors, notes: record.notes + record.rollbacks)
     }
 

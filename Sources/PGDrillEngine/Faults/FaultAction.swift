@@ -112,8 +112,15 @@ public struct HostContext: Sendable {
 
 extension FaultAction {
     /// The apply and rollback commands for one host. `tag` makes names (chains, filler files) unique to
-    /// this run and step, so a rollback touches only what this step created.
+    /// this run and step, so a rollback touches only what this step created. The apply command ends by
+    /// printing the node's clock (`EffectStamp`), for the decision → effect latency.
     public func hostFault(on host: HostContext, tag: String) throws -> HostFault {
+        var fault = try unstampedHostFault(on: host, tag: tag)
+        fault.apply.script = EffectStamp.appended(to: fault.apply.script)
+        return fault
+    }
+
+    private func unstampedHostFault(on host: HostContext, tag: String) throws -> HostFault {
         func script(_ s: String, _ summary: String) -> RemoteScript { RemoteScript(host: host.name, script: s, summary: summary) }
         switch self {
         case .kill(let processes, let signal, _):

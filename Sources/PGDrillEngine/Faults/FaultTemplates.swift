@@ -32,6 +32,8 @@ public enum FaultTemplates {
                 """)
             }
         }
+        // Stamp right after the last signal, before any output: the moment the fault took effect.
+        lines.append(EffectStamp.command)
         lines.append("echo \"signalled\(signalName(signal) == "KILL" ? "" : " (" + signalName(signal) + ")")$done\"; exit $rc")
         return lines.joined(separator: "\n")
     }
