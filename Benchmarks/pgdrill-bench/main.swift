@@ -12,6 +12,8 @@ import Synchronization
 //
 //   pgdrill-bench probe  CLUSTER ENDPOINT WRITERS SECONDS   probe rate and latency through an endpoint
 //   pgdrill-bench ssh    CLUSTER NODE RUNS COMMAND          remote command latency on a reused session
+//   pgdrill-bench log    ROWS                               analysis and report time of a synthetic probe log
+//                                                           (a failover in the middle, 4 writers, 2 endpoints)
 //   pgdrill-bench inject CLUSTER RUNS WRITERS               fault-injection latency on the primary, under
 //                                                           a full-rate probe of WRITERS writers
 //
@@ -77,6 +79,49 @@ case "ssh" where args.count == 6:
     }
     samples.sort()
     print("median_ms=\(micros(samples[samples.count / 2])) p99_ms=\(micros(samples[min(samples.count - 1, samples.count * 99 / 100)])) min_ms=\(micros(samples.first)) max_ms=\(micros(samples.last))")
+
+case "log" where args.count == 3:
+    guard let rows = Int(args[2]) else { exit(2) }
+    let path = NSTemporaryDirectory() + "pgdrill-bench-\(getpid()).csv"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    // ~5.4k attempts/s as measured on the lab; a 20 s outage in the middle with failed attempts, then a new server.
+    let writer = try ProbeLogWriter(path: path)
+    let perSecond = 5_400, t0 = Int64(rows / perSecond / 2) * 1_000_000, outageEnd = t0 + 20_000_000
+    var present = Set<WriteKey>()
+    for i in 0..<rows {
+        let start = Int64(i) * 1_000_000 / Int64(perSecond), end = start + 700
+        let endpoint = i % 5 == 4 ? "pooled" : "write", w = i % 4, seq = Int64(i / 4)
+        let down = start >= t0 && start < outageEnd
+        let server = start < t0 ? "10.77.0.11:5432" : "10.77.0.12:5432"
+        let a = down
+            ? ProbeAttempt(endpoint: endpoint, writer: w, seq: seq, start: start, end: end, outcome: .fail, sqlstate: "08006",
+                           error: "connection to server was lost")
+            : ProbeAttempt(endpoint: endpoint, writer: w, seq: seq, start: start, end: end, outcome: .ok, server: server,
+                           serverTime: 1_700_000_000_000_000 + start, timeline: start < t0 ? 1 : 2)
+        writer.record(a)
+        if !down { present.insert(WriteKey(endpoint: endpoint, writer: w, seq: seq)) }
+    }
+    try writer.close()
+    let readBack = ReadBack(primary: "pg2", nodes: ["pg2": present])
+    present = []
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    func timed(_ what: String, _ body: () throws -> Void) rethrows {
+        let t = RunClock.monotonicNanos()
+        try body()
+        print(String(format: "%@_s=%.3f", what, Double(RunClock.monotonicNanos() - t) / 1e9), terminator: " ")
+    }
+    let reader = try ProbeLogReader(path: path)
+    var count = 0
+    timed("read_pass") { for _ in reader { count += 1 } }
+    let input = DrillAnalysisInput(endpoint: "write", also: ["pooled"], steadyStart: 0, t0: t0, observeEnd: outageEnd + 10_000_000,
+                                   runEnd: Int64.max, stableFor: 5_000_000, oldPrimary: "pg1", readBack: readBack,
+                                   serverNodes: ["10.77.0.11:5432": "pg1", "10.77.0.12:5432": "pg2"])
+    var metrics: DrillMetrics?
+    let gathered = TimelineSVG.Gathered()
+    timed("analysis_with_timeline") { metrics = DrillAnalyzer(input).analyze(gathered.tapping(reader)) }
+    let drill = DrillReport(name: "bench", verdict: .pass, metrics: metrics)
+    timed("timeline_svg") { _ = TimelineSVG().render(drill: drill, gathered: gathered) }
+    print("rows=\(count) mib=\(size >> 20) lost=\(metrics?.writes?.lostWrites ?? -1)")
 
 case "inject" where args.count == 5:
     // The runner's own injection path (priority-raised thread, reused shell channel, the kill template with

@@ -137,3 +137,18 @@ import Testing
             .write(toFile: path.replacingOccurrences(of: ".svg", with: "-10min.svg"), atomically: true, encoding: .utf8)
     }
 }
+
+@Suite struct TimelineGatheredTests {
+    /// Counts gathered during the analysis's two passes give the same chart as a pass of the chart's own,
+    /// and the analysis's figures do not change because something listens in.
+    @Test func gatheredDuringTheAnalysisEqualsItsOwnPass() {
+        let drill = TimelineSVGTests.drill
+        let attempts = TimelineSVGTests.attempts
+        let gathered = TimelineSVG.Gathered()
+        let input = DrillAnalysisInput(endpoint: "write", steadyStart: 0, t0: 10_000_000, observeEnd: 40_000_000,
+                                       runEnd: 60_000_000, stableFor: 5_000_000)
+        let tapped = DrillAnalyzer(input).analyze(gathered.tapping(attempts))
+        #expect(tapped == DrillAnalyzer(input).analyze(attempts))
+        #expect(TimelineSVG().render(drill: drill, gathered: gathered) == TimelineSVG().render(drill: drill, attempts: attempts))
+    }
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a byte stream into RFC 4180 records: fields separated by commas, records by LF or CRLF,
 /// fields optionally in double quotes with `""` for a quote inside. Field bytes go to one reusable
 /// buffer, so reading a record allocates nothing once the buffers have grown.
@@ -97,6 +103,21 @@ struct CSVRecordReader {
         recordNumber += 1
         isMalformed = true
         return true
+    }
+
+    /// Offers the next record's bytes, without its newline, to `parse` when the record lies whole in the
+    /// current chunk; if `parse` returns a value the record is consumed (and counted). Otherwise nothing
+    /// is consumed and `next()` reads the record the general way (quotes, a record across chunks, errors).
+    mutating func nextInPlace<T>(_ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        var result: T?
+        _ = file.scan { chunk -> Int in
+            guard let base = chunk.baseAddress, let hit = memchr(base, Int32(ProbeLogFormat.newline), chunk.count) else { return 0 }
+            let length = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            result = parse(UnsafeBufferPointer(start: base, count: length))
+            return result == nil ? 0 : length + 1
+        }
+        if result != nil { recordNumber += 1 }
+        return result
     }
 
     /// The field's text; nil for an unquoted empty field (a missing value).

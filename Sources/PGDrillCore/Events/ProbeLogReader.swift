@@ -62,6 +62,8 @@ public struct ProbeLogReader: Sequence, Sendable {
         private let path: String
         private let issues: Issues
         private var records: CSVRecordReader?
+        /// Rows in the writer's common form are parsed in place; the rest go through `records.next()`.
+        private var fast = ProbeLogRow()
 
         init(path: String, issues: Issues) {
             self.path = path
@@ -79,6 +81,7 @@ public struct ProbeLogReader: Sequence, Sendable {
 
         public func next() -> ProbeAttempt? {
             guard records != nil else { return nil }
+            if let attempt = records!.nextInPlace({ fast.parse($0) }) { return attempt }
             while records!.next() {
                 switch ProbeAttempt.parse(records!) {
                 case .success(let attempt):
@@ -99,7 +102,7 @@ public struct ProbeLogReader: Sequence, Sendable {
 
 extension ProbeAttempt {
     /// Builds an attempt from one CSV record of the probe log.
-    fileprivate static func parse(_ r: CSVRecordReader) -> Result<ProbeAttempt, RowProblemError> {
+    static func parse(_ r: CSVRecordReader) -> Result<ProbeAttempt, RowProblemError> {
         guard !r.isMalformed else { return .failure("row cut short or stray characters after a closing quote") }
         guard r.fields.count == ProbeLogFormat.columns.count else {
             return .failure("expected \(ProbeLogFormat.columns.count) fields, found \(r.fields.count)")

@@ -91,10 +91,11 @@ extension Commands {
         for plan in plans {
             if trap.interrupted { break }
             let record = runner.run(plan)
-            let report = ReportBuilder.report(for: record, cluster: cluster)
+            let timeline = TimelineSVG.Gathered()
+            let report = ReportBuilder.report(for: record, cluster: cluster, timeline: timeline)
             reports.append(report)
             status = max(status, exitStatus(record.termination, report.verdict))
-            writer.write(reports, exitStatus: status, records: [record])
+            writer.write(reports, exitStatus: status, records: [record], timelines: [record.plan.name: timeline])
             let why = report.missedExpectations.map { "\($0.metric) \($0.measured) (target \($0.target))" } + report.errors
             progress.say("[\(plan.name)] \(report.verdict.rawValue)" + (why.isEmpty ? "" : ": " + Redactor().redact(why.joined(separator: "; "))))
             if status == Exit.aborted || status == Exit.degraded { break }  // interrupted, or the cluster may be degraded

@@ -5,7 +5,9 @@ import PGDrillModel
 /// Turns what a drill recorded into its report: the analysis of the probe log and events, the expectation
 /// table, and plain sentences saying what the cluster did.
 public enum ReportBuilder {
-    public static func report(for record: DrillRecord, cluster: ClusterTarget, pollInterval: Int64 = 100_000) -> DrillReport {
+    /// `timeline`: gathers the timeline chart's counts during the analysis's own read of the probe log.
+    public static func report(for record: DrillRecord, cluster: ClusterTarget, pollInterval: Int64 = 100_000,
+                              timeline: TimelineSVG.Gathered? = nil) -> DrillReport {
         let plan = record.plan
         var errors: [String] = []
         var metrics: DrillMetrics?
@@ -24,7 +26,7 @@ public enum ReportBuilder {
                 pollInterval: pollInterval)
             do {
                 let reader = try ProbeLogReader(path: record.probeLogPath)
-                metrics = DrillAnalyzer(input).analyze(reader)
+                metrics = timeline.map { DrillAnalyzer(input).analyze($0.tapping(reader)) } ?? DrillAnalyzer(input).analyze(reader)
                 if reader.issues.malformedRows > 0 {
                     errors.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem.map { "\($0)" } ?? ""))")
                 }
