@@ -67,8 +67,7 @@ extension Commands {
         }
         for f in files {
             do {
-                let text = (try? String(contentsOfFile: f, encoding: .utf8)) ?? ""
-                if text.split(separator: "\n").contains(where: { $0.hasPrefix("nodes:") }) {
+                if ClusterLoader.looksLikeClusterFile(path: f) {
                     let c = try ClusterLoader.load(path: f)
                     print("ok: \(f) (cluster \(c.name), \(c.nodes.count) nodes, manager \(c.manager))")
                 } else {
