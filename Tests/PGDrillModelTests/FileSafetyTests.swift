@@ -92,6 +92,20 @@ import Testing
         #expect(isDirectory?.code == .unreadable && isDirectory?.message.contains("is a directory") == true)
     }
 
+    /// A FIFO nobody writes to would block `open` forever: it is refused at once.
+    @Test func namedPipesAreRefusedNotWaitedOn() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("pipe.yaml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let start = ContinuousClock.now
+        let error = thrownError { () throws(DrillFileError) in try DrillLoader.load(path: path) }
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(error?.code == .unreadable)
+        #expect(error?.message.contains("named pipe") == true)
+        #expect(!ClusterLoader.looksLikeClusterFile(path: path))
+    }
+
     @Test func byteOrderMarkDoesNotShiftColumns() {
         let error = thrownError { () throws(DrillFileError) in try DrillLoader.load(yaml: "\u{FEFF}stedy: 1s\n", file: "bom.yaml") }
         #expect(error?.mark == SourceMark(line: 1, column: 1))

@@ -21,7 +21,7 @@ public enum ClusterLoader {
     /// only cluster files have (`nodes:`, `manager:`, …), so `pgdrill validate` picks the right loader even
     /// for a broken file. Reads at most the loader's size cap, so `/dev/zero` cannot hang it.
     public static func looksLikeClusterFile(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        guard !SourceText.isPipeOrSocket(path), let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: SourceText.maximumBytes + 1) else { return false }
         let clusterOnly = Set(ClusterSpec.keys).subtracting(DrillSpec.keys)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The text of a drill or cluster file, checked before any YAML parser sees it.
 ///
@@ -22,6 +25,11 @@ struct SourceText {
         }
         guard !isDirectory.boolValue else {
             throw DrillFileError(.unreadable, file: path, at: nil, message: "is a directory, not a YAML file")
+        }
+        guard !isPipeOrSocket(path) else {
+            // Opening a FIFO blocks until something writes to it: refuse it rather than hang.
+            throw DrillFileError(.unreadable, file: path, at: nil, message: "is a named pipe or socket, not a file",
+                                 hint: "give the path of a drill or cluster file")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw DrillFileError(.unreadable, file: path, at: nil, message: "cannot be opened for reading",
@@ -78,6 +86,14 @@ struct SourceText {
         if a != 0, b == 0, c != 0, d == 0 { return "UTF-16LE" }
         if a == 0, b != 0, c == 0, d != 0 { return "UTF-16BE" }
         return nil
+    }
+
+    /// True for a FIFO or a socket, which cannot be read like a file (opening a FIFO waits for a writer).
+    static func isPipeOrSocket(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        let type = status.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFSOCK
     }
 
     /// Line and column (in Unicode scalars, like libyaml) of a byte offset in possibly invalid UTF-8.
