@@ -7,7 +7,7 @@ CLUSTER ?= lab/state/cluster.yaml
 REPORTS ?= reports
 DRILLS ?= drills
 
-.PHONY: all bootstrap build release drill test unit integration lab-up lab-down lab-status clean
+.PHONY: all bootstrap build release drill test unit integration lab-up lab-down lab-status clean fuzz
 
 all: build
 
@@ -37,6 +37,26 @@ test: bootstrap
 	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
 	  $(SWIFT) test --filter IntegrationTests 2>&1 | tee .build/integration-test.log || status=$$?; \
 	  lab/lab.sh down || true; exit $$status
+
+# libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with
+# the shipped drills and the malformed-input corpus. Crashes and slow inputs (> 2 s) land in .build-fuzz/crashes/;
+# a slow input is saved and fuzzing goes on (on a loaded machine one can be starvation: re-run it alone with
+# `.build-fuzz/release/pgdrill-fuzz FILE`), a crash stops the run.
+FUZZ_TIME ?= 900
+FUZZ := .build-fuzz
+fuzz:
+	nice -n 10 $(SWIFT) build -c release --scratch-path $(FUZZ) --target PGDrillModel -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link
+	swiftc -O -sanitize=fuzzer -parse-as-library Fuzz/FuzzLoaders.swift -module-name PGDrillFuzz -I $(FUZZ)/release/Modules \
+	  -Xcc -fmodule-map-file=$(FUZZ)/checkouts/Yams/Sources/CYaml/include/module.modulemap \
+	  $(FUZZ)/release/PGDrillModel.build/*.o $(FUZZ)/release/Yams.build/*.o $$(find $(FUZZ)/release/CYaml.build -name '*.o') \
+	  -o $(FUZZ)/release/pgdrill-fuzz
+	mkdir -p $(FUZZ)/seeds $(FUZZ)/work $(FUZZ)/crashes
+	cp drills/*.yaml $(FUZZ)/seeds/
+	for f in Tests/PGDrillModelTests/Corpus/drills/*.yaml Tests/PGDrillModelTests/Corpus/clusters/*.yaml; do \
+	  cp "$$f" "$(FUZZ)/seeds/$$(basename $$(dirname $$f))-$$(basename $$f)"; done
+	rm -f $(FUZZ)/seeds/*huge*
+	nice -n 10 $(FUZZ)/release/pgdrill-fuzz -fork=1 -ignore_timeouts=1 -max_total_time=$(FUZZ_TIME) -timeout=2 \
+	  -rss_limit_mb=2048 -max_len=16384 -artifact_prefix=$(FUZZ)/crashes/ $(FUZZ)/work $(FUZZ)/seeds
 
 lab-up:
 	lab/lab.sh up

@@ -50,7 +50,7 @@ let package = Package(
             ],
             path: "Benchmarks/pgdrill-bench"
         ),
-        .testTarget(name: "PGDrillModelTests", dependencies: ["PGDrillModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PGDrillModelTests", dependencies: ["PGDrillModel"], exclude: ["Corpus"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PGDrillCoreTests", dependencies: ["PGDrillCore"]),
         .testTarget(name: "PGDrillSSHTests", dependencies: ["PGDrillSSH"]),
         .testTarget(name: "PGDrillPostgresTests", dependencies: ["PGDrillPostgres"]),

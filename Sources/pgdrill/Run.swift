@@ -44,9 +44,12 @@ struct Plan: ParsableCommand {
 
     @OptionGroup var options: ClusterOptions
 
+    @Flag(name: .long, help: "Plan destructive drills against a cluster marked `protected: true` too.")
+    var allowProtected = false
+
     func run() throws {
         bootstrapLogging(verbose: options.verbose)
-        try Self.finish(Commands.plan(drillPaths: drills, clusterPath: options.cluster))
+        try Self.finish(Commands.plan(drillPaths: drills, clusterPath: options.cluster, allowProtected: allowProtected))
     }
 }
 

@@ -4,7 +4,8 @@ import Testing
 /// Checks every artifact of a real run the way its consumers read it: report.json against the JSON Schema
 /// (Python's jsonschema), junit.xml with a real XML parser, the SVG as XML, and no secret anywhere.
 enum ReportArtifacts {
-    static func verify(runDir: String, extraOutput: String) throws {
+    /// `stateDir`: the run's PGDRILL_STATE_DIR, whose journal is searched for secrets too.
+    static func verify(runDir: String, extraOutput: String, stateDir: String? = nil) throws {
         let fm = FileManager.default
         for f in ["report.md", "report.json", "junit.xml"] {
             #expect(fm.fileExists(atPath: "\(runDir)/\(f)"), "\(f) missing in \(runDir)")
@@ -29,16 +30,29 @@ enum ReportArtifacts {
         let r = try CLI.run("/usr/bin/env", ["python3", "-c", py, runDir, schema], timeout: 60)
         #expect(r.status == 0, "artifact check failed:\n\(r.stdout)\(r.stderr)")
 
-        // The lab's password (from its pgpass) must appear in no artifact and no output.
+        // The lab's password (from its pgpass) and its ssh private key must appear in no artifact (probe.csv
+        // and every other file of the run, the journal) and no output.
         let pgpass = try String(contentsOfFile: Lab.stateDir + "/pgpass", encoding: .utf8)
         let passwords = Set(pgpass.split(separator: "\n").compactMap { $0.split(separator: ":").last.map(String.init) }.filter { $0.count >= 6 })
         #expect(!passwords.isEmpty)
+        let key = try String(contentsOfFile: Lab.stateDir + "/ssh/id_ed25519", encoding: .utf8)
+        let keyLines = key.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("-----") && $0.count >= 16 }
+        #expect(!keyLines.isEmpty)
+        let secrets = passwords.map { ($0, "the lab password") } + [("PRIVATE KEY", "a private key header")]
+            + keyLines.map { ($0, "the lab's ssh private key") }
         var texts = [("output", extraOutput)]
-        for f in fm.enumerator(atPath: runDir)?.compactMap({ $0 as? String }) ?? [] where !f.hasSuffix(".csv") {
+        for f in fm.enumerator(atPath: runDir)?.compactMap({ $0 as? String }) ?? [] {
             if let t = try? String(contentsOfFile: "\(runDir)/\(f)", encoding: .utf8) { texts.append((f, t)) }
         }
+        if let stateDir {
+            let journals = (fm.enumerator(atPath: stateDir)?.compactMap { $0 as? String } ?? []).filter { !$0.hasPrefix("reports") }
+            for f in journals {
+                if let t = try? String(contentsOfFile: "\(stateDir)/\(f)", encoding: .utf8) { texts.append(("state " + f, t)) }
+            }
+        }
+        #expect(texts.contains { $0.0.hasSuffix("probe.csv") }, "no probe.csv among the artifacts")
         for (name, text) in texts {
-            for p in passwords { #expect(!text.contains(p), "the lab password appears in \(name)") }
+            for (secret, what) in secrets { #expect(!text.contains(secret), "\(what) appears in \(name)") }
         }
     }
 

@@ -70,7 +70,7 @@ import PGDrillCore
         #expect(kill.apply.script.components(separatedBy: EffectStamp.prefix).count == 2)
         // In the kill template the stamp comes right after the signals, before any output.
         let stampAt = try #require(kill.apply.script.range(of: EffectStamp.prefix))
-        let echoAt = try #require(kill.apply.script.range(of: "echo \"signalled"))
+        let echoAt = try #require(kill.apply.script.range(of: "echo signalled"))
         #expect(stampAt.lowerBound < echoAt.lowerBound)
         let partition = try FaultAction.partition(.peers, on: .primary).hostFault(on: ctx, tag: "t")
         #expect(partition.apply.script.hasSuffix("exit $__pgdrill_rc"))

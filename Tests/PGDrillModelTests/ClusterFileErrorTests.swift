@@ -48,7 +48,7 @@ let badClusters: [BadInput] = [
     BadInput("node_conninfo sets host", cluster(name, manager, ssh, nodes, pg1, "postgres: { data_dir: /d, node_conninfo: \"host=a dbname=x\" }", endpoints, write),
              at: 6, 42, .conflict, "'node_conninfo' must not set 'host'"),
     BadInput("relative data_dir", cluster(name, manager, ssh, nodes, pg1, "postgres: { data_dir: data }", endpoints, write),
-             at: 6, 23, .invalidValue, "'data_dir' must be an absolute path on the node, got 'data'"),
+             at: 6, 23, .invalidValue, "'data_dir' must be an absolute path (starting with '/'), got 'data'"),
     BadInput("ssh port out of range", cluster(name, manager, "ssh: { identity: k, known_hosts: kh, port: 70000 }", nodes, pg1, postgres, endpoints, write),
              at: 3, 44, .invalidValue, "'port' must be a whole number from 1 to 65535, got '70000'"),
     BadInput("ssh connect_timeout zero", cluster(name, manager, "ssh: { identity: k, known_hosts: kh, connect_timeout: 0s }", nodes, pg1, postgres, endpoints, write),

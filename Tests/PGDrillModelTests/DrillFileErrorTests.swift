@@ -153,7 +153,18 @@ let badDrills: [BadInput] = [
         let error = DrillFileError(.unknownAction, file: "drills/x.yaml", line: 12, column: 5,
                                    message: "unknown fault action 'kil' (did you mean 'kill'?)", hint: "valid actions are kill, stop")
         #expect(error.description == "drills/x.yaml:12:5: error: unknown fault action 'kil' (did you mean 'kill'?)\n  hint: valid actions are kill, stop")
-        let whole = DrillFileError(.empty, file: "x.yaml", at: nil, message: "is empty")
-        #expect(whole.description == "x.yaml: error: is empty")
+        let whole = DrillFileError(.tooLarge, file: "x.yaml", at: nil, message: "is too large")
+        #expect(whole.description == "x.yaml: error: is too large")
+        // Without a hint of its own, an error carries its code's general one.
+        let plain = DrillFileError(.invalidValue, file: "x.yaml", line: 3, column: 9, message: "'writers' must be …")
+        #expect(plain.hint == DrillFileError.Code.invalidValue.defaultHint)
+        #expect(plain.description.hasSuffix("\n  hint: \(DrillFileError.Code.invalidValue.defaultHint!)"))
+    }
+
+    /// Control characters quoted from a hostile file are escaped: the message stays one inert line.
+    @Test func controlCharactersInMessagesAreEscaped() {
+        let error = DrillFileError(.invalidValue, file: "x.yaml", line: 1, column: 7,
+                                   message: "'name' got 'a\u{1B}]0;pwned\u{7}\r\nb\u{202E}'", hint: "one\ntwo\u{0}")
+        #expect(error.description == "x.yaml:1:7: error: 'name' got 'a\\u{1B}]0;pwned\\u{7}\\r\\nb\\u{202E}'\n  hint: one\n        two\\u{0}")
     }
 }

@@ -5,12 +5,12 @@ import PGDrillModel
 extension Commands {
     /// `pgdrill plan`: every step of every drill with the exact remote commands, resolved against the
     /// cluster's current roles (read from Patroni: a read-only query). Nothing is injected, no ssh is opened.
-    public static func plan(drillPaths: [String], clusterPath: String) -> Int32 {
+    public static func plan(drillPaths: [String], clusterPath: String, allowProtected: Bool = false) -> Int32 {
         let spec: ClusterSpec
         let plans: [DrillPlan]
         do {
             spec = try ClusterLoader.load(path: clusterPath)
-            plans = try loadPlans(drillPaths, cluster: spec)
+            plans = try loadPlans(drillPaths, cluster: spec, allowProtected: allowProtected)
         } catch { return fail(error) }
         let cluster = ClusterTarget(spec: spec)
         do { try requireSupportedManager(cluster, file: clusterPath) } catch { return fail(error) }
@@ -52,8 +52,8 @@ extension Commands {
 
     static func indent(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n") + "\n" }
 
-    /// `pgdrill validate`: schema-checks drill and cluster files. A file with a top-level `nodes:` key is a
-    /// cluster file. Exit 0 when all are valid, 2 otherwise (every error printed, not only the first).
+    /// `pgdrill validate`: schema-checks drill and cluster files. A file with a top-level key only cluster
+    /// files have (`nodes:`, `manager:`, …) is a cluster file. Exit 0 when all are valid, 2 otherwise (every error printed, not only the first).
     public static func validate(paths: [String], clusterPath: String?) -> Int32 {
         var status = Exit.passed
         var cluster: ClusterSpec?
@@ -67,8 +67,7 @@ extension Commands {
         }
         for f in files {
             do {
-                let text = (try? String(contentsOfFile: f, encoding: .utf8)) ?? ""
-                if text.split(separator: "\n").contains(where: { $0.hasPrefix("nodes:") }) {
+                if ClusterLoader.looksLikeClusterFile(path: f) {
                     let c = try ClusterLoader.load(path: f)
                     print("ok: \(f) (cluster \(c.name), \(c.nodes.count) nodes, manager \(c.manager))")
                 } else {

@@ -39,7 +39,7 @@ extension Commands {
         let plans: [DrillPlan]
         do {
             spec = try ClusterLoader.load(path: o.clusterPath)
-            plans = try loadPlans(o.drillPaths, cluster: spec)
+            plans = try loadPlans(o.drillPaths, cluster: spec, allowProtected: o.allowProtected)
         } catch {
             return fail(error)
         }

@@ -41,12 +41,14 @@ public enum Commands {
         }
     }
 
-    static func loadPlans(_ paths: [String], cluster: ClusterSpec?) throws -> [DrillPlan] {
+    /// `allowProtected`: the operator passed `--allow-protected`; without it a destructive drill on a
+    /// `protected: true` cluster is refused here, before anything else happens.
+    static func loadPlans(_ paths: [String], cluster: ClusterSpec?, allowProtected: Bool = false) throws -> [DrillPlan] {
         let specs = try DrillLoader.loadAll(paths: paths)
         if specs.isEmpty {
             throw EngineError(.usage, "no drill files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
         }
-        if let cluster { for s in specs { try s.validate(against: cluster) } }
+        if let cluster { for s in specs { try s.validate(against: cluster, overridingProtection: allowProtected) } }
         return specs.map(DrillPlan.init(spec:))
     }
 }

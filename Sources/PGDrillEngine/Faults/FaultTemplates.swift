@@ -21,20 +21,21 @@ public enum FaultTemplates {
                 lines.append("""
                 pid=''; read -r pid < \(pidFile) 2>/dev/null || true
                 if [ -n "$pid" ] && kill -s \(sig) "$pid" 2>/dev/null; then done="$done postgres:postmaster=$pid"; \
-                else echo "postgres: no running postmaster (no live pid in \(dataDir)/postmaster.pid)" >&2; rc=3; fi
+                else echo \("postgres: no running postmaster (no live pid in \(dataDir)/postmaster.pid)".shellQuoted) >&2; rc=3; fi
                 """)
             } else {
                 let name = process.shellQuoted
                 lines.append("""
                 hit=''; for d in /proc/[0-9]*; do c=''; read -r c < "$d/comm" 2>/dev/null || continue; \
                 [ "$c" = \(name) ] && kill -s \(sig) "${d#/proc/}" 2>/dev/null && hit="$hit ${d#/proc/}"; done
-                if [ -n "$hit" ]; then done="$done \(process):$hit"; else echo "\(process): no running process of that name" >&2; rc=3; fi
+                if [ -n "$hit" ]; then done="$done "\((process + ":").shellQuoted)"$hit"; else echo \((process + ": no running process of that name").shellQuoted) >&2; rc=3; fi
                 """)
             }
         }
         // Stamp right after the last signal, before any output: the moment the fault took effect.
         lines.append(EffectStamp.command)
-        lines.append("echo \"signalled\(signalName(signal) == "KILL" ? "" : " (" + signalName(signal) + ")")$done\"; exit $rc")
+        let label = "signalled" + (signalName(signal) == "KILL" ? "" : " (" + signalName(signal) + ")")
+        lines.append("echo \(label.shellQuoted)\"$done\"; exit $rc")
         return lines.joined(separator: "\n")
     }
 
@@ -141,7 +142,8 @@ public enum FaultTemplates {
     public static func fillerPath(directory: String, tag: String) -> String { directory + "/.pgdrill-filler-" + tag }
 
     /// Fills the filesystem of `directory`: `bytes` at most, or until full (nil), or until `leave` bytes remain.
-    /// Writes only the filler file inside `directory`; prints the bytes written and what is left.
+    /// Writes only the filler file inside `directory`, which it creates (`conv=excl`: never an existing
+    /// file, never through a symlink planted at that name); prints the bytes written and what is left.
     public static func fillDisk(directory: String, tag: String, bytes: Int64?, leave: Int64?) -> String {
         let dir = directory.shellQuoted
         let file = fillerPath(directory: directory, tag: tag).shellQuoted
@@ -155,11 +157,11 @@ public enum FaultTemplates {
         }
         return """
         set -u
-        [ -d \(dir) ] || { echo "no directory \(directory) on this host" >&2; exit 3; }
+        [ -d \(dir) ] || { echo \("no directory \(directory) on this host".shellQuoted) >&2; exit 3; }
         avail=$(df -P -B1 \(dir) | awk 'NR==2 {print $4}')
         \(target)
         [ "$want" -lt 0 ] && want=0
-        if ! err=$(dd if=/dev/zero of=\(file) bs=1M count="$want" status=none 2>&1); then
+        if ! err=$(dd if=/dev/zero of=\(file) bs=1M count="$want" conv=excl status=none 2>&1); then
           case "$err" in *"No space left"*) ;; *) echo "$err" >&2; exit 3 ;; esac
         fi
         echo "filler $(stat -c %s \(file)) bytes; $(df -P -B1 \(dir) | awk 'NR==2 {print $4}') bytes left"

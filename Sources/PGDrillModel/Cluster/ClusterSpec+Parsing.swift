@@ -144,7 +144,8 @@ extension PostgresSettings {
             }
             let given = (try? Conninfo.keys(nodeConninfo)) ?? []
             if let key = ["host", "hostaddr", "port"].first(where: given.contains) {
-                throw conninfoField.error(.conflict, "must not set '\(key)': pgdrill adds each node's host and the postgres port")
+                throw conninfoField.error(.conflict, "must not set '\(key)': pgdrill adds each node's host and the postgres port",
+                                          hint: "remove '\(key)=' from node_conninfo; set the port as postgres.port")
             }
         }
         self.init(

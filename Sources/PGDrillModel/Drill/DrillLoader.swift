@@ -12,6 +12,12 @@ public enum DrillLoader {
         try DrillSpec(document: YAMLDocument(SourceText.decode(Array(yaml.utf8), file: file), kind: "drill file"))
     }
 
+    /// Loads a drill from raw bytes, checked exactly as a file's are (size, encoding, NULs): the fuzz
+    /// target's entry point.
+    public static func load(bytes: [UInt8], file: String) throws(DrillFileError) -> DrillSpec {
+        try DrillSpec(document: YAMLDocument(SourceText.decode(bytes, file: file), kind: "drill file"))
+    }
+
     /// Loads every drill named by `paths`, where a directory stands for its `*.yaml` and `*.yml` files
     /// (not recursive), sorted by name. All files are read even when some fail, so one run of
     /// `pgdrill validate drills/` reports every broken file; drill names must be unique across them.

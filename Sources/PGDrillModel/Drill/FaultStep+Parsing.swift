@@ -141,13 +141,15 @@ extension FaultStep {
     private static func fillDiskStep(_ s: StepFields) throws(DrillFileError) -> FillDiskStep {
         let pathField = try s.reader.required("path", example: "path: pg_wal")
         let location: FillDiskStep.Location
-        switch try pathField.text() {
+        switch try pathField.scalar(expecting: "pg_wal, data or a directory") {
         case "pg_wal": location = .walDirectory
         case "data": location = .dataDirectory
-        case let path where path.hasPrefix("/") && !path.contains("\n") && !path.split(separator: "/").contains(".."):
-            location = .path(path)
         case let path:
-            throw pathField.error(.invalidValue, "must be pg_wal, data or an absolute directory without '..', got \(ValueParseError.quoted(path))")
+            if let problem = RemotePath.problem(with: path) {
+                throw pathField.error(.invalidValue, "must be pg_wal, data or an absolute directory, but \(ValueParseError.quoted(path)) \(problem)",
+                                      hint: "for example: path: pg_wal, or path: /var/lib/postgresql/scratch")
+            }
+            location = .path(path)
         }
         let target = try s.target()
         if case .proxy = target, location == .walDirectory || location == .dataDirectory {

@@ -40,5 +40,21 @@ extension DrillFileError {
         public static let secret = Code("secret")
         /// The drill is not allowed on this cluster (destructive drill, protected cluster).
         public static let notAllowed = Code("not_allowed")
+
+        /// What to do about an error of this kind when the place that found it has nothing more specific.
+        public var defaultHint: String? {
+            switch self {
+            case .unreadable: "check the path and that it names a readable file"
+            case .notText: "save the file as UTF-8 text"
+            case .syntax: "check this line's indentation (spaces only) and that quotes and brackets are closed"
+            case .missingKey, .wrongType:
+                "the shipped drills in drills/ and the README sections 'Drill file' and 'Cluster file' show every key"
+            case .invalidValue: "the README sections 'Drill file' and 'Cluster file' list the accepted values"
+            case .conflict: "keep one of the two"
+            case .duplicateName: "rename one of them"
+            case .unknownReference: "check the name against the cluster file"
+            default: nil
+            }
+        }
     }
 }

@@ -15,7 +15,8 @@ public struct DrillFileError: Error, CustomStringConvertible, Sendable, Equatabl
     public var column: Int
     /// What is wrong, in one sentence.
     public var message: String
-    /// What to do about it, when there is something useful to say.
+    /// What to do about it: the specific advice of the place that found the problem, or else the
+    /// general advice for its `code`, so every error tells the operator where to look next.
     public var hint: String?
 
     public init(_ code: Code, file: String, line: Int, column: Int, message: String, hint: String? = nil) {
@@ -24,7 +25,7 @@ public struct DrillFileError: Error, CustomStringConvertible, Sendable, Equatabl
         self.line = line
         self.column = column
         self.message = message
-        self.hint = hint
+        self.hint = hint ?? code.defaultHint
     }
 
     public init(_ code: Code, file: String, at mark: SourceMark?, message: String, hint: String? = nil) {
@@ -32,13 +33,39 @@ public struct DrillFileError: Error, CustomStringConvertible, Sendable, Equatabl
     }
 
     /// `drills/x.yaml:12:5: error: unknown fault action 'kil' (did you mean 'kill'?)` and an indented hint.
+    /// Control characters (terminal escapes, carriage returns, NULs) from a hostile file are shown
+    /// escaped, so an error message can neither rewrite the operator's terminal nor forge a line.
     public var description: String {
         let location = line > 0 ? "\(file):\(line):\(column)" : file
-        var text = "\(location): error: \(message)"
+        var text = "\(Self.printable(location)): error: \(Self.printable(message))"
         if let hint {
-            text += "\n  hint: \(hint)"
+            // Hints are pgdrill's own text, but may quote the file (and span lines, for examples).
+            text += "\n  hint: " + hint.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Self.printable(String($0)) }.joined(separator: "\n        ")
         }
         return text
+    }
+
+    /// `text` with newlines, tabs and every other control or line-separator character escaped
+    /// (`\n`, `\t`, `\u{1B}`), so it prints as one inert line.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where needsEscape(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// Where the error points, if anywhere.

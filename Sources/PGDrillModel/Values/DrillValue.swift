@@ -28,7 +28,7 @@ public struct ValueParseError: Error, Sendable, Equatable, CustomStringConvertib
 extension ValueParseError {
     /// Shortens what the user wrote for quoting it back in a message (a pasted log line, a whole script).
     static func quoted(_ text: String) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: "\\n")
+        let flat = DrillFileError.printable(text)
         return flat.count > 40 ? "'\(flat.prefix(37))...'" : "'\(flat)'"
     }
 }

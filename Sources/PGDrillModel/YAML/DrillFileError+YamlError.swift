@@ -41,6 +41,9 @@ extension DrillFileError {
     private static func syntaxHint(_ problem: String, at mark: SourceMark, text: String) -> String? {
         let line = text.split(separator: "\n", omittingEmptySubsequences: false)
             .dropFirst(mark.line - 1).first.map(String.init) ?? ""
+        if problem.contains("but found another document") {
+            return "keep one drill or cluster per file; a line of '---' starts another"
+        }
         if problem.contains("block scalar") && (line.contains(": >") || line.contains(": |")) {
             return "'>' and '|' start a block of text in YAML; quote comparisons: rto: \"> 60s\""
         }

@@ -38,11 +38,12 @@ extension Field {
         return url
     }
 
-    /// An absolute path on a remote node.
+    /// An absolute path on a remote node (`RemotePath`): it goes into remote commands.
     func remotePath() throws(DrillFileError) -> String {
-        let path = try text()
-        guard path.hasPrefix("/"), !path.contains("\n"), !path.contains("\0") else {
-            throw error(.invalidValue, "must be an absolute path on the node, got \(ValueParseError.quoted(path))")
+        let path = try scalar(expecting: "a path")
+        if let problem = RemotePath.problem(with: path) {
+            throw error(.invalidValue, "\(problem), got \(ValueParseError.quoted(path))",
+                        hint: "write an absolute path such as /var/lib/postgresql/15/main")
         }
         return path
     }

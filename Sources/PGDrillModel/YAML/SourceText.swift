@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The text of a drill or cluster file, checked before any YAML parser sees it.
 ///
@@ -23,6 +26,11 @@ struct SourceText {
         guard !isDirectory.boolValue else {
             throw DrillFileError(.unreadable, file: path, at: nil, message: "is a directory, not a YAML file")
         }
+        guard !isPipeOrSocket(path) else {
+            // Opening a FIFO blocks until something writes to it: refuse it rather than hang.
+            throw DrillFileError(.unreadable, file: path, at: nil, message: "is a named pipe or socket, not a file",
+                                 hint: "give the path of a drill or cluster file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw DrillFileError(.unreadable, file: path, at: nil, message: "cannot be opened for reading",
                                  hint: "check the file's permissions")
@@ -40,13 +48,19 @@ struct SourceText {
     /// Checks the bytes of a file (or of a test string) and turns them into text.
     static func decode(_ bytes: [UInt8], file: String) throws(DrillFileError) -> SourceText {
         guard bytes.count <= maximumBytes else {
-            throw DrillFileError(.tooLarge, file: file, at: nil,
+            throw DrillFileError(.tooLarge, file: file, at: SourceMark(line: 1, column: 1),
                                  message: "is larger than 1 MiB; drill and cluster files are small YAML files",
                                  hint: "check that the path names the right file")
         }
+        if let encoding = wideEncoding(of: bytes) {
+            throw DrillFileError(.notText, file: file, at: SourceMark(line: 1, column: 1),
+                                 message: "is \(encoding) text, not UTF-8",
+                                 hint: "save the file as UTF-8 (for example: iconv -f \(encoding) -t UTF-8)")
+        }
         if let nul = bytes.firstIndex(of: 0) {
             throw DrillFileError(.notText, file: file, at: mark(ofByte: nul, in: bytes),
-                                 message: "contains a NUL byte: this looks like a binary file, not YAML")
+                                 message: "contains a NUL byte: this looks like a binary file, not YAML",
+                                 hint: "check that the path names a drill or cluster file")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = firstInvalidUTF8Offset(bytes)
@@ -56,6 +70,30 @@ struct SourceText {
         }
         let withoutMark = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         return SourceText(file: file, text: withoutMark)
+    }
+
+    /// "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" when the bytes start with that byte-order mark, or
+    /// (without one) when their first characters are ASCII padded with NULs the way that encoding pads them.
+    static func wideEncoding(of bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xFF, 0xFE, 0, 0]) { return "UTF-32LE" }
+        if bytes.starts(with: [0, 0, 0xFE, 0xFF]) { return "UTF-32BE" }
+        if bytes.starts(with: [0xFF, 0xFE]) { return "UTF-16LE" }
+        if bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
+        guard bytes.count >= 4 else { return nil }
+        let (a, b, c, d) = (bytes[0], bytes[1], bytes[2], bytes[3])
+        if a != 0, b == 0, c == 0, d == 0 { return "UTF-32LE" }
+        if a == 0, b == 0, c == 0, d != 0 { return "UTF-32BE" }
+        if a != 0, b == 0, c != 0, d == 0 { return "UTF-16LE" }
+        if a == 0, b != 0, c == 0, d != 0 { return "UTF-16BE" }
+        return nil
+    }
+
+    /// True for a FIFO or a socket, which cannot be read like a file (opening a FIFO waits for a writer).
+    static func isPipeOrSocket(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        let type = status.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFSOCK
     }
 
     /// Line and column (in Unicode scalars, like libyaml) of a byte offset in possibly invalid UTF-8.

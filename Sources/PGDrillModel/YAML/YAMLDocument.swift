@@ -21,7 +21,8 @@ struct YAMLDocument {
                                      hint: "write the value out in full, so the file reads top to bottom")
             case .tooDeep:
                 throw DrillFileError(.syntax, file: file, at: finding.mark,
-                                     message: "YAML nested too deeply (over \(TokenScan.maximumDepth) levels)")
+                                     message: "YAML nested too deeply (over \(TokenScan.maximumDepth) levels)",
+                                     hint: "drill and cluster files nest a few levels; check for unbalanced '[' or '{'")
             }
         }
         let composed: Node?
@@ -33,7 +34,9 @@ struct YAMLDocument {
             throw DrillFileError(.syntax, file: file, at: nil, message: "cannot be parsed as YAML: \(error)")
         }
         guard let composed, !composed.isNull else {
-            throw DrillFileError(.empty, file: file, at: nil, message: "is empty; expected a \(kind) (a YAML mapping)")
+            throw DrillFileError(.empty, file: file, at: SourceMark(line: 1, column: 1),
+                                 message: "is empty; expected a \(kind) (a YAML mapping)",
+                                 hint: "start from one of the shipped files (drills/ or lab/state/cluster.yaml)")
         }
         root = composed
     }

@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+@testable import PGDrillEngine
+
+/// What a fault may touch, measured by running its real template: `fill_disk` writes one file inside its
+/// directory, within its cap, and its rollback removes exactly that file; a partition adds and removes
+/// rules only in its own `PGDRILL-<tag>-…` chains, leaving every other rule byte for byte as it was.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root: a scratch tmpfs and a network namespace"))
+struct BlastRadiusTests {
+    // MARK: fill_disk in a scratch 16 MiB tmpfs
+
+    /// A tmpfs of its own with a target directory and bystanders around it: a file beside the target, a
+    /// file inside it, another run's filler, and a file in a sibling directory.
+    struct Scratch {
+        let root: String
+        var target: String { root + "/target" }
+
+        init() throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("pgdrill-blast-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let (status, out) = try shell("mount -t tmpfs -o size=16m pgdrill-blast \(root.shellQuoted)")
+            guard status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: out]) }
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/sibling", withIntermediateDirectories: true)
+            try Data(repeating: 0x61, count: 1000).write(to: URL(fileURLWithPath: root + "/beside"))
+            try Data(repeating: 0x62, count: 2000).write(to: URL(fileURLWithPath: target + "/000000010000000000000001"))
+            try Data(repeating: 0x63, count: 3000).write(to: URL(fileURLWithPath: target + "/.pgdrill-filler-otherrun"))
+            try Data(repeating: 0x64, count: 4000).write(to: URL(fileURLWithPath: root + "/sibling/keep"))
+        }
+
+        func remove() {
+            _ = try? shell("umount \(root.shellQuoted)")
+            try? FileManager.default.removeItem(atPath: root)
+        }
+
+        /// Every path under the tmpfs with its size and a checksum of its bytes, except `excluding`.
+        func snapshot(excluding: String? = nil) throws -> [String: String] {
+            var result: [String: String] = [:]
+            let enumerator = FileManager.default.enumerator(atPath: root)
+            while let relative = enumerator?.nextObject() as? String {
+                let path = root + "/" + relative
+                guard path != excluding else { continue }
+                let attributes = try FileManager.default.attributesOfItem(atPath: path)
+                if attributes[.type] as? FileAttributeType == .typeRegular {
+                    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                    result[relative] = "\(data.count):\(data.reduce(0) { ($0 &* 31) &+ Int($1) })"
+                } else {
+                    result[relative] = "\(attributes[.type] ?? "?")"
+                }
+            }
+            return result
+        }
+
+        func available() throws -> Int64 {
+            let (_, out) = try shell("df -P -B1 \(root.shellQuoted) | awk 'NR==2 {print $4}'")
+            return Int64(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+
+        func fillerSize(_ tag: String) -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: FaultTemplates.fillerPath(directory: target, tag: tag)))?[.size] as? Int
+        }
+    }
+
+    enum Amount: Sendable, CustomTestStringConvertible {
+        case size(Int64), full, fullLeaving(Int64)
+        var testDescription: String {
+            switch self {
+            case .size(let b): "size \(b >> 20) MiB"
+            case .full: "until full"
+            case .fullLeaving(let l): "until full, leave \(l >> 20) MiB"
+            }
+        }
+    }
+
+    /// Applies and rolls back `fill_disk`: everything outside the filler is unchanged by the apply and by
+    /// the rollback, the filler is within its cap (or leaves what `leave` says), and afterwards is gone.
+    @Test(arguments: [Amount.size(3 << 20), .size(64 << 20), .full, .fullLeaving(5 << 20)])
+    func fillDiskWritesOnlyItsFileWithinItsCap(_ amount: Amount) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tag = "blast01"
+        let filler = FaultTemplates.fillerPath(directory: scratch.target, tag: tag)
+        let before = try scratch.snapshot()
+        let availableBefore = try scratch.available()
+        let (bytes, leave): (Int64?, Int64?) = switch amount {
+        case .size(let b): (b, nil)
+        case .full: (nil, nil)
+        case .fullLeaving(let l): (nil, l)
+        }
+        let (status, out) = try shell(FaultTemplates.fillDisk(directory: scratch.target, tag: tag, bytes: bytes, leave: leave))
+        #expect(status == 0, "\(out)")
+        #expect(try scratch.snapshot(excluding: filler) == before, "fill_disk changed something besides its filler")
+        let written = Int64(try #require(scratch.fillerSize(tag)))
+        let left = try scratch.available()
+        switch amount {
+        case .size(let cap):
+            // A cap larger than the filesystem stops at full; never beyond the cap.
+            #expect(written <= cap)
+            #expect(written == min(cap, availableBefore) || left == 0, "wrote \(written) of \(availableBefore), \(left) left")
+        case .full:
+            #expect(left < 1 << 20, "not full: \(left) bytes left")
+        case .fullLeaving(let l):
+            #expect(left >= l && left < l + (1 << 20), "\(left) bytes left, asked to leave \(l)")
+        }
+        let (undo, undone) = try shell(FaultTemplates.removeFiller(directory: scratch.target, tag: tag))
+        #expect(undo == 0, "\(undone)")
+        #expect(try scratch.snapshot() == before, "rollback did not restore the directory exactly")
+        // Idempotent: `pgdrill recover` may replay it.
+        #expect(try shell(FaultTemplates.removeFiller(directory: scratch.target, tag: tag)).0 == 0)
+        #expect(try scratch.snapshot() == before)
+    }
+
+    /// A symlink planted at the filler's name (a world-writable target such as /tmp) must not be followed:
+    /// the apply fails and the file it points at keeps its bytes; the rollback removes the link only.
+    @Test func fillDiskNeverWritesThroughAPlantedSymlink() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tag = "blast02"
+        let filler = FaultTemplates.fillerPath(directory: scratch.target, tag: tag)
+        try FileManager.default.createSymbolicLink(atPath: filler, withDestinationPath: scratch.root + "/sibling/keep")
+        let before = try scratch.snapshot()
+        let (status, out) = try shell(FaultTemplates.fillDisk(directory: scratch.target, tag: tag, bytes: 2 << 20, leave: nil))
+        #expect(status == 3, "\(out)")
+        #expect(try scratch.snapshot() == before)
+        #expect(try shell(FaultTemplates.removeFiller(directory: scratch.target, tag: tag)).0 == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.root + "/sibling/keep")) == Data(repeating: 0x64, count: 4000))
+        #expect(!FileManager.default.fileExists(atPath: filler))
+    }
+
+    /// A target directory that does not exist: exit 3, nothing created anywhere.
+    @Test func fillDiskOfAMissingDirectoryCreatesNothing() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let before = try scratch.snapshot()
+        let (status, out) = try shell(FaultTemplates.fillDisk(directory: scratch.root + "/absent", tag: "blast03", bytes: 1 << 20, leave: nil))
+        #expect(status == 3)
+        #expect(out.contains("no directory"))
+        #expect(try scratch.snapshot() == before)
+    }
+
+    // MARK: partition and loss in a throwaway network namespace
+
+    /// Rules that are not pgdrill's, plus another run's chains, in a fresh namespace.
+    static let unrelatedRules = [
+        "iptables -w 5 -N APP-FILTER",
+        "iptables -w 5 -A APP-FILTER -s 192.0.2.7/32 -j DROP",
+        "iptables -w 5 -A APP-FILTER -p tcp --dport 5432 -j ACCEPT",
+        "iptables -w 5 -A INPUT -j APP-FILTER",
+        "iptables -w 5 -A INPUT -p tcp --dport 8008 -j ACCEPT",
+        "iptables -w 5 -A OUTPUT -d 198.51.100.0/24 -j REJECT",
+        "iptables -w 5 -A FORWARD -j DROP",
+        "iptables -w 5 -N PGDRILL-otherrun-IN",
+        "iptables -w 5 -A PGDRILL-otherrun-IN -j DROP",
+        "iptables -w 5 -I INPUT 1 -j PGDRILL-otherrun-IN",
+    ]
+
+    /// `iptables-save` of the namespace without its comment lines and with counters zeroed.
+    static func rules(in namespace: String) throws -> [String] {
+        let (status, out) = try shell("ip netns exec \(namespace) iptables-save")
+        #expect(status == 0, "\(out)")
+        return out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+            .map { $0.replacingOccurrences(of: #"\[\d+:\d+\]"#, with: "[0:0]", options: .regularExpression) }
+    }
+
+    @Test func partitionAndLossTouchOnlyTheirOwnChains() throws {
+        let namespace = "pgdrill-fuzzns-\(getpid())"
+        let (created, out) = try shell("ip netns add \(namespace) && ip -n \(namespace) link set lo up")
+        try #require(created == 0, "\(out)")
+        defer { _ = try? shell("ip netns del \(namespace)") }
+        for rule in Self.unrelatedRules {
+            let (status, text) = try shell("ip netns exec \(namespace) \(rule)")
+            try #require(status == 0, "\(rule): \(text)")
+        }
+        let before = try Self.rules(in: namespace)
+        var scripts: [(String, String, String)] = FaultTemplates.PartitionScope.allCases.map { scope in
+            let tag = "b\(scope.rawValue)"
+            return (tag, FaultTemplates.partition(tag: tag, scope: scope, peers: ["10.77.250.12", "10.77.250.13"], pgPort: 5432),
+                    "partition from \(scope)")
+        }
+        scripts.append(("bloss", FaultTemplates.loss(tag: "bloss", probability: 0.3), "loss 30%"))
+        for (tag, apply, what) in scripts {
+            let (applied, text) = try shell("ip netns exec \(namespace) sh -c \(apply.shellQuoted)")
+            #expect(applied == 0, "\(what): \(text)")
+            let during = try Self.rules(in: namespace)
+            let (input, output) = FaultTemplates.chains(tag: tag)
+            // Everything that does not mention this fault's chains is exactly as before, in order.
+            let others = during.filter { !$0.contains(input) && !$0.contains(output) }
+            #expect(others == before, "\(what) changed rules outside its chains")
+            #expect(during.contains("-A INPUT -j \(input)") && during.contains("-A OUTPUT -j \(output)"), "\(what): no jump rules")
+            #expect(during.count > before.count)
+            let (undone, undoText) = try shell("ip netns exec \(namespace) sh -c \(FaultTemplates.removeChains(tag: tag).shellQuoted)")
+            #expect(undone == 0, "\(what) rollback: \(undoText)")
+            #expect(try Self.rules(in: namespace) == before, "\(what): rollback did not restore the rules byte for byte")
+            // Idempotent, for `pgdrill recover`.
+            #expect(try shell("ip netns exec \(namespace) sh -c \(FaultTemplates.removeChains(tag: tag).shellQuoted)").0 == 0)
+            #expect(try Self.rules(in: namespace) == before)
+        }
+    }
+}
+
+/// Runs `script` with `/bin/sh -c`, stdout and stderr together.
+func shell(_ script: String) throws -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", script]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
