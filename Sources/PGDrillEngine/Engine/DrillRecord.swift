@@ -40,5 +40,7 @@ public struct DrillRecord: Sendable {
         public var sent: Int64
         public var returned: Int64
         public var output: String
+        /// Index of the drill step this came from (a step acting on several hosts gives several entries).
+        public var step: Int? = nil
     }
 }

@@ -69,7 +69,7 @@ extension DrillRunner {
                 if s.record.t0Returned == nil { s.record.t0Returned = returned }
                 s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: f.host, detail: f.apply.summary))
                 let output = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output))
+                s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output, step: index))
                 progress.say("[\(s.record.plan.name)] fault: \(f.apply.summary) (\(Self.millis(returned - sent)))\(output.isEmpty ? "" : " — " + output.replacingOccurrences(of: "\n", with: "; "))")
             }
             if let hold = step.holdMicros, !ids.isEmpty {
@@ -106,7 +106,7 @@ extension DrillRunner {
         let returned = clock.now()
         if s.record.t0Returned == nil { s.record.t0Returned = returned }
         s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: leader, detail: summary))
-        s.record.applied.append(.init(summary: summary, host: leader, sent: sent, returned: returned, output: answer))
+        s.record.applied.append(.init(summary: summary, host: leader, sent: sent, returned: returned, output: answer, step: index))
         progress.say("[\(s.record.plan.name)] \(summary): \(answer) (\(Self.millis(returned - sent)))")
         return .faultApplied(index)
     }

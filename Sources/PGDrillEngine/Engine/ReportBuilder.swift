@@ -124,9 +124,17 @@ public enum ReportBuilder {
                                          passed: t.isSatisfied(by: Percentage(fraction: m.main.errorRate.rate))))
         }
         if let none = e.noSplitBrain, none {
-            let found = m.splitBrain.detected
-            out.append(ExpectationResult(metric: "split_brain", target: "none",
-                                         measured: found ? "DETECTED" : "none", passed: !found))
+            if e.splitBrainAcksOnly {
+                let found = m.splitBrain.ackOverlaps.contains { $0.isSplitBrain }
+                let writable = m.splitBrain.writableOverlaps.filter(\.isSplitBrain).map { ReportFormat.duration($0.to - $0.from) }
+                let both = writable.isEmpty ? "" : " (two nodes answered as primary for \(writable.joined(separator: ", ")))"
+                out.append(ExpectationResult(metric: "split_brain", target: "no write acknowledged by two primaries",
+                                             measured: (found ? "DETECTED" : "none acknowledged") + both, passed: !found))
+            } else {
+                let found = m.splitBrain.detected
+                out.append(ExpectationResult(metric: "split_brain", target: "none",
+                                             measured: found ? "DETECTED" : "none", passed: !found))
+            }
         }
         return out
     }
@@ -169,6 +177,7 @@ public enum ReportBuilder {
                 break
             }
         }
+        lines += faultStory(r, m)
         let syncBefore = r.clusterBefore?.members.first { $0.role == "sync_standby" }?.name
         let syncAfter = r.clusterAfter?.members.first { $0.role == "sync_standby" }?.name
         if let b = syncBefore, let a = syncAfter, a != b { lines.append("synchronous standby moved from \(b) to \(a)") }
