@@ -85,8 +85,12 @@ extension ReportBuilder {
         if let lost {
             lines.append("no member held the leader key from \(at(lost.at))" + (lost.node.map { " (\($0)'s key expired or was released)" } ?? ""))
         }
+        let dcsDown = !etcdStops.isEmpty && etcdStops.count * 2 >= max(r.clusterBefore?.members.count ?? 0, etcdStops.count)
         if let e = elsewhere {
             lines.append("\(e.node!) took the leader key at \(at(e.at)): failover")
+        } else if dcsDown, let old {
+            // Patroni answers /cluster from the DCS: while it has no majority the leader seen is the last one read.
+            if r.primaryAfter == old { lines.append("no failover: \(old) led again once the DCS was back") }
         } else if let old {
             if let back = after.first(where: { $0.kind == .leaderElected && $0.node == old && $0.at >= (lost?.at ?? t0) }), lost != nil {
                 lines.append("\(old) took the leader key again at \(at(back.at)): no failover")
@@ -98,7 +102,6 @@ extension ReportBuilder {
         // 3. What the old primary's PostgreSQL did, by its own SQL answers.
         if let old {
             let mine = after.filter { $0.node == old }
-            let dcsDown = etcdStops.count * 2 >= max(r.clusterBefore?.members.count ?? 0, etcdStops.count) && !etcdStops.isEmpty
             let frozen = windows.first { w in
                 if case .pause = w.action { return w.host == old }
                 return false
@@ -117,16 +120,17 @@ extension ReportBuilder {
                 lines.append("\(old) stopped answering SQL at \(at(u.at))\(why)")
             }
             if let d = mine.first(where: { $0.kind == .nodeReadOnly }) {
-                var reason = ""
                 let inEtcdWindow = dcsDown && etcdStops.contains { $0.start <= d.at && ($0.end.map { d.at <= $0 } ?? true) }
                 if inEtcdWindow && (elsewhere.map { $0.at > d.at } ?? true) {
-                    reason = ": DCS unreachable, and no standby was promoted"
+                    lines.append("primary \(old) demoted itself (DCS unreachable, and no standby was promoted): read-only at \(at(d.at))")
                 } else if let f = frozen, let resumed = f.end, resumed <= d.at {
-                    reason = ", \(ReportFormat.duration(d.at - resumed)) after it was resumed" + (elsewhere.map { $0.at < d.at ? " (\($0.node!) led by then)" : "" } ?? "")
+                    let led = elsewhere.map { $0.at < d.at ? " (\($0.node!) led by then)" : "" } ?? ""
+                    lines.append("primary \(old) was demoted once it was resumed\(led): read-only at \(at(d.at)), \(ReportFormat.duration(d.at - resumed)) after it was resumed")
                 } else if let e = elsewhere, e.at <= d.at {
-                    reason = " after \(e.node!) took the leader key"
+                    lines.append("primary \(old) was demoted after \(e.node!) took the leader key: read-only at \(at(d.at))")
+                } else {
+                    lines.append("primary \(old) was demoted: read-only at \(at(d.at))")
                 }
-                lines.append("primary \(old) demoted itself (read-only) at \(at(d.at))\(reason)")
                 if let w = mine.first(where: { $0.kind == .nodeWritable && $0.at > d.at }) {
                     lines.append("\(old) was primary again at \(at(w.at))")
                 }
