@@ -97,6 +97,25 @@ import Testing
         ])
     }
 
+    /// Packet loss on the primary: the monitor losing the node is not "PostgreSQL restarted in place", and the
+    /// report says how much of the write rate was left (the fixture's outage leaves none).
+    @Test func packetLossIsNotToldAsARestart() throws {
+        var r = try ReportBuilderTests().record(expect: .init(), lose: [])
+        r.plan.steps = [FaultStepPlan(action: .loss(probability: 0.4, on: .primary), holdMicros: 2_000_000)]
+        r.applied = [.init(summary: "drop 40% of packets on pg1", host: "pg1", sent: 1_000_000, returned: 1_020_000, output: "", step: 0)]
+        r.primaryAfter = "pg1"
+        r.timelineAfter = 1
+        r.events = [
+            ClusterEvent(at: 1_050_000, kind: .nodeUnreachable, node: "pg1"),
+            ClusterEvent(at: 3_000_000, kind: .rolledBack, node: "pg1", detail: "drop 40% of packets on pg1"),
+        ]
+        let said = ReportBuilder.report(for: r, cluster: ReportBuilderTests.cluster).whatHappened
+        #expect(!said.contains { $0.contains("restarted in place") }, "\(said)")
+        #expect(said.contains("primary pg1 stayed primary (timeline 1, no failover)"), "\(said)")
+        #expect(said.contains("40% of the packets of pg1 dropped at random from +0 s to +2.0 s (2.0 s)"), "\(said)")
+        #expect(said.contains("'write' acknowledged 0.0 writes/s during the fault against 10/s before (0.0%)"), "\(said)")
+    }
+
     /// Classic drills keep their generic sentences only.
     @Test func nodeDownHasNoGrayStory() {
         let r = record([.kill(processes: ["patroni", "postgres"], signal: "KILL", on: .primary)],
