@@ -139,7 +139,7 @@ extension ReportBuilder {
 
         // 4. Two writable nodes, and whether both acknowledged writes meanwhile.
         if let m {
-            for o in m.splitBrain.writableOverlaps {
+            for o in m.splitBrain.writableOverlaps where o.isSplitBrain {  // shorter ones are within one poll
                 let acked = m.splitBrain.ackOverlaps.contains { $0.isSplitBrain }
                 lines.append("\(o.nodeA) and \(o.nodeB) both answered pg_is_in_recovery() = false for \(ReportFormat.duration(o.to - o.from)) from \(at(o.from))"
                     + (acked ? ": both ACKNOWLEDGED writes (split-brain)" : ": only one acknowledged writes (the other's commits waited for a synchronous standby that no longer followed it, or no client reached it)"))
