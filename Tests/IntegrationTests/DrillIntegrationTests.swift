@@ -30,6 +30,7 @@ extension LabIntegration {
             // Every acknowledged write was read back; in synchronous mode none may be lost.
             #expect(drill.lostWrites == 0)
             #expect(drill.acknowledged > 100, "the probe must have measured something")
+            expectStory(file, drill)
             try ReportArtifacts.verify(runDir: try ReportArtifacts.newestRun(reports), extraOutput: r.stdout + r.stderr, stateDir: state)
             try expectHealthyAndClean(state)
         }

@@ -39,6 +39,16 @@ import Testing
         #expect(after.acknowledged == 200 && after.to == 40 * s)
     }
 
+    /// A replica (pg3) seen on the new timeline before the new primary's own SQL answer is not the promotion.
+    @Test func replicaFollowingTheNewTimelineIsNotThePromotion() {
+        var events = F.failoverEvents
+        events.insert(ClusterEvent(at: 19 * s + 100 * ms, kind: .timelineChanged, node: "pg3", timeline: 2), at: 5)
+        let m = DrillAnalyzer(F.input(events: events)).analyze(F.failover)
+        #expect(m.phases.promotion?.node == "pg2")
+        #expect(m.phases.promotion?.offset == 9 * s + 200 * ms)
+        #expect(m.newPrimary == "pg2")
+    }
+
     @Test func phasesAndServerEvidence() {
         let m = DrillAnalyzer(F.input(events: F.failoverEvents)).analyze(F.failover)
         #expect(m.phases.detection == PhaseMark(offset: 2 * s, node: "pg1", detail: nil))

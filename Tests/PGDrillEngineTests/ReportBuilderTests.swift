@@ -100,6 +100,24 @@ import Testing
                 "\(report.whatHappened)")
     }
 
+    /// No watchdog: the old primary still answers as primary after the new one is promoted, but it acknowledges
+    /// nothing meanwhile. `split_brain: none` fails on that; `no_acknowledged_writes` judges the acks only.
+    @Test func splitBrainAcksOnlyToleratesTwoWritableNodesWithoutDoubleAcks() throws {
+        var expect = DrillPlan.Expectations(noSplitBrain: true)
+        var r = try record(expect: expect, lose: [])
+        // pg1 stays writable until 5.0 s (it never stops answering); pg2 is writable from 3.6 s.
+        r.events.removeAll { $0.kind == .nodeUnreachable }
+        r.events.insert(ClusterEvent(at: 0, kind: .nodeWritable, node: "pg1", timeline: 1, detail: "initial"), at: 0)
+        let strict = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(strict.expectations.first { $0.metric == "split_brain" }?.passed == false)
+        expect.splitBrainAcksOnly = true
+        r.plan.expect = expect
+        let acks = ReportBuilder.report(for: r, cluster: Self.cluster)
+        let row = try #require(acks.expectations.first { $0.metric == "split_brain" })
+        #expect(row.passed, "\(row)")
+        #expect(row.measured == "none acknowledged (two nodes answered as primary for 1.4 s)")
+    }
+
     @Test func missedRTOFails() throws {
         let expect = DrillPlan.Expectations(rto: try Threshold(parsing: "< 2s"))
         let report = ReportBuilder.report(for: try record(expect: expect, lose: []), cluster: Self.cluster)

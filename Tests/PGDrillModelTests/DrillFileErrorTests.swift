@@ -97,7 +97,7 @@ let badDrills: [BadInput] = [
     BadInput("negative lost writes", drill(name, about, fault, kill, observe, "expect: { lost_writes: \"< -1\" }"),
              at: 6, 24, .invalidValue, "'lost_writes' must compare with a count of 0 or more"),
     BadInput("split_brain is not a policy", drill(name, about, fault, kill, observe, "expect: { split_brain: maybe }"),
-             at: 6, 24, .invalidValue, "'split_brain' must be one of none and allowed, got 'maybe'"),
+             at: 6, 24, .invalidValue, "'split_brain' must be one of none, allowed and no_acknowledged_writes, got 'maybe'"),
     BadInput("destructive is not a boolean", drill(name, about, fault, kill, observe, "destructive: yes"),
              at: 6, 14, .invalidValue, "'destructive' must be true or false, got 'yes'"),
     BadInput("duplicate top-level key", drill(name, about, fault, kill, observe, "name: e"),

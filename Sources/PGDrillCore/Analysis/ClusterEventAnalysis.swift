@@ -20,9 +20,10 @@ struct ClusterEventAnalysis {
             e.kind == .leaderLost || (e.kind == .leaderElected && e.node != nil && e.node != old)
         }.map(mark)
 
-        let promoted = afterFault.first { e in
-            (e.kind == .nodeWritable || e.kind == .timelineChanged) && e.node != nil && e.node != old
-        }
+        // The node that became writable; a timeline change alone only when no node was seen writable: a
+        // replica that follows the new primary onto its timeline can be seen before the primary's own answer.
+        let promoted = afterFault.first { e in e.kind == .nodeWritable && e.node != nil && e.node != old }
+            ?? afterFault.first { e in e.kind == .timelineChanged && e.node != nil && e.node != old }
         promotion = promoted.map { e in
             var m = mark(e)
             if let timeline = e.timeline { m.detail = m.detail ?? "\(e.kind) timeline \(timeline)" } else { m.detail = m.detail ?? e.kind.rawValue }

@@ -42,6 +42,7 @@ extension Commands {
                     out += "  apply on \(h):\n" + indent(f.apply.script)
                     out += f.rollback.map { "  rollback on \(h) (journalled before apply):\n" + indent($0.script) } ?? "  rollback: none needed\n"
                 }
+                if case .latency = step.action { out += "  needs sch_netem (tc netem) on the host: checked at pre-flight, the drill is refused (exit 2) where it is missing\n" }
                 if let hold = step.holdMicros { out += "  rolled back \(ReportFormat.duration(hold)) after it was applied\n" }
             }
             out += "observe until \(p.until.map(\.rawValue).joined(separator: " and ")) (timeout \(ReportFormat.duration(p.observeTimeoutMicros)), stable for \(ReportFormat.duration(p.stableForMicros))); recover until healthy (timeout \(ReportFormat.duration(p.recoverTimeoutMicros)))\n\n"

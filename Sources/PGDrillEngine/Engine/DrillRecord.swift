@@ -44,6 +44,8 @@ public struct DrillRecord: Sendable {
         public var decided: Int64? = nil
         /// Decision → in effect on the node, from the node's stamp (nil: clocks disagree, or no stamp).
         public var effectLatency: Int64? = nil
+        /// Index of the drill step this came from (a step acting on several hosts gives several entries).
+        public var step: Int? = nil
 
         /// Decision (or sending, for older records) → the report's timing breakdown.
         public var injectionTiming: FaultInjectionTiming {

@@ -76,7 +76,7 @@ extension DrillRunner {
                                                  roundTripEnd: decidedWall + (returned - decided))
                 let output = stamped.output.trimmingCharacters(in: .whitespacesAndNewlines)
                 s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output,
-                                              decided: decided, effectLatency: effect))
+                                              decided: decided, effectLatency: effect, step: index))
                 let timing = effect.map { "in effect \(Self.millis($0)) after the decision, " } ?? ""
                 progress.say("[\(s.record.plan.name)] fault: \(f.apply.summary) (\(timing)returned in \(Self.millis(returned - decided)))\(output.isEmpty ? "" : " — " + output.replacingOccurrences(of: "\n", with: "; "))")
             }
@@ -114,7 +114,7 @@ extension DrillRunner {
         let returned = clock.now()
         if s.record.t0Returned == nil { s.record.t0Returned = returned }
         s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: leader, detail: summary))
-        s.record.applied.append(.init(summary: summary, host: leader, sent: sent, returned: returned, output: answer))
+        s.record.applied.append(.init(summary: summary, host: leader, sent: sent, returned: returned, output: answer, step: index))
         progress.say("[\(s.record.plan.name)] \(summary): \(answer) (\(Self.millis(returned - sent)))")
         return .faultApplied(index)
     }

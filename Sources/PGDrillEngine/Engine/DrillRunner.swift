@@ -111,6 +111,10 @@ public final class DrillRunner {
         if let leftovers = leftovers(), !leftovers.isEmpty {
             return .preflightFailed("leftovers of an earlier run on the cluster: \(leftovers.joined(separator: "; ")); run `pgdrill recover --cluster …` or remove them")
         }
+        let missing = missingCapabilities(plan)
+        if !missing.isEmpty {
+            return .preflightFailed(missing.joined(separator: "; "))
+        }
         for name in [plan.probe.endpoint] + plan.probe.also where cluster.endpoints[name] == nil {
             return .preflightFailed("the drill probes endpoint '\(name)', which the cluster file does not define (endpoints: \(cluster.endpoints.keys.sorted().joined(separator: ", ")))")
         }

@@ -126,9 +126,17 @@ public enum ReportBuilder {
                                          passed: t.isSatisfied(by: Percentage(fraction: m.main.errorRate.rate))))
         }
         if let none = e.noSplitBrain, none {
-            let found = m.splitBrain.detected
-            out.append(ExpectationResult(metric: "split_brain", target: "none",
-                                         measured: found ? "DETECTED" : "none", passed: !found))
+            if e.splitBrainAcksOnly {
+                let found = m.splitBrain.ackOverlaps.contains { $0.isSplitBrain }
+                let writable = m.splitBrain.writableOverlaps.filter(\.isSplitBrain).map { ReportFormat.duration($0.to - $0.from) }
+                let both = writable.isEmpty ? "" : " (two nodes answered as primary for \(writable.joined(separator: ", ")))"
+                out.append(ExpectationResult(metric: "split_brain", target: "no write acknowledged by two primaries",
+                                             measured: (found ? "DETECTED" : "none acknowledged") + both, passed: !found))
+            } else {
+                let found = m.splitBrain.detected
+                out.append(ExpectationResult(metric: "split_brain", target: "none",
+                                             measured: found ? "DETECTED" : "none", passed: !found))
+            }
         }
         return out
     }
@@ -147,7 +155,8 @@ public enum ReportBuilder {
             } else if r.timelineBefore != r.timelineAfter {
                 lines.append("primary \(before) is primary again, on a new timeline \(tl[0]) → \(tl[1])")
             } else {
-                let restarted = r.events.contains { $0.node == before && $0.kind == .nodeUnreachable && $0.at >= (r.t0 ?? 0) }
+                // A gray fault's own sentences say why the node stopped answering (frozen, packets lost).
+                let restarted = faultStory(r, m).isEmpty && r.events.contains { $0.node == before && $0.kind == .nodeUnreachable && $0.at >= (r.t0 ?? 0) }
                 lines.append(restarted
                     ? "primary \(before) kept the leader role: PostgreSQL restarted in place, timeline \(tl[0]) unchanged, no failover"
                     : "primary \(before) stayed primary (timeline \(tl[0]), no failover)")
@@ -171,6 +180,7 @@ public enum ReportBuilder {
                 break
             }
         }
+        lines += faultStory(r, m)
         let syncBefore = r.clusterBefore?.members.first { $0.role == "sync_standby" }?.name
         let syncAfter = r.clusterAfter?.members.first { $0.role == "sync_standby" }?.name
         if let b = syncBefore, let a = syncAfter, a != b { lines.append("synchronous standby moved from \(b) to \(a)") }
@@ -191,7 +201,11 @@ public enum ReportBuilder {
                 }
                 if w.phantomWrites > 0 { lines.append("anomaly: \(w.phantomWrites) write(s) reported as failed are present (phantom writes)") }
             }
-            if m.splitBrain.detected { lines.append("SPLIT-BRAIN: two servers accepted writes at the same time") }
+            if m.splitBrain.ackOverlaps.contains(where: \.isSplitBrain) {
+                lines.append("SPLIT-BRAIN: two servers acknowledged writes at the same time")
+            } else if m.splitBrain.detected {
+                lines.append("SPLIT-BRAIN (monitor view): two nodes answered as primary at the same time; no write was acknowledged by both")
+            }
             if let ev = m.timelineEvidence, let gap = ev.gap {
                 lines.append("server-side evidence: last row on timeline \(ev.oldTimeline), first on timeline \(ev.newTimeline.map(String.init) ?? "?"): \(ReportFormat.duration(gap)) apart")
             }

@@ -194,7 +194,7 @@ public enum FaultTemplates {
           [ "$i" = lo ] && continue
           if ! err=$(tc qdisc add dev "$i" root netem delay \(delayMillis)ms 2>&1); then
             case "$err" in
-              *"not supported"*|*"No such file"*|*"Unknown qdisc"*|*"unknown qdisc"*)
+              *"not supported"*|*"No such file"*|*"Unknown qdisc"*|*"unknown qdisc"*|*"kind is unknown"*)
                 echo 'this kernel has no sch_netem (tc netem): latency cannot be injected on this host' >&2 ;;
               *) echo "$err" >&2 ;;
             esac
@@ -204,6 +204,17 @@ public enum FaultTemplates {
         echo 'netem delay \(delayMillis)ms active'
         """
     }
+
+    /// Says whether `latency` can run on this host, changing nothing: `tc` is installed and the kernel has
+    /// `sch_netem`, loaded (`/sys/module`), built in or available as a module (`modules.builtin`/`modules.dep`,
+    /// which `tc` loads on demand). Exit 3 with the reason and what to do otherwise.
+    public static let netemAvailable = """
+        command -v tc >/dev/null || { echo 'tc (iproute2) is not installed on this host: install iproute2' >&2; exit 3; }
+        k=/lib/modules/"$(uname -r)"
+        if [ -d /sys/module/sch_netem ] || grep -qs -e '/sch_netem\\.ko' "$k/modules.builtin" "$k/modules.dep"; then echo 'sch_netem available'; exit 0; fi
+        echo "kernel $(uname -r) has no sch_netem (tc netem): latency cannot be injected on this host; use a kernel with CONFIG_NET_SCH_NETEM (module sch_netem), or drop the latency step (loss works without netem)" >&2
+        exit 3
+        """
 
     public static let removeLatency = """
         for i in $(ls /sys/class/net); do [ "$i" = lo ] || tc qdisc del dev "$i" root netem 2>/dev/null || true; done; echo 'netem removed'

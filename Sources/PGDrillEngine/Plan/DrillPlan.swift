@@ -25,6 +25,9 @@ public struct DrillPlan: Sendable {
         public var noSplitBrain: Bool?
         /// true: the primary must change; false: must not.
         public var failover: Bool?
+        /// With `noSplitBrain`: judge only acknowledgements (`split_brain: no_acknowledged_writes`), not two
+        /// nodes answering as primary.
+        public var splitBrainAcksOnly = false
         public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                     errorRate: Threshold<Percentage>? = nil, noSplitBrain: Bool? = nil, failover: Bool? = nil) {
             self.rto = rto
@@ -94,8 +97,9 @@ extension DrillPlan {
             observeTimeoutMicros: spec.observe.timeout.microseconds, stableForMicros: spec.observe.stableFor.microseconds,
             recoverTimeoutMicros: spec.recover.timeout.microseconds, cooldownMicros: spec.cooldown.microseconds,
             expect: Expectations(rto: expect.rto, rpo: expect.rpo, lostWrites: expect.lostWrites, errorRate: expect.errorRate,
-                                 noSplitBrain: expect.splitBrain.map { $0 == .none }, failover: expect.failover),
+                                 noSplitBrain: expect.splitBrain.map { $0 != .allowed }, failover: expect.failover),
             noPrimaryForMicros: spec.abortIf.noPrimaryFor?.microseconds)
+        self.expect.splitBrainAcksOnly = expect.splitBrain == .noAcknowledgedWrites
     }
 }
 

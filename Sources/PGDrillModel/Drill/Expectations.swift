@@ -5,6 +5,9 @@ public struct Expectations: Sendable, Hashable {
     public enum SplitBrainPolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         case none
         case allowed
+        /// Two nodes may answer as primary for a while (no watchdog fences a frozen manager), but no two
+        /// servers may acknowledge writes at once: the client-side half of the check only.
+        case noAcknowledgedWrites = "no_acknowledged_writes"
 
         public var description: String { rawValue }
     }
