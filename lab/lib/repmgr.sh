@@ -179,8 +179,14 @@ repmgr_init_standby() {
     as_postgres "$node" "$REPMGR_BIN" -f "$(repmgr_conf "$node")" -h "$(node_ip "$primary")" -p "$PG_PORT" \
         -U repmgr -d repmgr standby clone --fast-checkpoint >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
     in_node "$node" "$LAB_DIR/bin/lab-svc" start postgresql >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
-    as_postgres "$node" "$REPMGR_BIN" -f "$(repmgr_conf "$node")" standby register --wait-sync=30 >>"$log" 2>&1 ||
-        { tail -n 20 "$log" >&2; return 1; }
+    # register refuses a standby still in "catchup" (not yet streaming): retry for up to ~15 s.
+    local try
+    for try in $(seq 1 30); do
+        as_postgres "$node" "$REPMGR_BIN" -f "$(repmgr_conf "$node")" standby register --wait-sync=30 >>"$log" 2>&1 && return 0
+        sleep 0.5
+    done
+    tail -n 20 "$log" >&2
+    return 1
 }
 
 # The drill role may read repmgr's metadata (the engine's view of the cluster).
