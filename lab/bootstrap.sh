@@ -12,7 +12,7 @@
 set -euo pipefail
 
 PACKAGES=(
-    postgresql-15 postgresql-client-15
+    postgresql-15 postgresql-client-15 postgresql-15-repmgr
     openssh-server openssh-client
     etcd-server etcd-client
     python3-etcd python3-psycopg2 python3-venv

@@ -11,6 +11,20 @@
 #
 # See lab/README.md. Everything generated lives under lab/state/.
 set -euo pipefail
+# `up --manager patroni|repmgr` picks the flavour (remembered in state/manager).
+LAB_COMMAND=${1:-}
+if [[ $LAB_COMMAND == up && ${2:-} == --manager ]]; then
+    [[ -n ${3:-} ]] || { echo "usage: $0 up [--manager patroni|repmgr]" >&2; exit 2; }
+    export LAB_MANAGER=$3
+elif [[ $LAB_COMMAND == up && ${2:-} == --manager=* ]]; then
+    export LAB_MANAGER=${2#--manager=}
+elif [[ $LAB_COMMAND == up && -n ${2:-} ]]; then
+    echo "usage: $0 up [--manager patroni|repmgr]" >&2
+    exit 2
+elif [[ $LAB_COMMAND == up ]]; then
+    # A plain `up` means the default flavour, whatever ran before.
+    export LAB_MANAGER=${LAB_MANAGER:-patroni}
+fi
 LAB_SH_DIR="$(cd "$(dirname "$0")" && pwd -P)"
 # shellcheck source=lib/common.sh
 source "$LAB_SH_DIR/lib/common.sh"
@@ -22,6 +36,8 @@ source "$LAB_DIR/lib/net.sh"
 source "$LAB_DIR/lib/nodes.sh"
 # shellcheck source=lib/health.sh
 source "$LAB_DIR/lib/health.sh"
+# shellcheck source=lib/repmgr.sh
+source "$LAB_DIR/lib/repmgr.sh"
 
 UP_TIMEOUT=${LAB_UP_TIMEOUT:-60}
 
@@ -107,7 +123,10 @@ wait_healthy() {
         lab_health fast
         if ((!role_done)) && [[ -n $H_LEADER ]]; then
             # The leader may still be starting: keep the reason, retry next round.
-            if role_error=$(create_drill_role "$H_LEADER" 2>&1); then role_done=1; fi
+            if role_error=$(create_drill_role "$H_LEADER" 2>&1); then
+                role_done=1
+                if [[ $LAB_MANAGER == repmgr ]] && ! role_error=$(repmgr_grant_drill "$H_LEADER" 2>&1); then role_done=0; fi
+            fi
         fi
         line="[$(printf '%5s' "$(elapsed_since "$t0")")s] ${H_SUMMARY}"
         if ((H_OK && role_done)); then
@@ -154,12 +173,24 @@ ensure_dependencies() {
 
 # What a node runs, started with the same lab-svc the engine uses over ssh.
 node_services() {
-    if is_pg_node "$1"; then echo sshd etcd patroni; else echo sshd haproxy pgbouncer; fi
+    if ! is_pg_node "$1"; then
+        echo sshd haproxy pgbouncer
+    elif [[ $LAB_MANAGER == repmgr ]]; then
+        echo sshd postgresql repmgrd pgrole
+    else
+        echo sshd etcd patroni
+    fi
+}
+
+# The services lab.sh itself starts on a node before the cluster forms: in the repmgr
+# flavour only sshd on pg nodes (PostgreSQL and repmgrd follow in repmgr's order).
+initial_services() {
+    if is_pg_node "$1" && [[ $LAB_MANAGER == repmgr ]]; then echo sshd; else node_services "$1"; fi
 }
 
 start_node_services() {
     local node=$1 s
-    for s in $(node_services "$node"); do
+    for s in $(initial_services "$node"); do
         in_node "$node" "$LAB_DIR/bin/lab-svc" start "$s" >/dev/null || return 1
     done
 }
@@ -170,7 +201,11 @@ cmd_up() {
     check_owner
     local t0 node
     t0=$(now_ns)
-    if lab_running; then
+    local running_manager=patroni
+    [[ -r $STATE/manager ]] && running_manager=$(<"$STATE/manager")
+    if lab_running && [[ $running_manager != "$LAB_MANAGER" ]]; then
+        say "lab is running with manager $running_manager; rebuilding with $LAB_MANAGER"
+    elif lab_running; then
         lab_health fast
         if ((H_OK)); then
             say "lab is already up and healthy: $H_SUMMARY"
@@ -188,6 +223,7 @@ cmd_up() {
     mkdir -p "$DATA_MOUNT"
     echo "$LAB_DIR" >"$OWNER_FILE"
     echo "$LAB_ID" >"$STATE/lab-id"
+    echo "$LAB_MANAGER" >"$STATE/manager"
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done
     for node in "${ALL_NODES[@]}"; do wait_node_ready "$node"; done
@@ -203,10 +239,14 @@ cmd_up() {
     local job failed=0
     for job in "${jobs[@]}"; do wait "$job" || failed=1; done
     ((failed == 0)) || die "a service failed to start (see above); lab.sh down to clean up"
+    if [[ $LAB_MANAGER == repmgr ]]; then
+        repmgr_start_cluster
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] repmgr cluster formed (primary ${PG_NODES[0]}, standbys cloned and registered)"
+    fi
     say "[$(printf '%5s' "$(elapsed_since "$t0")")s] services started; waiting for a healthy cluster (timeout ${UP_TIMEOUT}s)"
 
     wait_healthy "$t0"
-    say "lab up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
+    say "lab ($LAB_MANAGER) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
 }
 
 cmd_down() {

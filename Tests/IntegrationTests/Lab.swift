@@ -18,6 +18,12 @@ enum Lab {
         if let r = text.range(of: #"10\.77\.[0-9]+\."#, options: .regularExpression) { return String(text[r].dropLast()) }
         return "10.77.0"
     }
+    /// The lab flavour's manager (`patroni` or `repmgr`), from the cluster file's `manager:` line.
+    static var manager: String? {
+        guard let path = clusterPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix("manager:") }
+            .map { $0.dropFirst("manager:".count).trimmingCharacters(in: .whitespaces) }
+    }
     /// Address of a lab node: `pg1`…`pg3` (`.11`…`.13`) or the proxy `px` (`.2`).
     static func address(_ node: String) -> String {
         node == "px" ? "\(netPrefix).2" : "\(netPrefix).1\(node.last!)"

@@ -73,6 +73,16 @@ let badClusters: [BadInput] = [
              at: 3, 12, .invalidValue, "'protected' must be true or false, got 'maybe'"),
     BadInput("ssh user with shell characters", cluster(name, manager, "ssh: { identity: k, known_hosts: kh, user: \"root;id\" }", nodes, pg1, postgres, endpoints, write),
              at: 3, 44, .invalidValue, "'user' must be a user name like root or postgres"),
+    BadInput("repmgr settings on a Patroni cluster", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, write, "repmgr: { config: /etc/repmgr.conf }"),
+             at: 9, 9, .conflict, "'repmgr' is only for clusters with 'manager: repmgr'"),
+    BadInput("repmgr config not absolute", cluster(name, "manager: repmgr", ssh, nodes, pg1, postgres, endpoints, write, "repmgr: { config: repmgr.conf }"),
+             at: 9, 19, .invalidValue, "'config' must be an absolute path on the node"),
+    BadInput("repmgr config with a quote", cluster(name, "manager: repmgr", ssh, nodes, pg1, postgres, endpoints, write, "repmgr: { config: \"/etc/re'pmgr.conf\" }"),
+             at: 9, 19, .invalidValue, "'config' must not contain quotes"),
+    BadInput("repmgr misspelt key", cluster(name, "manager: repmgr", ssh, nodes, pg1, postgres, endpoints, write, "repmgr: { conf: /etc/repmgr.conf }"),
+             at: 9, 11, .unknownKey, "unknown key 'conf' in 'repmgr'"),
+    BadInput("repmgr user with shell characters", cluster(name, "manager: repmgr", ssh, nodes, pg1, postgres, endpoints, write, "repmgr: { user: \"pg;id\" }"),
+             at: 9, 17, .invalidValue, "'user' must be a user name like postgres"),
 ]
 
 @Suite struct ClusterFileErrorTests {
@@ -84,6 +94,16 @@ let badClusters: [BadInput] = [
 
     @Test func theSkeletonItselfIsValid() throws {
         _ = try ClusterLoader.load(yaml: cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, write), file: "ok.yaml")
+    }
+
+    @Test func repmgrSettingsAreReadWithDefaults() throws {
+        let spec = try ClusterLoader.load(yaml: cluster(name, "manager: repmgr", ssh, nodes, pg1, postgres, endpoints, write,
+                                                        "repmgr: { config: \"/srv/{node}/repmgr.conf\", database: meta }"), file: "ok.yaml")
+        #expect(spec.repmgr.config(for: "pg2") == "/srv/pg2/repmgr.conf")
+        #expect(spec.repmgr.user == "postgres")
+        #expect(spec.repmgr.database == "meta")
+        let plain = try ClusterLoader.load(yaml: cluster(name, "manager: repmgr", ssh, nodes, pg1, postgres, endpoints, write), file: "ok.yaml")
+        #expect(plain.repmgr == RepmgrSettings())
     }
 
     @Test func passwordsNeverAppearInTheError() {

@@ -51,7 +51,7 @@ let badDrills: [BadInput] = [
     BadInput("action without parameters", drill(name, about, fault, "  - kill:", observe),
              at: 4, 5, .wrongType, "fault step 'kill' must be a mapping of keys to values, got nothing"),
     BadInput("misspelt process", drill(name, about, fault, "  - kill: { process: postgress, on: primary }", observe),
-             at: 4, 22, .invalidValue, "'process' must be one of postgres, patroni, etcd, pgbouncer and haproxy, got 'postgress' (did you mean 'postgres'?)"),
+             at: 4, 22, .invalidValue, "'process' must be one of postgres, patroni, repmgrd, etcd, pgbouncer and haproxy, got 'postgress' (did you mean 'postgres'?)"),
     BadInput("repeated process", drill(name, about, fault, "  - kill: { process: [postgres, postgres], on: primary }", observe),
              at: 4, 33, .duplicateName, "'process' lists 'postgres' twice"),
     BadInput("misspelt signal", drill(name, about, fault, "  - kill: { process: postgres, on: primary, signal: KIL }", observe),

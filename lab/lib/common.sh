@@ -20,6 +20,18 @@ else
 fi
 [[ $LAB_ID =~ ^[0-9]$ ]] || { printf 'lab: error: PGDRILL_LAB_ID must be a digit 0-9, got %q\n' "$LAB_ID" >&2; exit 2; }
 
+# Which HA manager runs the pg nodes: patroni (default; Patroni + etcd) or repmgr (repmgrd, no DCS).
+# `up --manager M` records it in the state dir like the id, so status/down/lab-svc find it.
+if [[ -n ${LAB_MANAGER:-} ]]; then
+    :
+elif [[ -r $STATE/manager ]]; then
+    LAB_MANAGER=$(<"$STATE/manager")
+else
+    LAB_MANAGER=patroni
+fi
+[[ $LAB_MANAGER == patroni || $LAB_MANAGER == repmgr ]] ||
+    { printf 'lab: error: manager must be patroni or repmgr, got %q\n' "$LAB_MANAGER" >&2; exit 2; }
+
 BRIDGE=pgdrill$LAB_ID
 BRIDGE_ADDR=10.77.$LAB_ID.1
 NET_PREFIX=10.77.$LAB_ID

@@ -10,39 +10,13 @@ curl_q() { curl -fsS --max-time 1 "$@" 2>/dev/null; }
 # H_CLUSTER (Patroni /cluster JSON). With "full", PgBouncer is queried even when
 # something else is already wrong (status wants every fact, `up` wants speed).
 lab_health() {
-    local mode=${1:-fast} n ok=0 parts=()
+    local mode=${1:-fast} parts=()
     H_PROBLEMS=() H_LEADER="" H_CLUSTER=""
 
-    for n in "${PG_NODES[@]}"; do
-        if curl_q "http://$(node_ip "$n"):$ETCD_CLIENT_PORT/health" | jq -e '.health == "true"' >/dev/null 2>&1; then
-            ok=$((ok + 1))
-        fi
-    done
-    parts+=("etcd $ok/${#PG_NODES[@]}")
-    ((ok == ${#PG_NODES[@]})) || H_PROBLEMS+=("etcd: $ok of ${#PG_NODES[@]} members healthy")
-
-    for n in "${PG_NODES[@]}"; do
-        H_CLUSTER=$(curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster") && break
-        H_CLUSTER=""
-    done
-    if [[ -z $H_CLUSTER ]]; then
-        parts+=("patroni: no REST API answering")
-        H_PROBLEMS+=("Patroni: no member's REST API answers /cluster")
+    if [[ $LAB_MANAGER == repmgr ]]; then
+        repmgr_health parts
     else
-        parts+=("$(jq -r '[.members[] | "\(.name) \(.role)/\(.state)"] | join(", ")' <<<"$H_CLUSTER")")
-        H_LEADER=$(jq -r '[.members[] | select(.role == "leader" and .state == "running") | .name] | join(",")' <<<"$H_CLUSTER")
-        local counts
-        counts=$(jq -r '[(.members | length),
-                         ([.members[] | select(.role == "leader" and .state == "running")] | length),
-                         ([.members[] | select(.role == "sync_standby" and .state == "streaming")] | length),
-                         ([.members[] | select(.role != "leader" and .state != "streaming")] | length)] | @tsv' <<<"$H_CLUSTER")
-        local members leaders syncs not_streaming
-        read -r members leaders syncs not_streaming <<<"$counts"
-        ((members == ${#PG_NODES[@]})) || H_PROBLEMS+=("Patroni: $members of ${#PG_NODES[@]} members registered")
-        ((leaders == 1)) || H_PROBLEMS+=("Patroni: $leaders running leaders (want 1)")
-        ((syncs == 1)) || H_PROBLEMS+=("Patroni: $syncs streaming sync standbys (want 1)")
-        ((not_streaming == 0)) || H_PROBLEMS+=("Patroni: $not_streaming replicas not streaming")
-        [[ $leaders == 1 ]] || H_LEADER=""
+        patroni_health parts
     fi
 
     haproxy_health parts
@@ -64,6 +38,44 @@ lab_health() {
     H_OK=0
     ((${#H_PROBLEMS[@]} == 0)) && H_OK=1
     return 0
+}
+
+# etcd 3/3 and Patroni's /cluster: one running leader, one sync standby, all streaming.
+patroni_health() {
+    local -n _ph_parts=$1
+    local n ok=0
+    for n in "${PG_NODES[@]}"; do
+        if curl_q "http://$(node_ip "$n"):$ETCD_CLIENT_PORT/health" | jq -e '.health == "true"' >/dev/null 2>&1; then
+            ok=$((ok + 1))
+        fi
+    done
+    _ph_parts+=("etcd $ok/${#PG_NODES[@]}")
+    ((ok == ${#PG_NODES[@]})) || H_PROBLEMS+=("etcd: $ok of ${#PG_NODES[@]} members healthy")
+
+    for n in "${PG_NODES[@]}"; do
+        H_CLUSTER=$(curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster") && break
+        H_CLUSTER=""
+    done
+    if [[ -z $H_CLUSTER ]]; then
+        _ph_parts+=("patroni: no REST API answering")
+        H_PROBLEMS+=("Patroni: no member's REST API answers /cluster")
+    else
+        _ph_parts+=("$(jq -r '[.members[] | "\(.name) \(.role)/\(.state)"] | join(", ")' <<<"$H_CLUSTER")")
+        H_LEADER=$(jq -r '[.members[] | select(.role == "leader" and .state == "running") | .name] | join(",")' <<<"$H_CLUSTER")
+        local counts
+        counts=$(jq -r '[(.members | length),
+                         ([.members[] | select(.role == "leader" and .state == "running")] | length),
+                         ([.members[] | select(.role == "sync_standby" and .state == "streaming")] | length),
+                         ([.members[] | select(.role != "leader" and .state != "streaming")] | length)] | @tsv' <<<"$H_CLUSTER")
+        local members leaders syncs not_streaming
+        read -r members leaders syncs not_streaming <<<"$counts"
+        ((members == ${#PG_NODES[@]})) || H_PROBLEMS+=("Patroni: $members of ${#PG_NODES[@]} members registered")
+        ((leaders == 1)) || H_PROBLEMS+=("Patroni: $leaders running leaders (want 1)")
+        ((syncs == 1)) || H_PROBLEMS+=("Patroni: $syncs streaming sync standbys (want 1)")
+        ((not_streaming == 0)) || H_PROBLEMS+=("Patroni: $not_streaming replicas not streaming")
+        [[ $leaders == 1 ]] || H_LEADER=""
+    fi
+
 }
 
 # One query through an endpoint on the proxy node as the drill user, password
@@ -113,8 +125,15 @@ print_status() {
     local n
     echo "Lab: $LAB_DIR"
     echo
-    echo "Patroni members:"
-    if [[ -n $H_CLUSTER ]]; then
+    if [[ $LAB_MANAGER == repmgr ]]; then
+        echo "repmgr cluster show:"
+        repmgr_cluster_show | sed 's/^/  /' || echo "  (no node answers)"
+    else
+        echo "Patroni members:"
+    fi
+    if [[ $LAB_MANAGER == repmgr ]]; then
+        :
+    elif [[ -n $H_CLUSTER ]]; then
         jq -r '(["  NAME", "HOST", "ROLE", "STATE", "TL", "LAG(bytes)"] | @tsv),
                (.members[] | ["  " + .name, .host, .role, .state, (.timeline // "-" | tostring),
                               (if .role == "leader" then "" else (.lag // "?" | tostring) end)] | @tsv)' \
@@ -122,9 +141,9 @@ print_status() {
     else
         echo "  (no REST API answering)"
     fi
-    echo
-    printf 'etcd:'
+    [[ $LAB_MANAGER == repmgr ]] || printf '\netcd:'
     for n in "${PG_NODES[@]}"; do
+        [[ $LAB_MANAGER == repmgr ]] && break
         if curl_q "http://$(node_ip "$n"):$ETCD_CLIENT_PORT/health" | jq -e '.health == "true"' >/dev/null 2>&1; then
             printf ' %s healthy' "$n"
         else

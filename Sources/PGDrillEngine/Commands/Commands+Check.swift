@@ -13,7 +13,7 @@ extension Commands {
         var problems: [String] = []
         var out = "Cluster \(cluster.name) (\(cluster.manager))\n"
         do {
-            let view = try connection.patroniCluster()
+            let view = try connection.clusterView()
             var rows = [["Member", "Host", "Role", "State", "TL", "Lag"]]
             for m in view.members.sorted(by: { $0.name < $1.name }) {
                 rows.append([m.name, cluster.host(named: m.name)?.address ?? m.host ?? "", m.role, m.state,

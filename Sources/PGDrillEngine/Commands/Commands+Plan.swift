@@ -15,9 +15,9 @@ extension Commands {
         let cluster = ClusterTarget(spec: spec)
         do { try requireSupportedManager(cluster, file: clusterPath) } catch { return fail(error) }
         let connection = ClusterConnection(cluster: cluster, logger: logger)
-        let view = try? connection.patroniCluster()
+        let view = try? connection.clusterView()
         var out = ""
-        if view == nil { out += "(no Patroni API answered: roles shown unresolved)\n\n" }
+        if view == nil { out += "(the \(cluster.manager) view did not answer: roles shown unresolved)\n\n" }
         for p in plans {
             out += "## \(p.name)  (\(p.file))\n\(p.description)\n"
             out += "probe: \(p.probe.writers) writer(s) on \(([p.probe.endpoint] + p.probe.also).joined(separator: ", ")); steady \(ReportFormat.duration(p.steadyMicros))\n"

@@ -35,9 +35,9 @@ public enum Commands {
     /// The engine discovers roles and health through Patroni's REST API; other managers are parsed but
     /// not driven yet, and saying so beats a drill that measures the wrong thing.
     static func requireSupportedManager(_ cluster: ClusterTarget, file: String) throws {
-        guard cluster.manager == "patroni" else {
+        guard ["patroni", "repmgr", "streaming"].contains(cluster.manager) else {
             throw EngineError(.usage, "\(file): manager '\(cluster.manager)' is not supported by this version of pgdrill",
-                              hint: "drills run against Patroni clusters (manager: patroni); repmgr and plain streaming support is planned")
+                              hint: "managers: patroni, repmgr, streaming")
         }
     }
 

@@ -59,20 +59,30 @@ public final class ClusterConnection: @unchecked Sendable {
         }
     }
 
-    /// The cluster as Patroni sees it, from the first node whose API answers.
-    public func patroniCluster() throws -> PatroniCluster {
-        var lastError: (any Error)?
-        for node in cluster.nodes {
-            guard let url = node.patroni else { continue }
-            do { return try PatroniClient(baseURL: url).cluster() } catch { lastError = error }
+    /// The cluster's HA manager (Patroni, repmgr or plain streaming), acting through this connection.
+    public var manager: any HAManager { makeManager(timeout: 1.5) }
+
+    /// A manager whose single calls are bounded by `timeout` seconds (the monitor polls with less).
+    public func makeManager(timeout: TimeInterval) -> any HAManager {
+        let observer = NodeSQLObserver(
+            nodes: cluster.nodes.compactMap { n in cluster.nodeConninfo[n.name].map { (name: n.name, host: n.address, conninfo: $0) } },
+            timeout: .milliseconds(Int(timeout * 1000)))
+        let remote: RemoteRunner = { [weak self] script, limit in
+            guard let self else { throw EngineError(.unreachable, "the cluster connection is closed") }
+            return try self.runAllowingFailure(script, timeout: limit)
         }
-        throw EngineError(.unreachable, "no Patroni API answered (\(cluster.nodes.compactMap { $0.patroni?.absoluteString }.joined(separator: ", ")))"
-                          + (lastError.map { ": \($0)" } ?? ""), hint: "is Patroni running? `pgdrill check --cluster …` shows each node")
+        switch cluster.manager {
+        case "repmgr" where cluster.repmgr != nil:
+            return RepmgrManager(observer: observer, settings: cluster.repmgr!, remote: remote)
+        case "streaming":
+            return StreamingManager(observer: observer, binDir: cluster.binDir, pgPort: cluster.pgPort, remote: remote)
+        default:
+            return PatroniManager(apis: cluster.nodes.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout)) } })
+        }
     }
 
-    public func patroni(_ node: String) -> PatroniClient? {
-        cluster.host(named: node)?.patroni.map { PatroniClient(baseURL: $0) }
-    }
+    /// The cluster as its manager sees it now.
+    public func clusterView() throws -> ClusterView { try manager.view() }
 
     public func closeAll() {
         lock.withLock {
@@ -127,13 +137,13 @@ extension ClusterConnection {
     public func waitUntilHealthy(
         _ criteria: ClusterHealth.Criteria, timeout: TimeInterval, every interval: TimeInterval,
         stop: () -> Bool = { false }, onWait: (TimeInterval, [String]) -> Void
-    ) -> (view: PatroniCluster?, health: ClusterHealth) {
+    ) -> (view: ClusterView?, health: ClusterHealth) {
         let start = Date()
         while true {
             let view: PatroniCluster?
             let health: ClusterHealth
             do {
-                let v = try patroniCluster()
+                let v = try clusterView()
                 view = v
                 health = ClusterHealth.evaluate(v, criteria: criteria)
             } catch {

@@ -37,7 +37,7 @@ extension DrillRunner {
         let decidedWall = clock.wallNowMicros()
         do {
             // Resolve roles now, from the freshest view: the primary of step 2 may not be that of step 1.
-            let view = try s.monitor?.latestCluster ?? connection.patroniCluster()
+            let view = try s.monitor?.latestCluster ?? connection.clusterView()
             switch step.action {
             case .switchover(let to):
                 return try managerCall(step.action, to: to, view: view, index: index, s)
@@ -94,7 +94,7 @@ extension DrillRunner {
         let clock = s.record.clock
         guard let leader = view.leader?.name else { throw EngineError(.unhealthy, "no leader to switch over from") }
         let candidate = try to.map { try RoleResolver.resolve($0, cluster: view, nodes: cluster.nodes.map(\.name), proxies: []).first! }
-        guard let api = connection.patroni(leader) else { throw EngineError(.usage, "no Patroni API for \(leader)") }
+        let manager = connection.manager
         let sent = clock.now()
         if s.record.t0 == nil {
             s.record.t0 = sent
@@ -103,13 +103,14 @@ extension DrillRunner {
         let summary: String
         let answer: String
         if case .failover = action {
-            summary = "failover to \(candidate ?? "?") through Patroni"
+            guard let candidate else { throw EngineError(.usage, "failover needs a candidate: give the step a `to:`") }
+            summary = "failover to \(candidate) through \(manager.kind)"
             s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: leader, detail: summary))
-            answer = try api.failover(candidate: candidate ?? "")
+            answer = try manager.failover(from: leader, to: candidate)
         } else {
-            summary = "switchover \(leader) → \(candidate ?? "any sync standby") through Patroni"
+            summary = "switchover \(leader) → \(candidate ?? "any sync standby") through \(manager.kind)"
             s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: leader, detail: summary))
-            answer = try api.switchover(leader: leader, candidate: candidate)
+            answer = try manager.switchover(from: leader, to: candidate)
         }
         let returned = clock.now()
         if s.record.t0Returned == nil { s.record.t0Returned = returned }

@@ -18,11 +18,11 @@ extension DrillRunner {
         progress.endStatus()
         stopProbes(s)
         // Replicas must have replayed everything before their read-back means anything.
-        var view = try? connection.patroniCluster()
+        var view = try? connection.clusterView()
         let waitStart = clock.now()
         while let v = view, v.members.contains(where: { !$0.isLeader && ($0.lag ?? 0) > 0 }), clock.now() - waitStart < 30_000_000 {
             Thread.sleep(forTimeInterval: 0.2)
-            view = try? connection.patroniCluster()
+            view = try? connection.clusterView()
         }
         guard let view, let leader = view.leader?.name else { return .verifyFailed("no leader to read the probe table back from") }
         s.record.clusterAfter = view

@@ -195,14 +195,14 @@ public final class DrillRunner {
     }
 
     func monitorSources() -> ClusterMonitor.Sources {
-        let patroni = cluster.nodes.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: 0.5)) } }
+        let manager = connection.makeManager(timeout: 0.5)
         var sql: [(node: String, probe: @Sendable () -> ClusterMonitor.NodeSQL?)] = []
         for node in cluster.nodes {
             guard let conninfo = cluster.nodeConninfo[node.name] else { continue }
             let poller = NodeSQLPoller(conninfo: conninfo)
             sql.append((node: node.name, probe: { poller.poll() }))
         }
-        return .init(patroni: patroni, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
+        return .init(view: { try? manager.view() }, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
     }
 
     func showLive(_ s: Session, _ what: String) {

@@ -90,9 +90,12 @@ public struct HostContext: Sendable {
     public var services: [String: ServiceCommands]
     /// True when an HA manager (Patroni, repmgrd) restarts PostgreSQL itself.
     public var managerRestartsPostgres: Bool
+    /// How to bring a killed PostgreSQL back when the manager does not (repmgr: rejoin as a standby);
+    /// nil: `pg_ctl start`.
+    public var postgresRestart: String?
 
     public init(name: String, address: String, dataDir: String, pgPort: Int, binDir: String, peers: [String],
-                services: [String: ServiceCommands], managerRestartsPostgres: Bool) {
+                services: [String: ServiceCommands], managerRestartsPostgres: Bool, postgresRestart: String? = nil) {
         self.name = name
         self.address = address
         self.dataDir = dataDir
@@ -101,6 +104,7 @@ public struct HostContext: Sendable {
         self.peers = peers
         self.services = services
         self.managerRestartsPostgres = managerRestartsPostgres
+        self.postgresRestart = postgresRestart
     }
 
     func service(_ name: String) throws -> ServiceCommands {
@@ -132,10 +136,14 @@ extension FaultAction {
                 undo.append(FaultTemplates.resume(process: p))
             }
             if sig != "STOP" && sig != "CONT" {
-                for p in processes {
+                // PostgreSQL first: a manager daemon (repmgrd) started before it would find no local node.
+                for p in processes.sorted(by: { ($0 == "postgres" ? 0 : 1) < ($1 == "postgres" ? 0 : 1) }) {
                     if p == "postgres" {
-                        // Patroni/repmgrd restart PostgreSQL themselves; under manual management, pg_ctl does.
-                        if !host.managerRestartsPostgres {
+                        // Patroni restarts PostgreSQL itself; repmgr needs a rejoin; under manual management, pg_ctl.
+                        if let restart = host.postgresRestart {
+                            // In a subshell: its `exit`s must not skip the restarts after it.
+                            undo.append("(\n\(restart)\n) || exit $?")
+                        } else if !host.managerRestartsPostgres {
                             undo.append("runuser -u postgres -- \(host.binDir.shellQuoted)/pg_ctl status -D \(host.dataDir.shellQuoted) >/dev/null 2>&1 || runuser -u postgres -- \(host.binDir.shellQuoted)/pg_ctl start -w -t 60 -D \(host.dataDir.shellQuoted) -l /dev/null")
                         }
                     } else {

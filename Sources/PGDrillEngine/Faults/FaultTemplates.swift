@@ -39,7 +39,7 @@ public enum FaultTemplates {
         return lines.joined(separator: "\n")
     }
 
-    private static func order(_ process: String) -> Int { process == "patroni" ? 0 : 1 }
+    private static func order(_ process: String) -> Int { process == "patroni" || process == "repmgrd" ? 0 : 1 }
 
     /// SIGSTOP / SIGCONT for every process of that name (all PostgreSQL backends: a frozen server).
     public static func pause(process: String) -> String {
@@ -219,4 +219,63 @@ public enum FaultTemplates {
     public static let removeLatency = """
         for i in $(ls /sys/class/net); do [ "$i" = lo ] || tc qdisc del dev "$i" root netem 2>/dev/null || true; done; echo 'netem removed'
         """
+}
+
+extension FaultTemplates {
+    /// A repmgr command as the repmgr user on `node`, from `/` (repmgr's ssh and pg_ctl children must
+    /// be able to chdir there), all output captured.
+    public static func repmgr(_ s: RepmgrManager.Settings, node: String, _ arguments: String) -> String {
+        "cd / && runuser -u \(s.user.shellQuoted) -- \((s.binDir + "/repmgr").shellQuoted) -f \(s.config(for: node).shellQuoted) \(arguments) 2>&1"
+    }
+
+    /// One SQL statement as postgres over the local socket.
+    public static func psqlAsPostgres(binDir: String, port: Int, sql: String) -> String {
+        "cd / && runuser -u postgres -- \((binDir + "/psql").shellQuoted) -X -q -At -p \(port) -d postgres -c \(sql.shellQuoted)"
+    }
+
+    /// Points a running standby at a new primary: `primary_conninfo` keeps every setting but the host.
+    public static func repointStandby(binDir: String, port: Int, primaryHost: String) -> String {
+        let get = psqlAsPostgres(binDir: binDir, port: port, sql: "SHOW primary_conninfo")
+        return """
+        ci=$(\(get)) || exit 1
+        [ -n "$ci" ] || { echo "not a standby (no primary_conninfo)" >&2; exit 1; }
+        ci=$(printf '%s' "$ci" | sed "s/host=[^ ]*/host=\(primaryHost)/")
+        cd / && runuser -u postgres -- \((binDir + "/psql").shellQuoted) -X -q -At -p \(port) -d postgres -v ci="$ci" <<'SQL'
+        ALTER SYSTEM SET primary_conninfo = :'ci';
+        SELECT pg_reload_conf();
+        SQL
+        """
+    }
+
+    /// Brings a repmgr node's PostgreSQL back after a crash without making it a second primary: if it
+    /// is down and a peer is primary, `repmgr node rejoin --force-rewind` against that peer (pg_rewind
+    /// when the timelines diverged); if no peer is primary, it is started as it was.
+    public static func repmgrRejoin(_ s: RepmgrManager.Settings, node: String, dataDir: String, peers: [String]) -> String {
+        let conf = s.config(for: node).shellQuoted
+        let user = s.user.shellQuoted
+        let pgCtl = (s.binDir + "/pg_ctl").shellQuoted
+        let psql = (s.binDir + "/psql").shellQuoted
+        let repmgr = (s.binDir + "/repmgr").shellQuoted
+        return """
+        if (cd / && runuser -u \(user) -- \(pgCtl) status -D \(dataDir.shellQuoted)) >/dev/null 2>&1; then echo "postgres already running"; exit 0; fi
+        ci=$(sed -n "s/^conninfo *= *'\\(.*\\)' *$/\\1/p" \(conf) | head -n 1)
+        primary=''
+        for h in \(peers.map(\.shellQuoted).joined(separator: " ")); do
+          c=$(printf '%s' "$ci" | sed "s/host=[^ ]*/host=$h/")
+          r=$(cd / && runuser -u \(user) -- \(psql) -XAtq -d "$c" -c 'SELECT pg_is_in_recovery()' 2>/dev/null) || r=''
+          if [ "$r" = f ]; then primary=$c; break; fi
+        done
+        if [ -z "$primary" ]; then
+          cd / && runuser -u \(user) -- \((s.binDir + "/repmgr").shellQuoted) -f \(conf) node service --action=start 2>&1; exit $?
+        fi
+        # A just-promoted primary's control file names the new timeline only after its next checkpoint;
+        # pg_rewind reads it there, and without one finds the wrong fork point.
+        (cd / && runuser -u \(user) -- \(psql) -XAtq -d "$primary" -c CHECKPOINT) >/dev/null 2>&1 || true
+        cd / && runuser -u \(user) -- \(repmgr) -f \(conf) node rejoin -d "$primary" --force-rewind 2>&1 && exit 0
+        echo "rejoin failed: cloning this node afresh from the primary"
+        cd / && runuser -u \(user) -- \(repmgr) -f \(conf) -d "$primary" standby clone --force --fast-checkpoint 2>&1 || exit 1
+        cd / && runuser -u \(user) -- \(repmgr) -f \(conf) node service --action=start 2>&1 || exit 1
+        cd / && runuser -u \(user) -- \(repmgr) -f \(conf) standby register --force 2>&1
+        """
+    }
 }

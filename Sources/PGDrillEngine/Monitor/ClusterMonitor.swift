@@ -22,16 +22,17 @@ public final class ClusterMonitor: @unchecked Sendable {
     }
 
     public struct Sources: Sendable {
-        /// Patroni APIs, by node name (any one answering gives the cluster view).
-        public var patroni: [(node: String, client: PatroniClient)]
+        /// The manager's view (Patroni `/cluster`, repmgr's metadata, or the nodes' own answers); nil
+        /// when nothing answered. Called from the monitor's manager thread only.
+        public var view: @Sendable () -> ClusterView?
         /// HAProxy stats URL, if the cluster has one.
         public var haproxyStats: URL?
         /// Node name → a function that asks the node over SQL (nil result: unreachable). Each is called from
         /// its own thread only.
         public var nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]
         /// HAProxy server names are node names (the lab's and most configs'); map them otherwise.
-        public init(patroni: [(node: String, client: PatroniClient)], haproxyStats: URL?, nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]) {
-            self.patroni = patroni
+        public init(view: @escaping @Sendable () -> ClusterView?, haproxyStats: URL?, nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]) {
+            self.view = view
             self.haproxyStats = haproxyStats
             self.nodeSQL = nodeSQL
         }
@@ -105,13 +106,7 @@ public final class ClusterMonitor: @unchecked Sendable {
     }
 
     private func pollPatroni() {
-        var view: PatroniCluster?
-        for (_, client) in sources.patroni {
-            if let c = try? client.cluster() {
-                view = c
-                break
-            }
-        }
+        let view = sources.view()
         let now = clock.now()
         guard let view else { return }
         state.withLock { s in

@@ -39,6 +39,8 @@ public struct ClusterTarget: Sendable {
     public var nodeConninfo: [String: String]
     public var haproxyStats: URL?
     public var services: [String: ServiceCommands]
+    /// repmgr clusters: how to run repmgr on a node.
+    public var repmgr: RepmgrManager.Settings?
 
     public var allHosts: [Host] { nodes + proxies }
 
@@ -52,12 +54,15 @@ public struct ClusterTarget: Sendable {
             // Peers are the other database nodes: `partition from: peers` cuts replication and the DCS
             // but leaves clients (proxies, the application) able to reach the node.
             peers: nodes.filter { $0.name != name }.map(\.address),
-            services: services, managerRestartsPostgres: manager == "patroni" || manager == "repmgr")
+            services: services, managerRestartsPostgres: manager == "patroni",
+            // repmgrd never restarts PostgreSQL, and a crashed primary must come back as a standby.
+            postgresRestart: repmgr.map { FaultTemplates.repmgrRejoin($0, node: name, dataDir: dataDir,
+                                                                      peers: nodes.filter { $0.name != name }.map(\.address)) })
     }
 
     public init(name: String, manager: String, protected: Bool, ssh: SSH, nodes: [Host], proxies: [Host], dataDir: String,
                 binDir: String, pgPort: Int, endpoints: [String: String], nodeConninfo: [String: String],
-                haproxyStats: URL?, services: [String: ServiceCommands]) {
+                haproxyStats: URL?, services: [String: ServiceCommands], repmgr: RepmgrManager.Settings? = nil) {
         self.name = name
         self.manager = manager
         self.protected = protected
@@ -71,6 +76,7 @@ public struct ClusterTarget: Sendable {
         self.nodeConninfo = nodeConninfo
         self.haproxyStats = haproxyStats
         self.services = services
+        self.repmgr = repmgr
     }
 }
 
@@ -94,6 +100,10 @@ extension ClusterTarget {
             proxies: spec.proxies.map { Host(name: $0.name, address: $0.host) },
             dataDir: spec.postgres.dataDirectory, binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin",
             pgPort: spec.postgres.port, endpoints: endpoints, nodeConninfo: nodeConninfo,
-            haproxyStats: spec.haproxyStats, services: services)
+            haproxyStats: spec.haproxyStats, services: services,
+            repmgr: spec.manager == .repmgr
+                ? RepmgrManager.Settings(config: spec.repmgr.config, user: spec.repmgr.user, database: spec.repmgr.database,
+                                         binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin")
+                : nil)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ClusterSpec {
-    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services"]
+    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services", "repmgr"]
 
     /// Reads and validates a composed cluster file. Relative paths are resolved against `directory`.
     init(document: YAMLDocument, directory: URL) throws(DrillFileError) {
@@ -28,6 +28,7 @@ extension ClusterSpec {
                 try field.mapping(allowed: ["stats"]).required("stats").httpURL()
             },
             services: try root["services"].map(Self.parseServices) ?? [:],
+            repmgr: try Self.parseRepmgr(root["repmgr"], manager: manager),
             file: file
         )
     }
@@ -98,6 +99,36 @@ extension ClusterSpec {
                                  hint: "the write probe needs it: write: \"host=... port=... dbname=... user=...\"")
         }
         return endpoints
+    }
+
+    /// `repmgr: { config: /etc/repmgr.conf, user: postgres, database: repmgr }`, only where repmgr manages.
+    private static func parseRepmgr(_ field: Field?, manager: ClusterManager) throws(DrillFileError) -> RepmgrSettings {
+        guard let field else { return RepmgrSettings() }
+        guard manager == .repmgr else {
+            throw field.error(.conflict, "is only for clusters with 'manager: repmgr' (this one says '\(manager)')")
+        }
+        let map = try field.mapping(allowed: ["config", "user", "database"],
+                                    example: "repmgr: { config: /etc/repmgr.conf, user: postgres, database: repmgr }")
+        let defaults = RepmgrSettings()
+        let config = try map["config"]?.remotePath() ?? defaults.config
+        if let configField = map["config"], config.contains(where: { "'\"$`\\".contains($0) }) {
+            throw configField.error(.invalidValue, "must not contain quotes, '$', '`' or '\\' (it is used in remote commands)")
+        }
+        var user = defaults.user
+        if let userField = map["user"] {
+            user = try userField.scalar()
+            guard user.first.map({ $0 == "_" || ("a"..."z").contains($0) }) == true, user.count <= 32,
+                  user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
+            else { throw userField.error(.invalidValue, "must be a user name like postgres, got \(ValueParseError.quoted(user))") }
+        }
+        var database = defaults.database
+        if let dbField = map["database"] {
+            database = try dbField.text()
+            guard database.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                throw dbField.error(.invalidValue, "must be a plain database name, got \(ValueParseError.quoted(database))")
+            }
+        }
+        return RepmgrSettings(config: config, user: user, database: database)
     }
 
     private static func parseServices(_ field: Field) throws(DrillFileError) -> [ClusterComponent: ServiceCommands] {

@@ -22,13 +22,16 @@ public struct ClusterSpec: Sendable, Hashable {
     public var haproxyStats: URL?
     /// Service commands given in the file; `commands(for:)` fills in the systemd defaults.
     public var services: [ClusterComponent: ServiceCommands]
+    /// How to reach repmgr (repmgr clusters; defaults when the file has no `repmgr:`).
+    public var repmgr: RepmgrSettings
     /// The cluster file as the user named it, for messages.
     public var file: String
 
     public init(name: String, manager: ClusterManager, isProtected: Bool = false, ssh: SSHSettings,
                 nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
                 endpoints: [Endpoint], haproxyStats: URL? = nil,
-                services: [ClusterComponent: ServiceCommands] = [:], file: String = "<cluster>") {
+                services: [ClusterComponent: ServiceCommands] = [:], repmgr: RepmgrSettings = .init(),
+                file: String = "<cluster>") {
         self.name = name
         self.manager = manager
         self.isProtected = isProtected
@@ -39,6 +42,7 @@ public struct ClusterSpec: Sendable, Hashable {
         self.endpoints = endpoints
         self.haproxyStats = haproxyStats
         self.services = services
+        self.repmgr = repmgr
         self.file = file
     }
 

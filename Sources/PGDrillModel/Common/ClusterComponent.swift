@@ -3,6 +3,8 @@
 public enum ClusterComponent: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case postgres
     case patroni
+    /// repmgr's daemon (automatic failover); repmgr clusters only.
+    case repmgrd
     case etcd
     case pgbouncer
     case haproxy

@@ -39,6 +39,9 @@ extension DrillSpec {
         if components.contains(.patroni), cluster.manager != .patroni {
             throw error(at: step, "step '\(step.action)' acts on patroni, but cluster '\(cluster.name)' is managed by \(cluster.manager)")
         }
+        if components.contains(.repmgrd), cluster.manager != .repmgr {
+            throw error(at: step, "step '\(step.action)' acts on repmgrd, but cluster '\(cluster.name)' is managed by \(cluster.manager)")
+        }
         if case .switchover = step, cluster.manager == .streaming {
             throw error(at: step, "switchover needs a cluster manager, but cluster '\(cluster.name)' uses plain streaming replication",
                         hint: "use failover, or a cluster managed by patroni or repmgr")

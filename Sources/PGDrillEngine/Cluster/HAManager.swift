@@ -1,0 +1,54 @@
+import Foundation
+
+/// The cluster as its HA manager sees it, in Patroni's vocabulary whatever the manager: members with a
+/// role (`leader`, `sync_standby`, `replica`) and a state (`running`, `streaming`, `stopped`, …), a
+/// timeline and a replication lag. One shape, so health, role resolution and the monitor's events mean
+/// the same for Patroni, repmgr and plain streaming replication, and their RTO figures compare.
+public typealias ClusterView = PatroniCluster
+
+/// What the engine asks of whatever keeps the cluster highly available: who is primary now, and a
+/// planned (switchover) or forced (failover) change of primary through that manager's own means.
+///
+/// Calls block and are bounded; they run on the engine's and monitor's own threads.
+public protocol HAManager: Sendable {
+    /// `patroni`, `repmgr` or `streaming`: said in messages and reports.
+    var kind: String { get }
+    /// The current view; throws when no source answers at all.
+    func view() throws -> ClusterView
+    /// Planned change of primary from `leader` to `candidate` (or the manager's choice); returns what the
+    /// manager answered.
+    func switchover(from leader: String, to candidate: String?) throws -> String
+    /// Unplanned change: promote `candidate` (the old primary may be dead); returns the manager's answer.
+    func failover(from leader: String?, to candidate: String) throws -> String
+}
+
+/// Patroni: the view is `GET /cluster` from the first member API that answers; switchover and
+/// failover are its REST calls. The behaviour pgdrill always had, behind the protocol.
+public struct PatroniManager: HAManager {
+    public let apis: [(node: String, client: PatroniClient)]
+    public var kind: String { "patroni" }
+
+    public init(apis: [(node: String, client: PatroniClient)]) { self.apis = apis }
+
+    public func view() throws -> ClusterView {
+        var lastError: (any Error)?
+        for (_, client) in apis {
+            do { return try client.cluster() } catch { lastError = error }
+        }
+        throw EngineError(.unreachable, "no Patroni API answered (\(apis.map(\.client.baseURL.absoluteString).joined(separator: ", ")))"
+                          + (lastError.map { ": \($0)" } ?? ""), hint: "is Patroni running? `pgdrill check --cluster …` shows each node")
+    }
+
+    public func switchover(from leader: String, to candidate: String?) throws -> String {
+        try api(leader).switchover(leader: leader, candidate: candidate)
+    }
+
+    public func failover(from leader: String?, to candidate: String) throws -> String {
+        try api(leader ?? candidate).failover(candidate: candidate)
+    }
+
+    private func api(_ node: String) throws -> PatroniClient {
+        guard let c = apis.first(where: { $0.node == node })?.client else { throw EngineError(.usage, "no Patroni API for \(node)") }
+        return c
+    }
+}
