@@ -22,13 +22,18 @@ public struct ClusterSpec: Sendable, Hashable {
     public var haproxyStats: URL?
     /// Service commands given in the file; `commands(for:)` fills in the systemd defaults.
     public var services: [ClusterComponent: ServiceCommands]
+    /// The backup repository and WAL archive, when the cluster file names one.
+    public var backup: BackupSettings?
+    /// How to provision and remove a host for `restore` steps, when the cluster file says.
+    public var scratch: ScratchSettings?
     /// The cluster file as the user named it, for messages.
     public var file: String
 
     public init(name: String, manager: ClusterManager, isProtected: Bool = false, ssh: SSHSettings,
                 nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
                 endpoints: [Endpoint], haproxyStats: URL? = nil,
-                services: [ClusterComponent: ServiceCommands] = [:], file: String = "<cluster>") {
+                services: [ClusterComponent: ServiceCommands] = [:], backup: BackupSettings? = nil,
+                scratch: ScratchSettings? = nil, file: String = "<cluster>") {
         self.name = name
         self.manager = manager
         self.isProtected = isProtected
@@ -39,6 +44,8 @@ public struct ClusterSpec: Sendable, Hashable {
         self.endpoints = endpoints
         self.haproxyStats = haproxyStats
         self.services = services
+        self.backup = backup
+        self.scratch = scratch
         self.file = file
     }
 
