@@ -22,6 +22,7 @@ release: bootstrap
 
 drill: release
 	lab/lab.sh up
+	lab/lab.sh backup
 	.build/release/pgdrill run $(DRILLS) --cluster $(CLUSTER) --report-dir $(REPORTS) --yes
 
 unit: build
@@ -33,6 +34,7 @@ test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip IntegrationTests
 	lab/lab.sh up
+	lab/lab.sh backup
 	set -o pipefail; status=0; \
 	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
 	  $(SWIFT) test --filter IntegrationTests 2>&1 | tee .build/integration-test.log || status=$$?; \

@@ -16,7 +16,7 @@ PACKAGES=(
     openssh-server openssh-client
     etcd-server etcd-client
     python3-etcd python3-psycopg2 python3-venv
-    haproxy pgbouncer
+    haproxy pgbouncer pgbackrest openssl
     iptables tini iproute2 procps util-linux curl jq
     libpq-dev libssh2-1-dev pkg-config make
 )

@@ -6,8 +6,10 @@
 #   up      clear any stale lab objects, build the lab, wait until healthy
 #           (no-op when it is already up and healthy)
 #   down    end every lab process, remove namespaces, veths, bridge and state
-#   status  members, roles, lag, timeline, etcd, HAProxy, PgBouncer, services;
-#           exit status 0 iff healthy
+#   status  members, roles, lag, timeline, etcd, HAProxy, PgBouncer, services,
+#           WAL archiving; exit status 0 iff healthy
+#   backup  a full pgBackRest backup to the repo node
+#   scratch create|destroy   the empty node a restore drill restores onto
 #
 # See lab/README.md. Everything generated lives under lab/state/.
 set -euo pipefail
@@ -38,6 +40,8 @@ source "$LAB_DIR/lib/nodes.sh"
 source "$LAB_DIR/lib/health.sh"
 # shellcheck source=lib/repmgr.sh
 source "$LAB_DIR/lib/repmgr.sh"
+# shellcheck source=lib/backup.sh
+source "$LAB_DIR/lib/backup.sh"
 
 UP_TIMEOUT=${LAB_UP_TIMEOUT:-60}
 
@@ -59,7 +63,7 @@ check_owner() {
 
 lab_exists() {
     local node
-    for node in "${ALL_NODES[@]}"; do
+    for node in "${TEARDOWN_NODES[@]}"; do
         [[ -e /run/netns/$(netns_name "$node") || -n $(node_init_pid "$node") ]] && return 0
     done
     [[ -e /sys/class/net/$BRIDGE ]]
@@ -173,12 +177,14 @@ ensure_dependencies() {
 
 # What a node runs, started with the same lab-svc the engine uses over ssh.
 node_services() {
-    if ! is_pg_node "$1"; then
+    if [[ $1 == "$REPO_NODE" ]]; then
+        echo sshd pgbackrest
+    elif ! is_pg_node "$1"; then
         echo sshd haproxy pgbouncer
     elif [[ $LAB_MANAGER == repmgr ]]; then
         echo sshd postgresql repmgrd pgrole
     else
-        echo sshd etcd patroni
+        echo sshd pgbackrest etcd patroni
     fi
 }
 
@@ -229,10 +235,13 @@ cmd_up() {
     for node in "${ALL_NODES[@]}"; do wait_node_ready "$node"; done
     say "[$(printf '%5s' "$(elapsed_since "$t0")")s] namespaces up: ${ALL_NODES[*]}"
 
+    # The repository first: replicas run restore_command before streaming, and each
+    # archive-get to a host not yet listening hangs ~22 s.
+    start_node_services "$REPO_NODE" || die "the repository node's services failed to start"
     # Nodes in parallel, services of a node in order. Patroni need not wait for
     # etcd: it retries until the DCS answers.
     local -a jobs=()
-    for node in "${ALL_NODES[@]}"; do
+    for node in "${PG_NODES[@]}" "$PROXY_NODE"; do
         start_node_services "$node" &
         jobs+=($!)
     done
@@ -246,6 +255,11 @@ cmd_up() {
     say "[$(printf '%5s' "$(elapsed_since "$t0")")s] services started; waiting for a healthy cluster (timeout ${UP_TIMEOUT}s)"
 
     wait_healthy "$t0"
+    if [[ $LAB_MANAGER != repmgr ]]; then
+        # The repository and WAL archiving come with the Patroni flavour (archiving is set in its DCS config).
+        backup_setup || die "pgBackRest stanza-create/check failed (see $STATE/$REPO_NODE/log)"
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] pgBackRest stanza '$PGBACKREST_STANZA' created, WAL archiving checked"
+    fi
     say "lab ($LAB_MANAGER) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
 }
 
@@ -274,8 +288,10 @@ case "${1:-}" in
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
+    backup) cmd_backup ;;
+    scratch) cmd_scratch "${2:-}" ;;
     *)
-        echo "usage: $0 up|down|status" >&2
+        echo "usage: $0 up|down|status|backup|scratch create|destroy" >&2
         exit 2
         ;;
 esac

@@ -27,11 +27,14 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Leave the run's rows in pgdrill.probe for inspection (default: deleted once verified).")
     var keepProbeRows = false
 
+    @Flag(name: .long, help: "Leave the host a restore step provisioned running, for inspection (default: removed).")
+    var keepScratch = false
+
     func run() throws {
         bootstrapLogging(verbose: options.verbose)
         let status = Commands.run(.init(
             drillPaths: drills, clusterPath: options.cluster, reportDir: reportDir, assumeYes: yes,
-            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus, keepProbeRows: keepProbeRows))
+            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus, keepProbeRows: keepProbeRows, keepScratchHost: keepScratch))
         try Self.finish(status)
     }
 }

@@ -71,6 +71,7 @@ import Testing
             .wait(WaitStep(duration: .seconds(5), mark: mark(22))),
             .kill(KillStep(processes: [.etcd], target: .allNodes, signal: .term, rollbackAfter: .seconds(2), mark: mark(23))),
             .stop(ServiceStep(service: .haproxy, target: .proxy(nil), mark: mark(24))),
+            .restore(RestoreStep(target: .time(beforeDisaster: .seconds(2)), mark: mark(25))),
         ])
     }
 
@@ -82,6 +83,7 @@ import Testing
             "fill_disk pg_wal on primary: until 40MB are left", "wal_burst 64MB on primary", "pause postgres on primary for 10s",
             "loss 30% on primary", "latency 100ms on primary", "switchover to sync_standby", "failover to node:pg2",
             "shell on proxy:px", "shell on primary", "wait 5s", "kill etcd on all_nodes (TERM) for 2s", "stop haproxy on proxy",
+            "restore the latest backup onto a scratch host, to 2s before the disaster moment",
         ])
         #expect(drill.fault[3].rollbackAfter == .seconds(30))
         #expect(drill.fault[0].target == .primary && drill.fault[10].target == nil)

@@ -38,7 +38,13 @@ NET_PREFIX=10.77.$LAB_ID
 NET_CIDR=10.77.$LAB_ID.0/24
 PG_NODES=(pg1 pg2 pg3)
 PROXY_NODE=px
-ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE")
+# The backup repository (pgBackRest), kept apart from the database nodes.
+REPO_NODE=repo
+ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE")
+# A node created on demand (lab.sh scratch create) for restore drills, removed afterwards.
+SCRATCH_NODE=scratch
+# Everything teardown must look for, including nodes that exist only now and then.
+TEARDOWN_NODES=("${ALL_NODES[@]}" "$SCRATCH_NODE")
 
 PG_PORT=5432
 PATRONI_PORT=8008
@@ -48,6 +54,13 @@ HAPROXY_WRITE_PORT=5000
 HAPROXY_READ_PORT=5001
 HAPROXY_STATS_PORT=7000
 PGBOUNCER_PORT=6432
+PGBACKREST_TLS_PORT=8432
+PGBACKREST_STANZA=lab
+# As seen inside the repo node: a tmpfs of its own (backup storage apart from the nodes).
+REPO_PATH=/var/lib/pgbackrest
+REPO_TMPFS_SIZE=2g
+# Inside every node: the node's own pgBackRest configuration, on its private /run.
+PGBACKREST_CONF=/run/pgbackrest/pgbackrest.conf
 
 # As seen inside a pg node: the tmpfs is mounted on the parent of DATA_DIR, so a
 # fill_disk drill hits a real, bounded ENOSPC without touching the host disk.
@@ -71,6 +84,8 @@ node_ip() {
         pg2) echo "$NET_PREFIX.12" ;;
         pg3) echo "$NET_PREFIX.13" ;;
         px) echo "$NET_PREFIX.2" ;;
+        repo) echo "$NET_PREFIX.3" ;;
+        scratch) echo "$NET_PREFIX.20" ;;
         *) echo "unknown lab node '$1'" >&2; return 1 ;;
     esac
 }
@@ -85,9 +100,12 @@ is_pg_node() {
     return 1
 }
 
+# Nodes with a data tmpfs on DATA_MOUNT: the pg nodes and the scratch node a restore goes to.
+has_data_mount() { is_pg_node "$1" || [[ $1 == "$SCRATCH_NODE" ]]; }
+
 is_lab_node() {
     local n
-    for n in "${ALL_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
+    for n in "${TEARDOWN_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
     return 1
 }
 

@@ -15,7 +15,7 @@ gen_ssh_keys() {
     chmod 0600 "$STATE/ssh/authorized_keys"
     : >"$STATE/ssh/known_hosts"
     local node
-    for node in "${ALL_NODES[@]}"; do
+    for node in "${TEARDOWN_NODES[@]}"; do
         install -d -m 0700 "$STATE/$node/ssh"
         ssh-keygen -q -t ed25519 -N '' -C "$node.pgdrill-lab" -f "$STATE/$node/ssh/ssh_host_ed25519_key"
         printf '%s %s\n' "$(node_ip "$node")" "$(cut -d' ' -f1,2 "$STATE/$node/ssh/ssh_host_ed25519_key.pub")" \
@@ -123,6 +123,12 @@ bootstrap:
         hot_standby: "on"
         wal_log_hints: "on"
         track_commit_timestamp: "on"
+        # WAL archiving to the repo node follows whichever node is primary (DCS parameters).
+        archive_mode: "on"
+        archive_command: '$ARCHIVE_PUSH'
+        # A partly filled segment is archived after 5 s: backup-based recovery loses under ~5 s. Each forced
+        # switch writes a whole 16 MB segment: at 1 s a loaded machine's archiver fell behind and pg_wal filled.
+        archive_timeout: 5s
         max_connections: 200
         max_wal_senders: 10
         max_replication_slots: 10
@@ -135,6 +141,8 @@ bootstrap:
         wal_receiver_timeout: 5s
         wal_receiver_status_interval: 1s
         password_encryption: scram-sha-256
+      recovery_conf:
+        restore_command: '$ARCHIVE_GET'
   initdb:
     - data-checksums
     - encoding: UTF8
@@ -259,7 +267,8 @@ write_pgpass() {
         for port in "$HAPROXY_WRITE_PORT" "$HAPROXY_READ_PORT" "$PGBOUNCER_PORT"; do
             printf '%s:%s:*:drill:%s\n' "$px" "$port" "$DRILL_PASSWORD"
         done
-        for n in "${PG_NODES[@]}"; do
+        # The scratch node holds a restored copy of the cluster, drill role and password included.
+        for n in "${PG_NODES[@]}" "$SCRATCH_NODE"; do
             printf '%s:%s:*:drill:%s\n' "$(node_ip "$n")" "$PG_PORT" "$DRILL_PASSWORD"
         done
     } >"$f"
@@ -305,6 +314,19 @@ endpoints:
 haproxy:
   stats: "http://$px:$HAPROXY_STATS_PORT/;csv"
 EOF
+        if [[ $LAB_MANAGER != repmgr ]]; then
+            cat <<EOF
+backup:
+  tool: pgbackrest
+  stanza: $PGBACKREST_STANZA
+  host: $(node_ip "$REPO_NODE")
+  command: "pgbackrest --config=$PGBACKREST_CONF"
+scratch:
+  host: $(node_ip "$SCRATCH_NODE")
+  create: "$LAB_DIR/lab.sh scratch create"
+  destroy: "$LAB_DIR/lab.sh scratch destroy"
+EOF
+        fi
         if [[ $LAB_MANAGER == repmgr ]]; then
             # {node} stands for each node's name: the lab keeps one repmgr.conf per node in state/.
             printf 'repmgr:\n  config: "%s/{node}/repmgr.conf"\n  user: postgres\n  database: repmgr\n' "$STATE"
@@ -329,7 +351,7 @@ generate_state() {
         die "lab directory '$LAB_DIR' has characters that would need quoting in cluster.yaml's commands"
     install -d -m 0755 "$STATE"
     local node
-    for node in "${ALL_NODES[@]}"; do
+    for node in "${TEARDOWN_NODES[@]}"; do
         install -d -m 0755 "$STATE/$node"
         # PostgreSQL and Patroni (as postgres) write their logs here.
         install -d -m 0755 -o postgres -g postgres "$STATE/$node/log"
@@ -338,8 +360,14 @@ generate_state() {
     REPLICATION_PASSWORD=$(gen_password)
     DRILL_PASSWORD=$(gen_password)
     ETCD_TOKEN="pgdrill-lab-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+    ARCHIVE_PUSH="pgbackrest --config=$PGBACKREST_CONF --stanza=$PGBACKREST_STANZA archive-push \"%p\""
+    ARCHIVE_GET="pgbackrest --config=$PGBACKREST_CONF --stanza=$PGBACKREST_STANZA archive-get %f \"%p\""
     gen_ssh_keys
-    for node in "${ALL_NODES[@]}"; do write_sshd_config "$node"; done
+    gen_tls_certs
+    for node in "${TEARDOWN_NODES[@]}"; do
+        write_sshd_config "$node"
+        write_pgbackrest_config "$node"
+    done
     if [[ $LAB_MANAGER == repmgr ]]; then
         generate_repmgr_state
     else

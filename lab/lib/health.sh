@@ -162,6 +162,8 @@ print_status() {
     echo
     printf 'PgBouncer :%s: %s\n' "$PGBOUNCER_PORT" "$(pg_query "$PGBOUNCER_PORT" "select 'answering; primary is ' || host(inet_server_addr())")"
     echo
+    printf 'WAL archiving (primary): %s\n' "$(pg_query "$HAPROXY_WRITE_PORT" "select format('archived %s, last %s (%s s ago), failed %s%s', archived_count, coalesce(last_archived_wal, '-'), coalesce(round(extract(epoch from now() - last_archived_time))::text, '-'), failed_count, case when last_failed_time > coalesce(last_archived_time, '-infinity') then ', FAILING since ' || last_failed_wal else '' end) from pg_stat_archiver")"
+    echo
     echo "Services (lab-svc status, inside each node):"
     local svcs s line
     for n in "${ALL_NODES[@]}"; do

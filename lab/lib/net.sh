@@ -8,18 +8,27 @@ net_up() {
     ip link add "$BRIDGE" type bridge
     ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
-    local node ns veth
-    for node in "${ALL_NODES[@]}"; do
-        ns=$(netns_name "$node")
-        veth=$(veth_name "$node")
-        ip netns add "$ns"
-        ip link add "$veth" type veth peer name eth0 netns "$ns"
-        ip link set "$veth" master "$BRIDGE" up
-        ip -n "$ns" link set lo up
-        ip -n "$ns" addr add "$(node_ip "$node")/24" dev eth0
-        ip -n "$ns" link set eth0 up
-    done
+    local node
+    for node in "${ALL_NODES[@]}"; do net_node_up "$node"; done
     forward_rule_add_if_needed
+}
+
+# One node's namespace, joined to the bridge (also for the scratch node, later).
+net_node_up() {
+    local node=$1 ns veth
+    ns=$(netns_name "$node")
+    veth=$(veth_name "$node")
+    ip netns add "$ns"
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+    ip link set "$veth" master "$BRIDGE" up
+    ip -n "$ns" link set lo up
+    # A MAC derived from the address: a node re-created at the same address (the scratch host, once per
+    # restore drill) must not meet stale ARP entries for its old veth, which stall connections for seconds.
+    local ip
+    ip=$(node_ip "$node")
+    ip -n "$ns" link set eth0 address "$(printf '02:77:%02x:00:00:%02x' "$LAB_ID" "${ip##*.}")"
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
 }
 
 # Bridged frames pass the host's FORWARD chain when bridge-nf-call-iptables=1.
@@ -46,18 +55,21 @@ forward_rule_remove() {
 # lab's processes are dead. `ip netns del` frees the veth asynchronously, so the
 # veth is deleted explicitly first (a fresh `up` would otherwise collide with it).
 net_down() {
-    local node ns veth
-    for node in "${ALL_NODES[@]}"; do
-        ns=$(netns_name "$node")
-        veth=$(veth_name "$node")
-        if [[ -e /sys/class/net/$veth ]]; then ip link del "$veth" 2>/dev/null || true; fi
-        if [[ -e /run/netns/$ns ]]; then
-            ip netns del "$ns" 2>/dev/null || true
-        fi
-        # A netns name whose bind mount lost its file (or the other way round).
-        if findmnt -rn "/run/netns/$ns" >/dev/null 2>&1; then umount -l "/run/netns/$ns" || true; fi
-        rm -f "/run/netns/$ns"
-    done
+    local node
+    for node in "${TEARDOWN_NODES[@]}"; do net_node_down "$node"; done
     if [[ -e /sys/class/net/$BRIDGE ]]; then ip link del "$BRIDGE" 2>/dev/null || true; fi
     forward_rule_remove
+}
+
+net_node_down() {
+    local ns veth
+    ns=$(netns_name "$1")
+    veth=$(veth_name "$1")
+    if [[ -e /sys/class/net/$veth ]]; then ip link del "$veth" 2>/dev/null || true; fi
+    if [[ -e /run/netns/$ns ]]; then
+        ip netns del "$ns" 2>/dev/null || true
+    fi
+    # A netns name whose bind mount lost its file (or the other way round).
+    if findmnt -rn "/run/netns/$ns" >/dev/null 2>&1; then umount -l "/run/netns/$ns" || true; fi
+    rm -f "/run/netns/$ns"
 }

@@ -70,7 +70,7 @@ wait_node_ready() {
 # was lost — tini/unshare processes running this checkout's lab-node-init.
 lab_pids() {
     local node ns pid f arg
-    for node in "${ALL_NODES[@]}"; do
+    for node in "${TEARDOWN_NODES[@]}"; do
         for f in tini unshare; do recorded_pid "$STATE/$node/$f.pid"; done
         ns=$(netns_name "$node")
         if [[ -e /run/netns/$ns ]]; then ip netns pids "$ns" 2>/dev/null || true; fi

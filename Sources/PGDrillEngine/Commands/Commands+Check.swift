@@ -12,8 +12,10 @@ extension Commands {
         defer { connection.closeAll() }
         var problems: [String] = []
         var out = "Cluster \(cluster.name) (\(cluster.manager))\n"
+        var leader: String?
         do {
             let view = try connection.clusterView()
+            leader = view.leader?.name
             var rows = [["Member", "Host", "Role", "State", "TL", "Lag"]]
             for m in view.members.sorted(by: { $0.name < $1.name }) {
                 rows.append([m.name, cluster.host(named: m.name)?.address ?? m.host ?? "", m.role, m.state,
@@ -48,6 +50,11 @@ extension Commands {
         } catch {
             problems.append("\(error)")
         }
+        if cluster.backup != nil {
+            let (lines, found) = backupHealth(connection, leader: leader)
+            out += lines.map { $0 + "\n" }.joined()
+            problems += found
+        }
         if let journal = try? Journal(directory: Journal.defaultDirectory, cluster: cluster.name), !journal.pending.isEmpty {
             problems.append("\(journal.pending.count) pending rollback(s) in \(journal.path) — run `pgdrill recover`")
         }
@@ -58,6 +65,31 @@ extension Commands {
         }
         print("NOT HEALTHY:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         return Exit.usage
+    }
+
+    /// Archive and backup health: the primary's archiver, and the repository reached over SSH.
+    static func backupHealth(_ connection: ClusterConnection, leader: String?) -> (lines: [String], problems: [String]) {
+        var lines: [String] = []
+        var problems: [String] = []
+        if let leader {
+            do {
+                let archiver = try connection.archiverStatus(node: leader)
+                lines.append(archiver.summary)
+                problems += archiver.problems
+            } catch {
+                problems.append("cannot read pg_stat_archiver on the primary \(leader): \(error)")
+            }
+        }
+        do {
+            let inventory = try connection.backupInventory()
+            lines.append(inventory.summary())
+            if inventory.statusCode != 0, inventory.statusCode != 2 {
+                problems.append("pgBackRest reports stanza \(inventory.stanza) as '\(inventory.statusMessage)' (code \(inventory.statusCode))")
+            }
+        } catch {
+            problems.append("backup repository not usable: \(error)")
+        }
+        return (lines, problems)
     }
 
     /// A plain text table with aligned columns.

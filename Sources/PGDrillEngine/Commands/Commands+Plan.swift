@@ -24,6 +24,10 @@ extension Commands {
             for (i, step) in p.steps.enumerated() {
                 let tag = "<run>" + String(format: "%02d", i)
                 out += "step \(i + 1): \(step.action.name)"
+                if case .restore(let before, _) = step.action {
+                    out += " (\(ReportBuilder.scenario(DrillPlan.single(step, from: p))))\n" + restorePlan(cluster, tag: tag, pitr: before != nil)
+                    continue
+                }
                 guard let target = step.action.target else {
                     out += " (\(ReportBuilder.scenario(DrillPlan.single(step, from: p))); through the manager's API, no rollback)\n"
                     continue
@@ -49,6 +53,22 @@ extension Commands {
         }
         print(Redactor().redact(out), terminator: "")
         return Exit.passed
+    }
+
+    /// The commands of a `restore` step, in order, with what is journalled.
+    static func restorePlan(_ cluster: ClusterTarget, tag: String, pitr: Bool) -> String {
+        guard let backup = cluster.backup, let scratch = cluster.scratch else {
+            return "  refused when it runs: the cluster file needs `backup:` and `scratch:`\n"
+        }
+        var out = "  disaster moment, on the repository \(backup.host):\n" + indent(FaultTemplates.cutOff(tag: tag, peers: cluster.nodes.map(\.address)))
+        out += "  rollback on the repository (journalled before apply):\n" + indent(FaultTemplates.removeChains(tag: tag))
+        out += "  on this machine: \(scratch.create)   (rollback, journalled: \(scratch.destroy))\n"
+        out += "  on the scratch host \(scratch.host):\n"
+        out += indent(RestoreTemplates.restore(backup: backup, dataDir: cluster.dataDir, targetTime: pitr ? "<disaster moment − before_disaster>" : nil))
+        out += indent(RestoreTemplates.start(dataDir: cluster.dataDir, binDir: cluster.binDir, port: cluster.pgPort))
+        out += indent(RestoreTemplates.amcheck(binDir: cluster.binDir, port: cluster.pgPort))
+        out += indent(RestoreTemplates.checksums(dataDir: cluster.dataDir, binDir: cluster.binDir, port: cluster.pgPort, restart: false))
+        return out
     }
 
     static func indent(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n") + "\n" }

@@ -17,9 +17,12 @@ extension Commands {
         public var prometheusPath: String?
         /// Leave this run's rows in `pgdrill.probe` for inspection (default: purged once verified).
         public var keepProbeRows: Bool
+        /// Leave the host a `restore` step provisioned running (default: removed once checked).
+        public var keepScratchHost: Bool
 
         public init(drillPaths: [String], clusterPath: String, reportDir: String, assumeYes: Bool, dryRun: Bool,
-                    allowProtected: Bool, prometheusPath: String?, keepProbeRows: Bool = false) {
+                    allowProtected: Bool, prometheusPath: String?, keepProbeRows: Bool = false, keepScratchHost: Bool = false) {
+            self.keepScratchHost = keepScratchHost
             self.drillPaths = drillPaths
             self.clusterPath = clusterPath
             self.reportDir = reportDir
@@ -84,6 +87,7 @@ extension Commands {
         let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
                                  runID: runID, runDirectory: runDir)
         runner.keepProbeRows = o.keepProbeRows
+        runner.keepScratchHost = o.keepScratchHost
         progress.say("run \(runID): \(plans.count) drill(s); reports in \(runDir)")
         var reports: [DrillReport] = []
         var status = Exit.passed

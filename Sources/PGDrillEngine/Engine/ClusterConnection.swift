@@ -44,6 +44,7 @@ public final class ClusterConnection: @unchecked Sendable {
     /// Runs a script; the exit status is the caller's to judge. Retries once on a fresh session if the old
     /// one died (an sshd restarted, a connection reset), but never after a timeout: the command may have run.
     public func runAllowingFailure(_ script: RemoteScript, timeout: Duration = .seconds(60)) throws -> CommandResult {
+        if script.host == ClusterTarget.localHostName { return try LocalCommand.run(script.script, timeout: timeout) }
         do {
             return try session(for: script.host).run(script.script, timeout: timeout)
         } catch let error as SSHError where !error.commandMayHaveRun {

@@ -33,6 +33,8 @@ public struct DrillRecord: Sendable {
     public var applied: [AppliedFault] = []
     public var rollbacks: [String] = []
     public var notes: [String] = []
+    /// What a `restore` step did, when the drill has one.
+    public var restore: RestoreRecord?
 
     public struct AppliedFault: Sendable {
         public var summary: String
@@ -54,4 +56,38 @@ public struct DrillRecord: Sendable {
                                         decisionToSent: sent - decided, decisionToReturn: returned - decided)
         }
     }
+}
+
+/// A `restore` step as it ran: the disaster moment, the recovery cutoff, the stages, the keys found on the
+/// restored host and the result of its integrity checks.
+public struct RestoreRecord: Sendable {
+    /// When the cluster was cut off from its repository (run clock, µs): t0 of the drill.
+    public var disaster: Int64
+    /// Writes acknowledged before this may not be missing: `disaster`, or the PITR target.
+    public var cutoff: Int64
+    /// The PITR target as given to the backup tool (nil: the end of the archive).
+    public var targetTime: String?
+    /// Provision, restore (fetch + copy), start → first connection, WAL replay → read-write, checks.
+    public var stages: [StageTiming] = []
+    /// Probe keys of this run on the restored host (nil: it never accepted a connection).
+    public var restoredKeys: Set<WriteKey>?
+    /// Integrity checks that passed, in words.
+    public var checks: [String] = []
+    /// What went wrong, in words.
+    public var problems: [String] = []
+
+    public init(disaster: Int64, cutoff: Int64, targetTime: String?) {
+        self.disaster = disaster
+        self.cutoff = cutoff
+        self.targetTime = targetTime
+    }
+
+    /// From the disaster moment to the restored host accepting writes (RTO of a full-cluster loss), µs.
+    public var readWriteAt: Int64? { stages.first { $0.name == RestoreRecord.replayStage }?.end }
+
+    public static let provisionStage = "restore: provision scratch host"
+    public static let fetchStage = "restore: fetch + copy backup"
+    public static let connectStage = "restore: start → first connection"
+    public static let replayStage = "restore: WAL replay → read-write"
+    public static let checkStage = "restore: amcheck + checksums"
 }

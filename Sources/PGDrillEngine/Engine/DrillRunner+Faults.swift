@@ -15,6 +15,9 @@ extension DrillRunner {
             }
             return .faultApplied(index)
         }
+        if case .restore(let before, let timeout) = step.action {
+            return applyRestore(index, beforeDisaster: before, timeout: timeout, s)
+        }
         if case .waitUntil(let conditions, let timeout) = step.action {
             let t0 = s.record.t0 ?? clock.now()
             let start = clock.now()

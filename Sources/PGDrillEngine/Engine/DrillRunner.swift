@@ -17,6 +17,8 @@ public final class DrillRunner {
     let runDirectory: String
     /// Leave the run's probe rows on the cluster (for a post-mortem, or an independent check).
     public var keepProbeRows = false
+    /// Leave the host a `restore` step provisioned running (for an independent check); removed otherwise.
+    public var keepScratchHost = false
 
     var cluster: ClusterTarget { connection.cluster }
 
@@ -93,6 +95,20 @@ public final class DrillRunner {
         progress.say("[\(s.record.plan.name)] \(name)")
     }
 
+    /// Why a drill needing a recent backup must not start: no repository, no recent backup, or WAL
+    /// archiving failing on the primary (a restore would stop at the last archived segment).
+    func backupRefusal(maxAgeSeconds: Double, leader: String?) -> String? {
+        guard cluster.backup != nil else {
+            return "the drill needs a backup, but the cluster file names no backup repository (add `backup: { tool: pgbackrest, stanza: …, host: … }`)"
+        }
+        do {
+            if let leader, let problem = try connection.archiverStatus(node: leader).problems.first { return problem }
+            return try connection.backupInventory().refusal(maxAge: maxAgeSeconds)
+        } catch {
+            return "the drill needs a backup, but the repository could not be asked: \(error)"
+        }
+    }
+
     func preflight(_ s: Session) -> DrillLifecycle.Event {
         stage(s, "pre-flight")
         let plan = s.record.plan
@@ -117,6 +133,9 @@ public final class DrillRunner {
         }
         for name in [plan.probe.endpoint] + plan.probe.also where cluster.endpoints[name] == nil {
             return .preflightFailed("the drill probes endpoint '\(name)', which the cluster file does not define (endpoints: \(cluster.endpoints.keys.sorted().joined(separator: ", ")))")
+        }
+        if let maxAge = plan.backupMaxAgeMicros, let refusal = backupRefusal(maxAgeSeconds: Double(maxAge) / 1e6, leader: health.leader) {
+            return .preflightFailed(refusal)
         }
         do {
             try ProbeTable.ensure(conninfo: cluster.endpoints[plan.probe.endpoint]!)

@@ -34,7 +34,11 @@ public enum ReportBuilder {
                 errors.append("cannot read the probe log \(record.probeLogPath): \(error)")
             }
         }
-        let expectations = evaluate(record, metrics)
+        let restored = restoreVerification(record, endpoint: plan.probe.endpoint)
+        var expectations = evaluate(record, metrics)
+        if case .completed? = record.termination, let restore = record.restore {
+            expectations += restoreExpectations(restore, restored)
+        }
         let verdict: Verdict
         switch record.termination {
         case .completed?:
@@ -53,7 +57,7 @@ public enum ReportBuilder {
         }
         return DrillReport(
             name: plan.name, description: plan.description, scenario: scenario(plan), verdict: verdict,
-            whatHappened: whatHappened(record, metrics), expectations: expectations, metrics: metrics,
+            whatHappened: whatHappened(record, metrics) + restoreSentences(record, restored), expectations: expectations, metrics: metrics,
             clusterBefore: record.clusterBefore.map { snapshot($0, cluster, at: record.steadyStart) },
             clusterAfter: record.clusterAfter.map { snapshot($0, cluster, at: record.runEnd ?? 0) },
             events: record.events, probeLog: record.t0 == nil && record.steadyStart == 0 ? nil : record.probeLogRelative,
@@ -80,6 +84,7 @@ public enum ReportBuilder {
             case .latency(let ms, let on): base = "\(ms) ms latency on \(on)"
             case .switchover(let to): base = "switchover" + (to.map { " to \($0)" } ?? "")
             case .failover(let to): base = "failover to \(to)"
+            case .restore(let before, _): base = "restore backup + WAL onto a scratch host" + (before.map { " (PITR: \(ReportFormat.duration($0)) before the disaster)" } ?? " (to the end of the archive)")
             case .shell(_, _, let on): base = "shell command on \(on)"
             case .wait(let us): base = "wait \(ReportFormat.duration(us))"
             case .waitUntil(let c, let us): base = "wait until \(c.map(\.rawValue).joined(separator: " and ")) (at most \(ReportFormat.duration(us)))"
@@ -230,6 +235,7 @@ public enum ReportBuilder {
             if let o = r.observeEnd, let rec = r.recoverEnd { out.append(StageTiming(name: "rollback+recover", start: o, end: rec)) }
             if let rec = r.recoverEnd { out.append(StageTiming(name: "verify", start: rec, end: end)) }
         }
+        out += r.restore?.stages ?? []
         return out
     }
 }

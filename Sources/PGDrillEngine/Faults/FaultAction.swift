@@ -17,6 +17,9 @@ public enum FaultAction: Sendable, Equatable {
     case wait(micros: Int64)
     /// Holds the drill until every condition holds (ends the wait), bounded by `timeoutMicros`.
     case waitUntil([DrillPlan.Condition], timeoutMicros: Int64)
+    /// Restore the latest backup onto a scratch host: to the end of the archive (`beforeDisasterMicros`
+    /// nil) or to that long before the disaster moment.
+    case restore(beforeDisasterMicros: Int64?, timeoutMicros: Int64)
 
     /// Where `fill_disk` writes its filler.
     public enum DiskPath: Sendable, Equatable {
@@ -31,7 +34,7 @@ public enum FaultAction: Sendable, Equatable {
              .fillDisk(_, _, _, let on), .walBurst(_, let on), .pause(_, let on), .loss(_, let on),
              .latency(_, let on), .shell(_, _, let on):
             return on
-        case .switchover, .failover, .wait, .waitUntil:
+        case .switchover, .failover, .wait, .waitUntil, .restore:
             return nil
         }
     }
@@ -52,6 +55,7 @@ public enum FaultAction: Sendable, Equatable {
         case .failover: "failover"
         case .shell: "shell"
         case .wait, .waitUntil: "wait"
+        case .restore: "restore"
         }
     }
 }
@@ -197,7 +201,7 @@ extension FaultAction {
         case .shell(let command, let rollback, _):
             return HostFault(host: host.name, apply: script(command, "shell on \(host.name): \(command.prefix(60))"),
                              rollback: rollback.flatMap { $0.isEmpty ? nil : script($0, "shell rollback on \(host.name)") })
-        case .switchover, .failover, .wait, .waitUntil:
+        case .switchover, .failover, .wait, .waitUntil, .restore:
             preconditionFailure("\(name) does not run on a host")
         }
     }

@@ -93,6 +93,17 @@ public enum FaultTemplates {
         return chainScript(tag: tag, rules: rules)
     }
 
+    /// Cuts a host off from `peers` with TCP resets on what they send it (REJECT, not DROP): a client there
+    /// fails at once instead of hanging on a timeout — the backup repository refusing the cluster's
+    /// archive-push at a restore drill's disaster moment, so that archiving resumes as soon as the chains
+    /// are removed. Outgoing packets pass (a REJECT there would reset only the host's own socket and leave
+    /// the peer waiting on a dead connection).
+    public static func cutOff(tag: String, peers: [String]) -> String {
+        chainScript(tag: tag, rules: peers.map {
+            ("-s \($0.shellQuoted) -p tcp -j REJECT --reject-with tcp-reset", "-d \($0.shellQuoted) -j RETURN")
+        })
+    }
+
     /// Drops a share of packets at random (iptables `statistic`), except the runner's ssh.
     public static func loss(tag: String, probability: Double) -> String {
         let p = String(format: "%.4f", min(max(probability, 0), 1))

@@ -41,10 +41,29 @@ public struct ClusterTarget: Sendable {
     public var services: [String: ServiceCommands]
     /// repmgr clusters: how to run repmgr on a node.
     public var repmgr: RepmgrManager.Settings?
+    /// The backup repository and WAL archive, when the cluster file names one.
+    public var backup: BackupSettings?
+    /// How to provision and remove a host for `restore` steps.
+    public var scratch: ScratchSettings?
+    /// Conninfo for direct SQL on the scratch host once restored (built like a node's).
+    public var scratchConninfo: String?
 
+    /// The database nodes and proxies: every host pre-flight connects to and `check` inspects.
     public var allHosts: [Host] { nodes + proxies }
 
-    public func host(named name: String) -> Host? { allHosts.first { $0.name == name } }
+    /// Host names of the repository and the scratch node: not in `allHosts` (the scratch node exists only
+    /// during a restore), but reachable over SSH by these names. A `:` keeps them apart from file names.
+    public static let repositoryHostName = "backup:repository"
+    public static let scratchHostName = "backup:scratch"
+    /// Host name for commands run on the runner's own machine (the scratch host's `create`/`destroy`).
+    public static let localHostName = "local"
+
+    public func host(named name: String) -> Host? {
+        if let host = allHosts.first(where: { $0.name == name }) { return host }
+        if name == Self.repositoryHostName, let backup { return Host(name: name, address: backup.host) }
+        if name == Self.scratchHostName, let scratch { return Host(name: name, address: scratch.host) }
+        return nil
+    }
 
     /// What fault templates need to know about a host.
     public func context(for name: String) -> HostContext {
@@ -105,5 +124,8 @@ extension ClusterTarget {
                 ? RepmgrManager.Settings(config: spec.repmgr.config, user: spec.repmgr.user, database: spec.repmgr.database,
                                          binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin")
                 : nil)
+        backup = spec.backup
+        scratch = spec.scratch
+        scratchConninfo = spec.scratch.map { spec.nodeConninfo(node: ClusterNode(name: Self.scratchHostName, host: $0.host)) }
     }
 }

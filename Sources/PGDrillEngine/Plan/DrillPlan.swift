@@ -46,6 +46,8 @@ public struct DrillPlan: Sendable {
     public var maxLagBytes: Int64
     public var requireSync: Bool
     public var minReplicas: Int?
+    /// The drill needs a backup at most this old (`preflight.backup_max_age`), and working WAL archiving.
+    public var backupMaxAgeMicros: Int64?
     public var probe: Probe
     public var steadyMicros: Int64
     public var steps: [FaultStepPlan]
@@ -100,6 +102,7 @@ extension DrillPlan {
                                  noSplitBrain: expect.splitBrain.map { $0 != .allowed }, failover: expect.failover),
             noPrimaryForMicros: spec.abortIf.noPrimaryFor?.microseconds)
         self.expect.splitBrainAcksOnly = expect.splitBrain == .noAcknowledgedWrites
+        backupMaxAgeMicros = spec.preflight.backupMaxAge?.microseconds
     }
 }
 
@@ -142,6 +145,12 @@ extension FaultAction {
         case .switchover(let s): self = .switchover(to: s.candidate.map(RoleReference.init))
         case .failover(let s): self = .failover(to: s.candidate.map(RoleReference.init) ?? .syncStandby)
         case .shell(let s): self = .shell(command: s.command, rollback: s.rollback, on: .init(s.target))
+        case .restore(let s):
+            let before: Int64? = switch s.target {
+            case .latest: nil
+            case .time(let d): d.microseconds
+            }
+            self = .restore(beforeDisasterMicros: before, timeoutMicros: s.timeout.microseconds)
         case .wait(let s):
             self = s.until.isEmpty
                 ? .wait(micros: s.duration.microseconds)

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ClusterSpec {
-    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services", "repmgr"]
+    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services", "repmgr", "backup", "scratch"]
 
     /// Reads and validates a composed cluster file. Relative paths are resolved against `directory`.
     init(document: YAMLDocument, directory: URL) throws(DrillFileError) {
@@ -29,6 +29,8 @@ extension ClusterSpec {
             },
             services: try root["services"].map(Self.parseServices) ?? [:],
             repmgr: try Self.parseRepmgr(root["repmgr"], manager: manager),
+            backup: try root["backup"].map(BackupSettings.init),
+            scratch: try root["scratch"].map(ScratchSettings.init),
             file: file
         )
     }
@@ -185,6 +187,33 @@ extension PostgresSettings {
             binDirectory: try postgres["bin_dir"]?.remotePath(),
             passfile: try postgres["passfile"].map(paths.resolve),
             nodeConninfo: nodeConninfo
+        )
+    }
+}
+
+extension BackupSettings {
+    init(_ field: Field) throws(DrillFileError) {
+        let backup = try field.mapping(allowed: ["tool", "stanza", "host", "command"],
+                                       example: "backup: { tool: pgbackrest, stanza: main, host: 10.0.0.5 }")
+        self.init(
+            tool: try backup["tool"]?.choice() ?? .pgbackrest,
+            stanza: try backup.required("stanza", example: "stanza: main").resourceName(),
+            host: try backup.required("host", example: "host: 10.0.0.5 (the repository host)").host(),
+            command: try backup["command"]?.text() ?? "pgbackrest",
+            mark: backup.mark
+        )
+    }
+}
+
+extension ScratchSettings {
+    init(_ field: Field) throws(DrillFileError) {
+        let scratch = try field.mapping(allowed: ["host", "create", "destroy"],
+                                        example: "scratch: { host: 10.0.0.20, create: \"...\", destroy: \"...\" }")
+        self.init(
+            host: try scratch.required("host", example: "host: 10.0.0.20").host(),
+            create: try scratch.required("create", example: "create: \"provision-restore-host\"").text(),
+            destroy: try scratch.required("destroy", example: "destroy: \"remove-restore-host\"").text(),
+            mark: scratch.mark
         )
     }
 }

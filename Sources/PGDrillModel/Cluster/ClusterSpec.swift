@@ -24,6 +24,10 @@ public struct ClusterSpec: Sendable, Hashable {
     public var services: [ClusterComponent: ServiceCommands]
     /// How to reach repmgr (repmgr clusters; defaults when the file has no `repmgr:`).
     public var repmgr: RepmgrSettings
+    /// The backup repository and WAL archive, when the cluster file names one.
+    public var backup: BackupSettings?
+    /// How to provision and remove a host for `restore` steps, when the cluster file says.
+    public var scratch: ScratchSettings?
     /// The cluster file as the user named it, for messages.
     public var file: String
 
@@ -31,7 +35,7 @@ public struct ClusterSpec: Sendable, Hashable {
                 nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
                 endpoints: [Endpoint], haproxyStats: URL? = nil,
                 services: [ClusterComponent: ServiceCommands] = [:], repmgr: RepmgrSettings = .init(),
-                file: String = "<cluster>") {
+                backup: BackupSettings? = nil, scratch: ScratchSettings? = nil, file: String = "<cluster>") {
         self.name = name
         self.manager = manager
         self.isProtected = isProtected
@@ -43,6 +47,8 @@ public struct ClusterSpec: Sendable, Hashable {
         self.haproxyStats = haproxyStats
         self.services = services
         self.repmgr = repmgr
+        self.backup = backup
+        self.scratch = scratch
         self.file = file
     }
 

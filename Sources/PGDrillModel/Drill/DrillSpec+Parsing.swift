@@ -53,12 +53,13 @@ extension DrillSpec {
 
 extension PreflightChecks {
     init(_ field: Field) throws(DrillFileError) {
-        let map = try field.mapping(allowed: ["healthy", "max_lag", "min_replicas", "require_sync"],
+        let map = try field.mapping(allowed: ["healthy", "max_lag", "min_replicas", "require_sync", "backup_max_age"],
                                     example: "{ healthy: true, max_lag: 1MB }")
         self.init(requireHealthy: try map["healthy"]?.bool() ?? true,
                   maxLag: try map["max_lag"]?.value() ?? .mebibytes(1),
                   minReplicas: try map["min_replicas"]?.int(in: 0...64) ?? 2,
-                  requireSync: try map["require_sync"]?.bool() ?? true)
+                  requireSync: try map["require_sync"]?.bool() ?? true,
+                  backupMaxAge: try map["backup_max_age"]?.duration(in: .seconds(1)...(.seconds(366 * 86_400))))
     }
 }
 

@@ -125,7 +125,28 @@ extension FaultStep {
         "switchover": (["to"], { s throws(DrillFileError) in .switchover(try leaderChangeStep(s)) }),
         "failover": (["to"], { s throws(DrillFileError) in .failover(try leaderChangeStep(s)) }),
         "shell": (["on", "command", "rollback", "no_rollback"], { s throws(DrillFileError) in .shell(try shellStep(s)) }),
+        "restore": (["target", "before_disaster", "timeout"], { s throws(DrillFileError) in .restore(try restoreStep(s)) }),
     ]
+
+    private static func restoreStep(_ s: StepFields) throws(DrillFileError) -> RestoreStep {
+        let targetField = s.reader["target"]
+        let kind = try targetField?.scalar(expecting: "latest or time") ?? "latest"
+        let before = s.reader["before_disaster"]
+        let target: RestoreStep.RecoveryTarget
+        switch kind {
+        case "latest":
+            if let before { throw before.error(.conflict, "applies to 'target: time' only") }
+            target = .latest
+        case "time":
+            let field = try s.reader.required("before_disaster", example: "before_disaster: 2s")
+            target = .time(beforeDisaster: try field.duration(in: .milliseconds(1)...(.seconds(86_400))))
+        default:
+            throw targetField!.error(.invalidValue, "must be 'latest' or 'time', got \(ValueParseError.quoted(kind))")
+        }
+        return RestoreStep(target: target,
+                           timeout: try s.reader["timeout"]?.duration(in: .seconds(1)...(.seconds(86_400))) ?? .seconds(600),
+                           rollbackAfter: s.rollbackAfter, mark: s.mark)
+    }
 
     private static func serviceStep(_ s: StepFields) throws(DrillFileError) -> ServiceStep {
         ServiceStep(service: try s.reader.required("service", example: "service: patroni").choice(),

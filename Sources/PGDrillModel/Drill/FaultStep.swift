@@ -16,11 +16,12 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
     case failover(LeaderChangeStep)
     case shell(ShellStep)
     case wait(WaitStep)
+    case restore(RestoreStep)
 
     /// Action names as written in drill files, in the order hints list them.
     public static let actions = [
         "kill", "stop", "start", "partition", "fill_disk", "wal_burst", "pause", "loss", "latency",
-        "switchover", "failover", "shell", "wait",
+        "switchover", "failover", "shell", "wait", "restore",
     ]
 
     /// The action name as written in the drill file.
@@ -39,6 +40,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .failover: "failover"
         case .shell: "shell"
         case .wait: "wait"
+        case .restore: "restore"
         }
     }
 
@@ -56,6 +58,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .switchover(let step), .failover(let step): step
         case .shell(let step): step
         case .wait(let step): step
+        case .restore(let step): step
         }
     }
 
@@ -77,7 +80,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .loss(let step): step.target
         case .latency(let step): step.target
         case .shell(let step): step.target
-        case .switchover, .failover, .wait: nil
+        case .switchover, .failover, .wait, .restore: nil
         }
     }
 
@@ -97,6 +100,11 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .switchover(let step): text = "switchover" + (step.candidate.map { " to \($0)" } ?? "")
         case .failover(let step): text = "failover" + (step.candidate.map { " to \($0)" } ?? "")
         case .shell(let step): text = "shell on \(step.target)"
+        case .restore(let step):
+            switch step.target {
+            case .latest: text = "restore the latest backup and all archived WAL onto a scratch host"
+            case .time(let before): text = "restore the latest backup onto a scratch host, to \(before) before the disaster moment"
+            }
         case .wait(let step): text = step.until.isEmpty ? "wait \(step.duration)" : "wait until \(step.until.map(\.rawValue).joined(separator: " and ")) (timeout \(step.duration))"
         }
         if let rollbackAfter {
@@ -124,6 +132,7 @@ extension LossStep: FaultStepParameters {}
 extension LatencyStep: FaultStepParameters {}
 extension LeaderChangeStep: FaultStepParameters {}
 extension ShellStep: FaultStepParameters {}
+extension RestoreStep: FaultStepParameters {}
 extension WaitStep: FaultStepParameters {
     /// A wait has nothing to roll back.
     public var rollbackAfter: DrillDuration? { nil }

@@ -8,8 +8,13 @@ public struct PreflightChecks: Sendable, Hashable {
     public var minReplicas: Int
     /// Require a synchronous standby.
     public var requireSync: Bool
+    /// The drill needs a backup no older than this (restore drills): refused without one, and while WAL
+    /// archiving is failing.
+    public var backupMaxAge: DrillDuration?
 
-    public init(requireHealthy: Bool = true, maxLag: ByteSize = .mebibytes(1), minReplicas: Int = 2, requireSync: Bool = true) {
+    public init(requireHealthy: Bool = true, maxLag: ByteSize = .mebibytes(1), minReplicas: Int = 2, requireSync: Bool = true,
+                backupMaxAge: DrillDuration? = nil) {
+        self.backupMaxAge = backupMaxAge
         self.requireHealthy = requireHealthy
         self.maxLag = maxLag
         self.minReplicas = minReplicas
