@@ -131,7 +131,7 @@ case "inject" where args.count == 5:
     guard let runs = Int(args[3]), let writers = Int(args[4]) else { exit(2) }
     let target = ClusterTarget(spec: spec)
     let connection = ClusterConnection(cluster: target, logger: Logger(label: "bench"))
-    guard let primary = try connection.patroniCluster().leader?.name, let conninfo = spec.conninfo(endpoint: "write") else { exit(2) }
+    guard let primary = try connection.clusterView().leader?.name, let conninfo = spec.conninfo(endpoint: "write") else { exit(2) }
     try ProbeTable.ensure(conninfo: conninfo)
     let runID = "bench-\(UUID().uuidString.prefix(8))"
     let probe = WriteProbe(runID: runID, endpoint: "write", conninfo: conninfo, writers: writers, clock: RunClock(),
