@@ -31,6 +31,10 @@ import Testing
         ssh: { user: root, port: \(ssh), identity: id_ed25519, known_hosts: known_hosts, connect_timeout: 1s }
         nodes:
           - { name: pg1, host: 127.0.0.1, patroni: "http://127.0.0.1:\(patroni)" }
+        proxies:
+          - { name: px, host: 127.0.0.1 }
+        backup: { tool: pgbackrest, stanza: lab, host: 127.0.0.1 }
+        scratch: { host: 127.0.0.1, create: "true", destroy: "true" }
         postgres: { port: \(pg), data_dir: /var/lib/pgdrill/data, passfile: pgpass, node_conninfo: "dbname=drill user=drill" }
         endpoints:
           write: "host=127.0.0.1 port=\(pg) dbname=drill user=drill connect_timeout=1"

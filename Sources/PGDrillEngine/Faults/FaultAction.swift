@@ -124,6 +124,8 @@ extension FaultAction {
     /// printing the node's clock (`EffectStamp`), for the decision → effect latency.
     public func hostFault(on host: HostContext, tag: String) throws -> HostFault {
         var fault = try unstampedHostFault(on: host, tag: tag)
+        // A `shell` step runs exactly what the drill file says (its latency is then the round trip).
+        if case .shell = self { return fault }
         fault.apply.script = EffectStamp.appended(to: fault.apply.script)
         return fault
     }

@@ -112,7 +112,7 @@ extension ClusterSpec {
         let map = try field.mapping(allowed: ["config", "user", "database"],
                                     example: "repmgr: { config: /etc/repmgr.conf, user: postgres, database: repmgr }")
         let defaults = RepmgrSettings()
-        let config = try map["config"]?.remotePath() ?? defaults.config
+        let config = try map["config"]?.remotePath(allowing: "{node}") ?? defaults.config
         if let configField = map["config"], config.contains(where: { "'\"$`\\".contains($0) }) {
             throw configField.error(.invalidValue, "must not contain quotes, '$', '`' or '\\' (it is used in remote commands)")
         }

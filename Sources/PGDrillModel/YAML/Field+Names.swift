@@ -39,9 +39,11 @@ extension Field {
     }
 
     /// An absolute path on a remote node (`RemotePath`): it goes into remote commands.
-    func remotePath() throws(DrillFileError) -> String {
+    /// `placeholder`: a token allowed in the path (e.g. repmgr's `{node}`), checked as if it were a plain name.
+    func remotePath(allowing placeholder: String? = nil) throws(DrillFileError) -> String {
         let path = try scalar(expecting: "a path")
-        if let problem = RemotePath.problem(with: path) {
+        let checked = placeholder.map { path.replacingOccurrences(of: $0, with: "node") } ?? path
+        if let problem = RemotePath.problem(with: checked) {
             throw error(.invalidValue, "\(problem), got \(ValueParseError.quoted(path))",
                         hint: "write an absolute path such as /var/lib/postgresql/15/main")
         }
