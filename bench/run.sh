@@ -2,7 +2,7 @@
 # Benchmarks of the instrument against the tools a DBA would use instead, on the lab (brought up if needed).
 # Not part of the test suite: run on demand, on an otherwise idle machine.
 #
-#   bench/run.sh [probe|ssh|all]     (default all)
+#   bench/run.sh [probe|ssh|inject|log|all]     (default all); bench/overhead.sh, bench/memory.sh
 #
 # Prints a Markdown table; every figure is the median of RUNS runs (default 3) with the min–max spread.
 set -euo pipefail
@@ -79,5 +79,29 @@ if [[ $WHAT == ssh || $WHAT == all ]]; then
         lm=$(echo "$lib" | field median_ms); sm=$(median <"$TMP/ssh")
         echo "| \`$cmd\` | $lm ($(echo "$lib" | field p99_ms)) | $sm | $(awk -v a="$lm" -v b="$sm" 'BEGIN {printf "%.4f", a / b}') |"
     done
+    echo
+fi
+
+if [[ $WHAT == inject || $WHAT == all ]]; then
+    # The runner's injection path on the primary (a harmless SIGCONT to Patroni and the postmaster), 200 times,
+    # with no load and under a full-rate probe; decision → in effect on the node's clock.
+    echo "| probe writers during injection | decision → effect median (p99, max) ms | decision → command returned median ms | runs |"
+    echo "| --- | --- | --- | --- |"
+    for writers in 0 4 16; do
+        : >"$TMP/inj"
+        for _ in $(seq "$RUNS"); do "$BENCH" inject "$CLUSTER" 200 "$writers" >>"$TMP/inj"; done
+        echo "| $writers | $(field effect_median_ms <"$TMP/inj" | stats) ($(field effect_p99_ms <"$TMP/inj" | median), $(field effect_max_ms <"$TMP/inj" | median)) |" \
+             "$(field return_median_ms <"$TMP/inj" | median) | $RUNS × 200 |"
+    done
+    echo
+fi
+
+if [[ $WHAT == log || $WHAT == all ]]; then
+    # Analysis + timeline of a 10-minute full-rate probe log (3.26 M attempts, synthetic, a 20 s outage).
+    : >"$TMP/log"
+    for _ in $(seq "$RUNS"); do "$BENCH" log 3256847 >>"$TMP/log"; done
+    echo "| rows | one read pass s | analysis (two passes) + timeline s | SVG s |"
+    echo "| --- | --- | --- | --- |"
+    echo "| 3,256,847 | $(field read_pass_s <"$TMP/log" | stats) | $(field analysis_with_timeline_s <"$TMP/log" | stats) | $(field timeline_svg_s <"$TMP/log" | median) |"
     echo
 fi
