@@ -70,7 +70,10 @@ extension DrillRunner {
         // purge them so repeated drills do not fill the cluster's disk.
         if !keepProbeRows, let conninfo = cluster.endpoints[s.record.plan.probe.endpoint], s.record.t0 != nil || s.record.steadyStart > 0 {
             do {
-                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: runID) { waitForReplicas(toReplay: lsn, s) }
+                // A degraded cluster (a rollback that could not run) may have a replica that cannot replay: do
+                // not spend the 30 s waiting for it.
+                let degraded = if case .degraded = termination { true } else { false }
+                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: runID), !degraded { waitForReplicas(toReplay: lsn, s) }
             } catch {
                 s.record.notes.append("could not purge probe rows of run \(runID): \(error)")
             }

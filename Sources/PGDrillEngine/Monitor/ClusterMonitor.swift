@@ -45,6 +45,9 @@ public final class ClusterMonitor: @unchecked Sendable {
         var sql: [String: NodeSQL?] = [:]
         var backends: [String: Bool] = [:]     // "backend/server" → up
         var lastCluster: PatroniCluster?
+        /// When a Patroni API last answered (or the monitor started, before any did), and each node's last error.
+        var lastPatroniAnswer: Int64 = 0
+        var patroniErrors: [String: String] = [:]
         var running = true
     }
 
@@ -62,6 +65,8 @@ public final class ClusterMonitor: @unchecked Sendable {
 
     /// Starts the polling threads.
     public func start() {
+        let now = clock.now()
+        state.withLock { $0.lastPatroniAnswer = now }
         var made: [Thread] = []
         made.append(Thread { [self] in loop { pollPatroni() } })
         if let url = sources.haproxyStats { made.append(Thread { [self] in loop { pollHAProxy(url) } }) }
@@ -87,6 +92,12 @@ public final class ClusterMonitor: @unchecked Sendable {
     /// The current leader by the manager's view (nil: none, or not known yet).
     public var leader: String? { state.withLock { $0.leader ?? nil } }
 
+    /// How long (µs) no Patroni API has answered, with each node's last error: the runner's own view of the
+    /// cluster going dark (its link to port 8008 cut or hung), which `leader` alone would hide by staying stale.
+    public func patroniSilence(now: Int64) -> (micros: Int64, errors: [String: String]) {
+        state.withLock { (now - $0.lastPatroniAnswer, $0.patroniErrors) }
+    }
+
     /// Nodes answering `pg_is_in_recovery() = false` right now.
     public var writableNodes: [String] {
         state.withLock { s in s.sql.compactMap { $0.value?.writable == true ? $0.key : nil }.sorted() }
@@ -106,16 +117,24 @@ public final class ClusterMonitor: @unchecked Sendable {
 
     private func pollPatroni() {
         var view: PatroniCluster?
-        for (_, client) in sources.patroni {
-            if let c = try? client.cluster() {
-                view = c
+        var errors: [String: String] = [:]
+        for (node, client) in sources.patroni {
+            do {
+                view = try client.cluster()
                 break
+            } catch {
+                errors[node] = "\(error)"
             }
         }
         let now = clock.now()
-        guard let view else { return }
+        guard let view else {
+            state.withLock { $0.patroniErrors = errors }
+            return
+        }
         state.withLock { s in
             s.lastCluster = view
+            s.lastPatroniAnswer = now
+            s.patroniErrors = [:]
             let newLeader = view.leader?.name
             switch s.leader {
             case .none:
