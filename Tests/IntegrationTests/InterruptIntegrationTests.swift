@@ -39,6 +39,20 @@ extension LabIntegration {
             try expectHealthyAndClean(dir)
         }
 
+        /// SIGINT in the cooldown before verification (found by the matrix: it used to be swallowed, the run
+        /// read back and exited 0).
+        @Test func interruptDuringCooldownAborts() throws {
+            let dir = Lab.scratch("interrupt-cooldown")
+            let r = try CLI.pgdrill(["run", Lab.drills + "/07-planned-switchover.yaml", "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 300, env: ["PGDRILL_PHASE_LINES": "1"],
+                                    signal: (SIGINT, after: { $0.contains("PGDRILL_PHASE=verify") }))
+            #expect(r.status == 3, "exit \(r.status)\n\(r.stderr.suffix(3000))")
+            #expect(r.stderr.contains("during cooldown"), "\(r.stderr.suffix(2000))")
+            let report = try Report.load(dir + "/r")
+            #expect(report.drills.first?.verdict == "ABORTED")
+            try expectHealthyAndClean(dir)
+        }
+
         /// SIGKILL while pg_wal is full (drill 04 waits for writes to fail): the filler file is left behind,
         /// `check` sees it, `recover` removes it and the primary takes writes again.
         @Test func sigkillWhileWalIsFullThenRecover() throws {

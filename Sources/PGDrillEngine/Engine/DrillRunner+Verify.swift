@@ -16,6 +16,9 @@ extension DrillRunner {
             Thread.sleep(forTimeInterval: 0.1)
         }
         progress.endStatus()
+        // An interrupt in the cooldown ends the drill like one during recovery (ABORTED), not with a read-back
+        // and a verdict the operator asked not to wait for.
+        if trap.interrupted { return .interrupted("interrupted by \(trap.signalName ?? "signal") during cooldown") }
         stopProbes(s)
         // Replicas must have replayed everything before their read-back means anything.
         var view = try? connection.patroniCluster()
