@@ -39,6 +39,36 @@ extension LabIntegration {
             try expectHealthyAndClean(dir)
         }
 
+        /// SIGINT in the cooldown before verification (found by the matrix: it used to be swallowed, the run
+        /// read back and exited 0).
+        @Test func interruptDuringCooldownAborts() throws {
+            let dir = Lab.scratch("interrupt-cooldown")
+            let r = try CLI.pgdrill(["run", Lab.drills + "/07-planned-switchover.yaml", "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 300, env: ["PGDRILL_PHASE_LINES": "1"],
+                                    signal: (SIGINT, after: { $0.contains("PGDRILL_PHASE=verify") }))
+            #expect(r.status == 3, "exit \(r.status)\n\(r.stderr.suffix(3000))")
+            #expect(r.stderr.contains("during cooldown"), "\(r.stderr.suffix(2000))")
+            let report = try Report.load(dir + "/r")
+            #expect(report.drills.first?.verdict == "ABORTED")
+            try expectHealthyAndClean(dir)
+        }
+
+        /// SIGKILL while pg_wal is full (drill 04 waits for writes to fail): the filler file is left behind,
+        /// `check` sees it, `recover` removes it and the primary takes writes again.
+        @Test func sigkillWhileWalIsFullThenRecover() throws {
+            let dir = Lab.scratch("sigkill-walfull")
+            let r = try CLI.pgdrill(["run", Lab.drills + "/04-pg-wal-full-enospc.yaml", "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 300, env: ["PGDRILL_PHASE_LINES": "1"],
+                                    signal: (SIGKILL, after: { $0.contains("PGDRILL_PHASE=fault") }))
+            #expect(r.status == SIGKILL, "\(r.stderr.suffix(2000))")
+            let check = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 60)
+            #expect(check.status == 2)
+            #expect(check.stdout.contains(".pgdrill-filler-"), "check must name the leftover filler file:\n\(check.stdout)")
+            let rec = try CLI.pgdrill(["recover", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 300)
+            #expect(rec.status == 0, "\(rec.stderr.suffix(3000))")
+            try expectHealthyAndClean(dir)
+        }
+
         /// Healthy and clean within two minutes (a run interrupted during recovery leaves the cluster
         /// converging on its own), checked with `pgdrill check`.
         func expectHealthyAndClean(_ state: String) throws {

@@ -29,6 +29,21 @@ enum Lab {
         node == "px" ? "\(netPrefix).2" : "\(netPrefix).1\(node.last!)"
     }
 
+    /// The network namespace of a lab node (`pgdrillN-NODE`; instance 0 keeps `pgdrill-NODE`).
+    static func namespace(_ node: String) -> String {
+        let id = netPrefix.split(separator: ".").last.map(String.init) ?? "0"
+        return "pgdrill\(id == "0" ? "" : id)-\(node)"
+    }
+
+    /// The runner's own address on the lab bridge (`10.77.N.1`).
+    static var runnerAddress: String { "\(netPrefix).1" }
+
+    /// Runs `iptables` inside a node's namespace from the host (test set-up only: cutting the runner's links).
+    @discardableResult
+    static func iptables(_ node: String, _ args: [String]) throws -> CLIResult {
+        try CLI.run("/usr/sbin/ip", ["netns", "exec", namespace(node), "iptables", "-w", "5"] + args, timeout: 30)
+    }
+
     /// A scratch directory for one test's reports and journal.
     static func scratch(_ name: String) -> String {
         let dir = NSTemporaryDirectory() + "pgdrill-it-\(name)-\(getpid())"
@@ -58,14 +73,18 @@ struct CLIResult {
 /// Runs a process to completion with a timeout, capturing its output (swift-argument-parser's
 /// `AssertExecuteCommand` pattern, for a binary that talks to a real cluster).
 enum CLI {
-    static func pgdrill(_ args: [String], stateDir: String, timeout: TimeInterval = 600,
-                        signal: (Int32, after: (String) -> Bool)? = nil) throws -> CLIResult {
-        try run(Lab.binary, args, env: ["PGDRILL_STATE_DIR": stateDir, "NO_COLOR": "1"], timeout: timeout, signal: signal)
+    static func pgdrill(_ args: [String], stateDir: String, timeout: TimeInterval = 600, env: [String: String] = [:],
+                        signal: (Int32, after: (String) -> Bool)? = nil,
+                        action: (after: (String) -> Bool, run: () -> Void)? = nil) throws -> CLIResult {
+        try run(Lab.binary, args, env: ["PGDRILL_STATE_DIR": stateDir, "NO_COLOR": "1"].merging(env) { $1 },
+                timeout: timeout, signal: signal, action: action)
     }
 
-    /// `signal`: send this signal once the process's stderr so far satisfies the predicate.
+    /// `signal`: send this signal once the process's stderr so far satisfies the predicate; `action`: run this
+    /// (once) when its predicate holds, e.g. cut a link mid-drill.
     static func run(_ path: String, _ args: [String], env: [String: String] = [:], timeout: TimeInterval,
-                    signal: (Int32, after: (String) -> Bool)? = nil) throws -> CLIResult {
+                    signal: (Int32, after: (String) -> Bool)? = nil,
+                    action: (after: (String) -> Bool, run: () -> Void)? = nil) throws -> CLIResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
@@ -83,7 +102,12 @@ enum CLI {
         try p.run()
         let start = Date()
         var signalled = false
+        var acted = false
         while p.isRunning {
+            if let action, !acted, let err = try? String(contentsOfFile: outFile + ".err", encoding: .utf8), action.after(err) {
+                acted = true
+                action.run()
+            }
             if let signal, !signalled,
                let err = try? String(contentsOfFile: outFile + ".err", encoding: .utf8), signal.after(err) {
                 kill(p.processIdentifier, signal.0)

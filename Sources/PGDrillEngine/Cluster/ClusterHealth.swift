@@ -5,6 +5,8 @@ public struct ClusterHealth: Sendable, Equatable {
     public var leader: String?
     public var syncStandby: String?
     public var isHealthy: Bool { problems.isEmpty }
+    /// Set when no manager API answered for long enough that waiting on was given up: health unknown.
+    public var unreachable = false
 
     /// What a healthy cluster looks like.
     public struct Criteria: Sendable, Equatable {

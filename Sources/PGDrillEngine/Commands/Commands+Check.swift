@@ -44,7 +44,7 @@ extension Commands {
                 let r = try connection.runAllowingFailure(RemoteScript(host: host.name, script: FaultTemplates.leftovers(dataDir: cluster.dataDir), summary: "leftovers"), timeout: .seconds(10))
                 found += r.stdout.split(separator: "\n").map { "\(host.name): \($0)" }
             }
-            if found.isEmpty { out += "No leftovers of earlier runs (iptables chains, filler files).\n" } else {
+            if found.isEmpty { out += "No leftovers of earlier runs (iptables chains, filler files, paused processes).\n" } else {
                 problems.append("leftovers of an earlier run: " + found.joined(separator: "; ") + " — run `pgdrill recover`")
             }
         } catch {

@@ -59,6 +59,7 @@ extension Commands {
         for f in \(FaultTemplates.fillerGlobs(dataDir: cluster.dataDir)); do
           [ -e "$f" ] && rm -f -- "$f" && echo "removed $f"
         done
+        \(FaultTemplates.resumePaused)
         true
         """
     }

@@ -55,6 +55,11 @@ public final class ClusterConnection: @unchecked Sendable {
             } catch {
                 throw Self.explain(error, host: script.host)
             }
+        } catch let error as SSHError where error.code == .timeout {
+            // The transport may be dead (a host that stopped answering): reconnect on next use rather than
+            // queue the next command behind it.
+            drop(script.host)
+            throw Self.explain(error, host: script.host)
         } catch {
             throw Self.explain(error, host: script.host)
         }
@@ -80,6 +85,25 @@ public final class ClusterConnection: @unchecked Sendable {
         default:
             return PatroniManager(apis: cluster.nodes.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout)) } })
         }
+    }
+
+    /// Runs a script that must not wait long on a dead link (rollbacks): first checks that the host's
+    /// session answers a no-op within `probe`, reconnecting (bounded by the cluster's ssh connect timeout)
+    /// if it does not, so a host whose sshd stopped answering costs seconds instead of `timeout`.
+    @discardableResult
+    public func runChecked(_ script: RemoteScript, timeout: Duration, probe: Duration = .seconds(5)) throws -> CommandResult {
+        // A host with no session yet is tested by connecting (bounded by the connect timeout); only a session
+        // that already existed is tested with a no-op, and reopened once if that does not answer.
+        let existing: SSHSession
+        do { existing = try session(for: script.host) } catch { throw Self.explain(error, host: script.host) }
+        do {
+            _ = try existing.run("true", timeout: probe)
+        } catch {
+            logger.debug("ssh to \(script.host) did not answer a no-op; reconnecting", metadata: ["error": "\(error)"])
+            drop(script.host)
+            do { _ = try session(for: script.host) } catch { throw Self.explain(error, host: script.host) }
+        }
+        return try run(script, timeout: timeout)
     }
 
     /// The cluster as its manager sees it now.
@@ -134,12 +158,16 @@ final class Mutexed<Value>: @unchecked Sendable {
 extension ClusterConnection {
     /// Polls the manager's view until the cluster is healthy by `criteria`, `timeout` seconds pass, or
     /// `stop` says to give up. `onWait` sees the elapsed seconds and the current problems between polls.
+    /// With `giveUpUnreachableAfter`, also gives up once no Patroni API has answered for that long (the result
+    /// is then marked `unreachable`: health unknown, not bad).
     /// One loop for pre-flight, recovery and `pgdrill recover`, so "healthy" is waited for the same way.
     public func waitUntilHealthy(
         _ criteria: ClusterHealth.Criteria, timeout: TimeInterval, every interval: TimeInterval,
+        giveUpUnreachableAfter: TimeInterval? = nil,
         stop: () -> Bool = { false }, onWait: (TimeInterval, [String]) -> Void
     ) -> (view: ClusterView?, health: ClusterHealth) {
         let start = Date()
+        var unreachableSince: Date?
         while true {
             let view: PatroniCluster?
             let health: ClusterHealth
@@ -147,9 +175,17 @@ extension ClusterConnection {
                 let v = try clusterView()
                 view = v
                 health = ClusterHealth.evaluate(v, criteria: criteria)
+                unreachableSince = nil
             } catch {
                 view = nil
-                health = ClusterHealth(problems: ["\(error)"], leader: nil, syncStandby: nil)
+                var h = ClusterHealth(problems: ["\(error)"], leader: nil, syncStandby: nil)
+                let since = unreachableSince ?? Date()
+                unreachableSince = since
+                if let limit = giveUpUnreachableAfter, Date().timeIntervalSince(since) >= limit {
+                    h.unreachable = true
+                    return (nil, h)
+                }
+                health = h
             }
             let elapsed = Date().timeIntervalSince(start)
             if health.isHealthy || elapsed >= timeout || stop() { return (view, health) }

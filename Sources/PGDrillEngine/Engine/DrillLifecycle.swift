@@ -17,6 +17,8 @@ public struct DrillLifecycle: Sendable {
         case observationEnded(satisfied: Bool)
         case rolledBack(complete: Bool)
         case recovered(healthy: Bool)
+        /// The runner could not see whether the cluster recovered (its link to the manager is down).
+        case recoveryUnconfirmed(String)
         case verified
         case verifyFailed(String)
         case interrupted(String)
@@ -116,6 +118,10 @@ public struct DrillLifecycle: Sendable {
             }
             stage = .verify
             return .verify
+
+        case (.recover, .recoveryUnconfirmed(let why)):
+            stage = .done
+            return .finish(.degraded("recovery not confirmed: \(why)"))
 
         case (.verify, .verified):
             stage = .done

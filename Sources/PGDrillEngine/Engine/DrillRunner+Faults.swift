@@ -137,14 +137,18 @@ extension DrillRunner {
         return .rolledBack(complete: complete)
     }
 
-    /// Runs one journalled rollback, retrying a few times (a host may be busy restarting).
+    /// Runs one journalled rollback, retrying a few times (a host may be busy restarting). Bounded: each
+    /// attempt first checks the link (5 s, then the ssh connect timeout), the script gets 60 s, and no new
+    /// attempt starts after 45 s; with a host that does not answer over ssh the whole entry fails in ~20 s.
     @discardableResult
     func runRollback(_ entry: Journal.Entry, _ s: Session?) -> Bool {
         trap.restoring("\(entry.fault) on \(entry.host)")
         var lastError = ""
+        let started = Date()
         for attempt in 1...3 {
+            if attempt > 1, Date().timeIntervalSince(started) > 45 { break }
             do {
-                let result = try connection.run(RemoteScript(host: entry.host, script: entry.rollback, summary: "undo \(entry.fault)"), timeout: .seconds(90))
+                let result = try connection.runChecked(RemoteScript(host: entry.host, script: entry.rollback, summary: "undo \(entry.fault)"), timeout: .seconds(60))
                 try journal.mark(entry.id, .done)
                 let out = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 let line = "rolled back: \(entry.fault)\(out.isEmpty ? "" : " — " + out.replacingOccurrences(of: "\n", with: "; "))"
@@ -161,7 +165,8 @@ extension DrillRunner {
             }
         }
         try? journal.mark(entry.id, .failed, error: lastError)
-        s?.record.notes.append("rollback FAILED: \(entry.fault) on \(entry.host): \(lastError)")
+        s?.record.notes.append("NOT rolled back: \(entry.fault) on \(entry.host) (\(lastError)); it stays in the journal: run `pgdrill recover --cluster …` once \(entry.host) answers over ssh")
+        progress.warn("NOT rolled back: \(entry.fault) on \(entry.host) after \(String(format: "%.1f", Date().timeIntervalSince(started))) s; it stays in \(journal.path): run `pgdrill recover --cluster …` once \(entry.host) answers over ssh")
         return false
     }
 

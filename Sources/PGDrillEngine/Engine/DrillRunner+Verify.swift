@@ -16,6 +16,9 @@ extension DrillRunner {
             Thread.sleep(forTimeInterval: 0.1)
         }
         progress.endStatus()
+        // An interrupt in the cooldown ends the drill like one during recovery (ABORTED), not with a read-back
+        // and a verdict the operator asked not to wait for.
+        if trap.interrupted { return .interrupted("interrupted by \(trap.signalName ?? "signal") during cooldown") }
         stopProbes(s)
         // Replicas must have replayed everything before their read-back means anything.
         var view = try? connection.clusterView()
@@ -70,7 +73,10 @@ extension DrillRunner {
         // purge them so repeated drills do not fill the cluster's disk.
         if !keepProbeRows, let conninfo = cluster.endpoints[s.record.plan.probe.endpoint], s.record.t0 != nil || s.record.steadyStart > 0 {
             do {
-                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: runID) { waitForReplicas(toReplay: lsn, s) }
+                // A degraded cluster (a rollback that could not run) may have a replica that cannot replay: do
+                // not spend the 30 s waiting for it.
+                let degraded = if case .degraded = termination { true } else { false }
+                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: runID), !degraded { waitForReplicas(toReplay: lsn, s) }
             } catch {
                 s.record.notes.append("could not purge probe rows of run \(runID): \(error)")
             }

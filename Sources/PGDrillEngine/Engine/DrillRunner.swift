@@ -62,9 +62,14 @@ public final class DrillRunner {
                                  probeLogRelative: "drill-" + plan.name + "/probe.csv")
         let s = Session(machine: DrillLifecycle(faultCount: plan.steps.count), record: record)
         var action = s.machine.handle(.start)
+        var announced = DrillLifecycle.Stage.idle
         while true {
             if trap.interrupted, s.machine.aborting == nil, s.machine.stage != .done {
                 action = s.machine.handle(.interrupted("interrupted by \(trap.signalName ?? "signal")"))
+            }
+            if s.machine.stage != announced, s.machine.stage != .fault {
+                announced = s.machine.stage
+                phase(s, announced.rawValue)
             }
             switch action {
             case .runPreflight:
@@ -72,7 +77,9 @@ public final class DrillRunner {
             case .startProbeAndWaitSteady:
                 action = s.machine.handle(startProbeAndWaitSteady(s))
             case .applyFault(let i):
-                action = s.machine.handle(applyFault(i, s))
+                let event = applyFault(i, s)
+                if case .faultApplied = event { phase(s, "fault", "step=\(i + 1)/\(plan.steps.count)") }
+                action = s.machine.handle(event)
             case .observe:
                 action = s.machine.handle(observe(s))
             case .rollBack:
@@ -108,6 +115,16 @@ public final class DrillRunner {
             return "the drill needs a backup, but the repository could not be asked: \(error)"
         }
     }
+
+    /// `PGDRILL_PHASE=<stage> drill=<name>` on stderr when `PGDRILL_PHASE_LINES=1`: a machine-readable mark for
+    /// tests that interrupt a run at a given stage (the interrupt matrix). `fault` is announced once a fault
+    /// step has been applied, the others as the stage begins.
+    func phase(_ s: Session, _ name: String, _ detail: String = "") {
+        guard Self.phaseLines else { return }
+        progress.say("PGDRILL_PHASE=\(name) drill=\(s.record.plan.name)\(detail.isEmpty ? "" : " " + detail)")
+    }
+
+    static let phaseLines = ProcessInfo.processInfo.environment["PGDRILL_PHASE_LINES"] == "1"
 
     func preflight(_ s: Session) -> DrillLifecycle.Event {
         stage(s, "pre-flight")
@@ -221,7 +238,7 @@ public final class DrillRunner {
             let poller = NodeSQLPoller(conninfo: conninfo)
             sql.append((node: node.name, probe: { poller.poll() }))
         }
-        return .init(view: { try? manager.view() }, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
+        return .init(view: { try manager.view() }, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
     }
 
     func showLive(_ s: Session, _ what: String) {

@@ -13,6 +13,8 @@ public final class LiveProbeView: Sendable {
         var firstBadAfterMark: Int64 = -1
         var mark: Int64 = .max
         var lastError: String?
+        /// Start of the current run of attempts that never reached the endpoint (connect timed out); -1: none.
+        var unansweredSince: Int64 = -1
     }
     private let state = Mutex(State())
 
@@ -25,7 +27,13 @@ public final class LiveProbeView: Sendable {
             case .ok:
                 s.ok += 1
                 s.lastOkEnd = max(s.lastOkEnd, a.end)
+                s.unansweredSince = -1
             case .fail, .indeterminate:
+                if Self.neverAnswered(a.error) {
+                    if s.unansweredSince < 0 { s.unansweredSince = a.start }
+                } else {
+                    s.unansweredSince = -1
+                }
                 if a.outcome == .fail { s.failed += 1 } else { s.indeterminate += 1 }
                 s.lastBadEnd = max(s.lastBadEnd, a.end)
                 if a.end >= s.mark, s.firstBadAfterMark < 0 { s.firstBadAfterMark = a.end }
@@ -45,6 +53,18 @@ public final class LiveProbeView: Sendable {
     /// True when attempts are failing now (a failed attempt in the last second and none ok since).
     public func writesFailing(now: Int64) -> Bool {
         state.withLock { s in s.lastBadEnd >= now - 1_000_000 && s.lastBadEnd > s.lastOkEnd }
+    }
+
+    /// How long (µs) every attempt has failed without the endpoint even accepting a connection; nil when the
+    /// latest attempt got an answer of any kind (ok, refused, a server error).
+    public func unansweredFor(now: Int64) -> Int64? {
+        state.withLock { $0.unansweredSince < 0 ? nil : now - $0.unansweredSince }
+    }
+
+    /// A connection attempt that timed out before the server (or proxy) answered at all.
+    static func neverAnswered(_ error: String?) -> Bool {
+        guard let error else { return false }
+        return error.contains("connection not established before the deadline") || error.contains("timeout expired")
     }
 
     /// Counts so far, for the live status line.

@@ -186,8 +186,18 @@ public enum FaultTemplates {
 
     /// Lists every pgdrill chain and filler file on a host, one per line (pre-flight and `check`).
     public static func leftovers(dataDir: String) -> String {
-        "\(leftoverChains)\nls -d \(fillerGlobs(dataDir: dataDir)) 2>/dev/null || true"
+        "\(leftoverChains)\nls -d \(fillerGlobs(dataDir: dataDir)) 2>/dev/null || true\n\(pausedProcesses)"
     }
+
+    /// Cluster services left stopped by SIGSTOP (state T), e.g. by a `pause` whose SIGCONT never ran.
+    public static let pausedProcesses =
+        "ps -eo stat=,pid=,comm= 2>/dev/null | awk '$1 ~ /^T/ && $3 ~ /^(\(pausableServices)$/ { print \"paused process: \" $3 \" (pid \" $2 \", state \" $1 \")\" }' || true"
+
+    /// Sends SIGCONT to every paused cluster service (the `recover` sweep's counterpart of `pausedProcesses`).
+    public static let resumePaused =
+        "for p in $(ps -eo stat=,pid=,comm= 2>/dev/null | awk '$1 ~ /^T/ && $3 ~ /^(\(pausableServices)$/ { print $2 }'); do kill -s CONT \"$p\" && echo \"resumed paused pid $p\"; done"
+
+    static let pausableServices = "postgres|patroni|etcd|pgbouncer|haproxy"
 
     public static func removeFiller(directory: String, tag: String) -> String {
         let file = fillerPath(directory: directory, tag: tag).shellQuoted

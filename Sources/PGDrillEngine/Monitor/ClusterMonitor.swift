@@ -22,16 +22,16 @@ public final class ClusterMonitor: @unchecked Sendable {
     }
 
     public struct Sources: Sendable {
-        /// The manager's view (Patroni `/cluster`, repmgr's metadata, or the nodes' own answers); nil
-        /// when nothing answered. Called from the monitor's manager thread only.
-        public var view: @Sendable () -> ClusterView?
+        /// The manager's view (Patroni `/cluster`, repmgr's metadata, or the nodes' own answers); throws
+        /// when nothing answered, saying why. Called from the monitor's manager thread only.
+        public var view: @Sendable () throws -> ClusterView
         /// HAProxy stats URL, if the cluster has one.
         public var haproxyStats: URL?
         /// Node name → a function that asks the node over SQL (nil result: unreachable). Each is called from
         /// its own thread only.
         public var nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]
         /// HAProxy server names are node names (the lab's and most configs'); map them otherwise.
-        public init(view: @escaping @Sendable () -> ClusterView?, haproxyStats: URL?, nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]) {
+        public init(view: @escaping @Sendable () throws -> ClusterView, haproxyStats: URL?, nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]) {
             self.view = view
             self.haproxyStats = haproxyStats
             self.nodeSQL = nodeSQL
@@ -46,6 +46,9 @@ public final class ClusterMonitor: @unchecked Sendable {
         var sql: [String: NodeSQL?] = [:]
         var backends: [String: Bool] = [:]     // "backend/server" → up
         var lastCluster: PatroniCluster?
+        /// When a Patroni API last answered (or the monitor started, before any did), and each node's last error.
+        var lastPatroniAnswer: Int64 = 0
+        var patroniErrors: [String: String] = [:]
         var running = true
     }
 
@@ -63,6 +66,8 @@ public final class ClusterMonitor: @unchecked Sendable {
 
     /// Starts the polling threads.
     public func start() {
+        let now = clock.now()
+        state.withLock { $0.lastPatroniAnswer = now }
         var made: [Thread] = []
         made.append(Thread { [self] in loop { pollPatroni() } })
         if let url = sources.haproxyStats { made.append(Thread { [self] in loop { pollHAProxy(url) } }) }
@@ -88,6 +93,12 @@ public final class ClusterMonitor: @unchecked Sendable {
     /// The current leader by the manager's view (nil: none, or not known yet).
     public var leader: String? { state.withLock { $0.leader ?? nil } }
 
+    /// How long (µs) no Patroni API has answered, with each node's last error: the runner's own view of the
+    /// cluster going dark (its link to port 8008 cut or hung), which `leader` alone would hide by staying stale.
+    public func patroniSilence(now: Int64) -> (micros: Int64, errors: [String: String]) {
+        state.withLock { (now - $0.lastPatroniAnswer, $0.patroniErrors) }
+    }
+
     /// Nodes answering `pg_is_in_recovery() = false` right now.
     public var writableNodes: [String] {
         state.withLock { s in s.sql.compactMap { $0.value?.writable == true ? $0.key : nil }.sorted() }
@@ -106,11 +117,23 @@ public final class ClusterMonitor: @unchecked Sendable {
     }
 
     private func pollPatroni() {
-        let view = sources.view()
+        let view: ClusterView?
+        var errors: [String: String] = [:]
+        do {
+            view = try sources.view()
+        } catch {
+            view = nil
+            errors["manager"] = "\(error)"
+        }
         let now = clock.now()
-        guard let view else { return }
+        guard let view else {
+            state.withLock { $0.patroniErrors = errors }
+            return
+        }
         state.withLock { s in
             s.lastCluster = view
+            s.lastPatroniAnswer = now
+            s.patroniErrors = [:]
             let newLeader = view.leader?.name
             switch s.leader {
             case .none:
