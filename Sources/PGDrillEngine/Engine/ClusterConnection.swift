@@ -92,6 +92,8 @@ public final class ClusterConnection: @unchecked Sendable {
     /// if it does not, so a host whose sshd stopped answering costs seconds instead of `timeout`.
     @discardableResult
     public func runChecked(_ script: RemoteScript, timeout: Duration, probe: Duration = .seconds(5)) throws -> CommandResult {
+        // The runner's own machine (scratch hosts for restores) has no ssh link to test.
+        if script.host == ClusterTarget.localHostName { return try run(script, timeout: timeout) }
         // A host with no session yet is tested by connecting (bounded by the connect timeout); only a session
         // that already existed is tested with a no-op, and reopened once if that does not answer.
         let existing: SSHSession
