@@ -8,7 +8,7 @@ extension LabIntegration {
     struct RestoreIntegrationTests {
         @Test func restoreLatestReportsExactlyTheAcknowledgedWritesTheRestoredHostLacks() throws {
             let dir = Lab.scratch("restore-latest")
-            let (d, runID, runDir) = try runRestoreDrill("08-restore-latest.yaml", dir: dir)
+            let (d, runID, runDir) = try runRestoreDrill("15-restore-latest.yaml", dir: dir)
             defer { cleanUp(runID: runID) }
             #expect(d.verdict == "PASS", "\(d.expectationsText)")
             let happened = d.json["whatHappened"] as? [String] ?? d.json["what_happened"] as? [String] ?? []
@@ -39,7 +39,7 @@ extension LabIntegration {
 
         @Test func pointInTimeRestoreHoldsExactlyTheWritesCommittedBeforeTheTarget() throws {
             let dir = Lab.scratch("restore-pitr")
-            let (d, runID, _) = try runRestoreDrill("09-restore-pitr.yaml", dir: dir)
+            let (d, runID, _) = try runRestoreDrill("16-restore-pitr.yaml", dir: dir)
             defer { cleanUp(runID: runID) }
             #expect(d.verdict == "PASS", "\(d.expectationsText)")
             let happened = d.json["whatHappened"] as? [String] ?? d.json["what_happened"] as? [String] ?? []
