@@ -15,15 +15,21 @@ extension LabIntegration {
                 Patroni.waitForSyncStandby()
             }
             let drill = dir + "/async-partition.yaml"
+            // The lab archives WAL to its pgBackRest repository, and a standby fetches archived WAL before it is
+            // promoted: with the repository reachable, the isolated primary's acknowledged writes survive (0 lost,
+            // seen in CI). Cut the primary off from the repository too, so the writes are really lost.
+            let repository = "\(Lab.netPrefix).3"
             try """
             name: async-primary-cut-from-peers
             description: >
               Asynchronous replication; the primary loses its peers (replication and DCS) but not its clients.
-              It acknowledges writes until Patroni demotes it; a standby is promoted; those writes are lost.
+              It acknowledges writes until Patroni demotes it; a standby is promoted; those writes are lost
+              (the primary cannot reach the WAL archive either).
             preflight: { healthy: true, max_lag: 16MB, require_sync: false }
             probe: { endpoint: write, writers: 4 }
             steady: 3s
             fault:
+              - shell: { on: primary, command: "iptables -w 5 -I OUTPUT -d \(repository) -j DROP", rollback: "iptables -w 5 -D OUTPUT -d \(repository) -j DROP" }
               - partition: { on: primary, from: peers }
             observe: { until: [new_primary, writes_ok], timeout: 120s, stable_for: 3s }
             recover: { until: healthy, timeout: 180s }
