@@ -360,7 +360,7 @@ generate_state() {
     REPLICATION_PASSWORD=$(gen_password)
     DRILL_PASSWORD=$(gen_password)
     ETCD_TOKEN="pgdrill-lab-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-    ARCHIVE_PUSH="pgbackrest --config=$PGBACKREST_CONF --stanza=$PGBACKREST_STANZA archive-push \"%p\""
+    ARCHIVE_PUSH="$LAB_DIR/bin/lab-archive-push $PGBACKREST_CONF $PGBACKREST_STANZA \"%p\""
     ARCHIVE_GET="pgbackrest --config=$PGBACKREST_CONF --stanza=$PGBACKREST_STANZA archive-get %f \"%p\""
     gen_ssh_keys
     gen_tls_certs
