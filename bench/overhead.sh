@@ -2,7 +2,7 @@
 # Drill overhead: primary-node-down's wall time against what the drill itself measured, RUNS times
 # (default 3), release build, on the lab (brought up if needed). Not part of the test suite.
 #
-#   outage+recovery  the observe stage (outage, then stable_for) + the recover stage, from report.json
+#   outage+recovery  the observe stage (outage, then stable_for) + the rollback+recover stage, from report.json
 #   drill waits      steady + cooldown, as the drill file sets them
 #   overhead         wall − outage+recovery − drill waits: pre-flight, connections, probe set-up, fault
 #                    injection, rollback, verification (read-back), purge and replica catch-up, reports
@@ -18,24 +18,24 @@ lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 export PGDRILL_STATE_DIR=$OUT/state
+# The drill file's cooldown in seconds (part of the verify stage in the report).
+COOLDOWN=$(sed -n 's/^cooldown: *\([0-9.]*\)s *$/\1/p' "$DRILL")
+COOLDOWN=${COOLDOWN:-0}
 for i in $(seq "$RUNS"); do
     start=$(date +%s.%N)
     "$BIN" run "$DRILL" --cluster lab/state/cluster.yaml --yes --report-dir "$OUT/r$i" >/dev/null 2>"$OUT/log$i" || true
     end=$(date +%s.%N)
     json=$(find "$OUT/r$i" -name report.json | head -1)
-    python3 - "$json" "$start" "$end" <<'PY'
+    python3 - "$json" "$start" "$end" "$COOLDOWN" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
 d = report["drills"][0]
-stages = {s["name"].split(" ")[0]: (s["end"] - s["start"]) / 1e6 for s in d["stages"]}
-cluster = stages.get("observe", 0) + stages.get("recover", 0)
-# steady and cooldown as the drill file sets them (the cooldown stage also holds the verification)
-import re
+stages = {s["name"]: (s["end"] - s["start"]) / 1e6 for s in d["stages"]}
+# The report's stages: steady, fault, observe, rollback+recover, verify (the cooldown, then the read-back).
+cluster = stages.get("observe", 0) + stages.get("rollback+recover", 0) + stages.get("recover", 0)
 steady = stages.get("steady", 0)
-cool = next((s["name"] for s in d["stages"] if s["name"].startswith("cooldown")), "cooldown 0s")
-m = re.match(r"cooldown ([0-9.]+)\s*(ms|s|m)", cool)
-cooldown = float(m.group(1)) * {"ms": 1e-3, "s": 1, "m": 60}[m.group(2)] if m else 0
+cooldown = float(sys.argv[4])
 overhead = wall - cluster - steady - cooldown
 print(f"wall={wall:.2f} outage_recovery={cluster:.2f} drill_waits={steady + cooldown:.2f} "
       f"overhead={overhead:.2f} overhead_share={overhead / wall * 100:.1f}% verdict={d['verdict']} "
