@@ -200,15 +200,6 @@ struct BlastRadiusTests {
 
 /// Runs `script` with `/bin/sh -c`, stdout and stderr together.
 func shell(_ script: String) throws -> (Int32, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", script]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try CLITool.run("/bin/sh", ["-c", script], environment: [:])
+    return (result.status, result.output)
 }
