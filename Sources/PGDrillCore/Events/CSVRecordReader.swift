@@ -127,28 +127,10 @@ struct CSVRecordReader {
         return String(decoding: bytes[field.range], as: UTF8.self)
     }
 
-    /// The field as a decimal integer; nil when empty or not a valid Int64.
+    /// The field as a decimal integer; nil when empty or not a valid Int64 (the fast path's rule, shared).
     func integer(_ index: Int) -> Int64? {
         let range = fields[index].range
-        guard !range.isEmpty else { return nil }
-        var i = range.lowerBound
-        var negative = false
-        if bytes[i] == UInt8(ascii: "-") {
-            negative = true
-            i += 1
-            guard i < range.upperBound else { return nil }
-        }
-        var value: Int64 = 0
-        while i < range.upperBound {
-            let digit = bytes[i] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (next, o2) = negative ? times10.subtractingReportingOverflow(Int64(digit)) : times10.addingReportingOverflow(Int64(digit))
-            guard !o1, !o2 else { return nil }
-            value = next
-            i += 1
-        }
-        return value
+        return bytes.withUnsafeBufferPointer { ProbeLogRow.integer(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Whether the field is empty and unquoted (a missing value).

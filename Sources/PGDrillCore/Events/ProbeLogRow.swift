@@ -90,8 +90,8 @@ struct ProbeLogRow {
         }
     }
 
-    /// A decimal Int64 (optional leading `-`); nil when empty, not digits, or out of range — the same
-    /// rule as `CSVRecordReader.integer`.
+    /// A decimal Int64 (optional leading `-`); nil when empty, not digits, or out of range. The general
+    /// reader uses it too, so both paths read numbers by one rule.
     static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
         let negative = base[0] == UInt8(ascii: "-")

@@ -11,7 +11,8 @@ struct ReportWriter {
     let started: Date
     let prometheusPath: String?
 
-    /// `timelines`: counts gathered during the analysis, by drill name; a drill without them has its probe log read again.
+    /// `timelines`: each drill's chart counts, gathered during its analysis (by drill name); a drill without
+    /// them (stopped before its analysis) gets no chart.
     func write(_ drills: [DrillReport], exitStatus: Int32, records: [DrillRecord], timelines: [String: TimelineSVG.Gathered] = [:]) {
         let report = RunReport(runId: runID, cluster: cluster.name, pgdrillVersion: PGDrillVersion.current, startedAt: started,
                                endedAt: Date(), exitStatus: exitStatus, drills: drills)
@@ -26,12 +27,9 @@ struct ReportWriter {
         if let json = try? JSONReport().render(report) { put("report.json", json) }
         put("junit.xml", JUnitReport().render(report))
         for record in records {
-            guard let drill = report.drills.last(where: { $0.name == record.plan.name }), record.t0 != nil else { continue }
-            if let gathered = timelines[record.plan.name] {
-                put("drill-\(record.plan.name)/timeline.svg", TimelineSVG().render(drill: drill, gathered: gathered))
-            } else if let attempts = try? ProbeLogReader(path: record.probeLogPath) {
-                put("drill-\(record.plan.name)/timeline.svg", TimelineSVG().render(drill: drill, attempts: attempts))
-            }
+            guard let drill = report.drills.last(where: { $0.name == record.plan.name }), record.t0 != nil,
+                  let gathered = timelines[record.plan.name] else { continue }
+            put("drill-\(record.plan.name)/timeline.svg", TimelineSVG().render(drill: drill, gathered: gathered))
         }
         if let prometheusPath {
             // node_exporter reads the file at any moment: write it whole, then rename.

@@ -5,7 +5,7 @@ extension TimelineSVG {
     public final class Gathered {
         fileprivate private(set) var bins: TimelineBins
 
-        public init(maxBuckets: Int = 600) {
+        public init(maxBuckets: Int = TimelineSVG.defaultMaxBuckets) {
             bins = TimelineBins(maxBuckets: maxBuckets)
         }
 

@@ -11,7 +11,10 @@ public struct TimelineSVG: Sendable {
     /// Most buckets per endpoint; the bucket width doubles until the run fits.
     public var maxBuckets: Int
 
-    public init(redactor: Redactor = Redactor(), maxBuckets: Int = 600) {
+    /// Buckets per endpoint unless told otherwise.
+    public static let defaultMaxBuckets = 600
+
+    public init(redactor: Redactor = Redactor(), maxBuckets: Int = TimelineSVG.defaultMaxBuckets) {
         self.redactor = redactor
         self.maxBuckets = maxBuckets
     }
