@@ -13,19 +13,27 @@
 #
 # See lab/README.md. Everything generated lives under lab/state/.
 set -euo pipefail
-# `up --manager patroni|repmgr` picks the flavour (remembered in state/manager).
+# `up --manager patroni|repmgr` picks the flavour (remembered in state/manager); `up --dr-region` adds
+# the second region (a Patroni standby cluster; remembered in state/dr-region).
 LAB_COMMAND=${1:-}
-if [[ $LAB_COMMAND == up && ${2:-} == --manager ]]; then
-    [[ -n ${3:-} ]] || { echo "usage: $0 up [--manager patroni|repmgr]" >&2; exit 2; }
-    export LAB_MANAGER=$3
-elif [[ $LAB_COMMAND == up && ${2:-} == --manager=* ]]; then
-    export LAB_MANAGER=${2#--manager=}
-elif [[ $LAB_COMMAND == up && -n ${2:-} ]]; then
-    echo "usage: $0 up [--manager patroni|repmgr]" >&2
-    exit 2
-elif [[ $LAB_COMMAND == up ]]; then
+if [[ $LAB_COMMAND == up ]]; then
     # A plain `up` means the default flavour, whatever ran before.
-    export LAB_MANAGER=${LAB_MANAGER:-patroni}
+    export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0}
+    shift
+    while (($#)); do
+        case $1 in
+            --manager) [[ -n ${2:-} ]] || { echo "usage: $0 up [--manager patroni|repmgr] [--dr-region]" >&2; exit 2; }
+                export LAB_MANAGER=$2; shift 2 ;;
+            --manager=*) export LAB_MANAGER=${1#--manager=}; shift ;;
+            --dr-region) export LAB_DR_REGION=1; shift ;;
+            *) echo "usage: $0 up [--manager patroni|repmgr] [--dr-region]" >&2; exit 2 ;;
+        esac
+    done
+    if [[ $LAB_MANAGER == repmgr && $LAB_DR_REGION == 1 ]]; then
+        echo "lab: error: --dr-region builds a Patroni standby cluster; it needs the Patroni flavour" >&2
+        exit 2
+    fi
+    set -- up
 fi
 LAB_SH_DIR="$(cd "$(dirname "$0")" && pwd -P)"
 # shellcheck source=lib/common.sh
@@ -207,10 +215,13 @@ cmd_up() {
     check_owner
     local t0 node
     t0=$(now_ns)
-    local running_manager=patroni
+    local running_manager=patroni running_dr=0
     [[ -r $STATE/manager ]] && running_manager=$(<"$STATE/manager")
+    [[ -r $STATE/dr-region ]] && running_dr=$(<"$STATE/dr-region")
     if lab_running && [[ $running_manager != "$LAB_MANAGER" ]]; then
         say "lab is running with manager $running_manager; rebuilding with $LAB_MANAGER"
+    elif lab_running && [[ $running_dr != "$LAB_DR_REGION" ]]; then
+        say "lab is running $( ((running_dr)) && echo with || echo without) a DR region; rebuilding"
     elif lab_running; then
         lab_health fast
         if ((H_OK)); then
@@ -230,6 +241,7 @@ cmd_up() {
     echo "$LAB_DIR" >"$OWNER_FILE"
     echo "$LAB_ID" >"$STATE/lab-id"
     echo "$LAB_MANAGER" >"$STATE/manager"
+    echo "$LAB_DR_REGION" >"$STATE/dr-region"
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done
     for node in "${ALL_NODES[@]}"; do wait_node_ready "$node"; done
@@ -254,11 +266,19 @@ cmd_up() {
     fi
     say "[$(printf '%5s' "$(elapsed_since "$t0")")s] services started; waiting for a healthy cluster (timeout ${UP_TIMEOUT}s)"
 
-    wait_healthy "$t0"
+    DR_JUDGE=0 wait_healthy "$t0"
     if [[ $LAB_MANAGER != repmgr ]]; then
         # The repository and WAL archiving come with the Patroni flavour (archiving is set in its DCS config).
         backup_setup || die "pgBackRest stanza-create/check failed (see $STATE/$REPO_NODE/log)"
         say "[$(printf '%5s' "$(elapsed_since "$t0")")s] pgBackRest stanza '$PGBACKREST_STANZA' created, WAL archiving checked"
+    fi
+    if ((LAB_DR_REGION)); then
+        # Region 2 copies region 1 (basebackup through HAProxy's write port), so it starts last.
+        for node in "${DR_NODES[@]}"; do
+            start_node_services "$node" || die "region 2 node $node's services failed to start"
+        done
+        wait_healthy "$t0"
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] region 2 (standby cluster ${DR_NODES[*]}) streaming from region 1"
     fi
     say "lab ($LAB_MANAGER) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
 }

@@ -14,7 +14,7 @@ gen_tls_certs() {
     local node ip cn ext
     openssl req -x509 -newkey ed25519 -nodes -days 30 -subj "/CN=pgdrill-lab-ca" \
         -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" 2>/dev/null
-    for node in "${PG_NODES[@]}" "$REPO_NODE" client; do
+    for node in "${PG_NODES[@]}" "${DR_NODES[@]}" "$REPO_NODE" client; do
         if [[ $node == client ]]; then
             cn=$TLS_CLIENT_CN ext="extendedKeyUsage=clientAuth"
         else

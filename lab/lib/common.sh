@@ -32,20 +32,43 @@ fi
 [[ $LAB_MANAGER == patroni || $LAB_MANAGER == repmgr ]] ||
     { printf 'lab: error: manager must be patroni or repmgr, got %q\n' "$LAB_MANAGER" >&2; exit 2; }
 
+# A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its
+# own (etcd + Patroni on dr1) on a second bridge, 10.78.N.0/24, reached from region 1 through a router
+# namespace (wan) that forwards between the two bridges. Patroni flavour only.
+if [[ -n ${LAB_DR_REGION:-} ]]; then
+    :
+elif [[ -r $STATE/dr-region ]]; then
+    LAB_DR_REGION=$(<"$STATE/dr-region")
+else
+    LAB_DR_REGION=0
+fi
+[[ $LAB_DR_REGION == 0 || $LAB_DR_REGION == 1 ]] ||
+    { printf 'lab: error: LAB_DR_REGION must be 0 or 1, got %q\n' "$LAB_DR_REGION" >&2; exit 2; }
+
 BRIDGE=pgdrill$LAB_ID
 BRIDGE_ADDR=10.77.$LAB_ID.1
 NET_PREFIX=10.77.$LAB_ID
 NET_CIDR=10.77.$LAB_ID.0/24
+DR_BRIDGE=pgdrill${LAB_ID}dr
+DR_BRIDGE_ADDR=10.78.$LAB_ID.1
+DR_PREFIX=10.78.$LAB_ID
+DR_CIDR=10.78.$LAB_ID.0/24
 PG_NODES=(pg1 pg2 pg3)
+# Region 2's database nodes (a standby cluster); the router between the regions has no services.
+DR_NODES=(dr1)
+WAN_NODE=wan
 PROXY_NODE=px
 # The backup repository (pgBackRest), kept apart from the database nodes.
 REPO_NODE=repo
 ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE")
+((LAB_DR_REGION)) && ALL_NODES+=("${DR_NODES[@]}")
 # A node created on demand (lab.sh scratch create) for restore drills, removed afterwards.
 SCRATCH_NODE=scratch
 # Everything teardown must look for, including nodes that exist only now and then.
-TEARDOWN_NODES=("${ALL_NODES[@]}" "$SCRATCH_NODE")
+TEARDOWN_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE" "$SCRATCH_NODE" "${DR_NODES[@]}" "$WAN_NODE")
 
+# Region 1's permanent physical slot for region 2's standby leader (only with --dr-region).
+DR_SLOT=dr_region
 PG_PORT=5432
 PATRONI_PORT=8008
 ETCD_CLIENT_PORT=2379
@@ -86,6 +109,9 @@ node_ip() {
         px) echo "$NET_PREFIX.2" ;;
         repo) echo "$NET_PREFIX.3" ;;
         scratch) echo "$NET_PREFIX.20" ;;
+        dr1) echo "$DR_PREFIX.11" ;;
+        dr2) echo "$DR_PREFIX.12" ;;
+        wan) echo "$NET_PREFIX.254" ;;
         *) echo "unknown lab node '$1'" >&2; return 1 ;;
     esac
 }
@@ -94,9 +120,16 @@ netns_name() { echo "pgdrill$LAB_TAG-$1"; }
 # Host side of the node's veth; the namespace side is renamed eth0.
 veth_name() { echo "pgd$LAB_TAG-$1"; }
 
+# Database nodes of either region (they run etcd, Patroni, PostgreSQL, pgBackRest's server).
 is_pg_node() {
     local n
-    for n in "${PG_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
+    for n in "${PG_NODES[@]}" "${DR_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
+    return 1
+}
+
+is_dr_node() {
+    local n
+    for n in "${DR_NODES[@]}"; do [[ $1 == "$n" ]] && return 0; done
     return 1
 }
 

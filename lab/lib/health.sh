@@ -20,6 +20,8 @@ lab_health() {
     fi
 
     haproxy_health parts
+    # lab.sh up judges region 2 only once it has started it (DR_JUDGE=0 before).
+    if ((LAB_DR_REGION && ${DR_JUDGE:-1})); then dr_region_health parts; fi
 
     if ((${#H_PROBLEMS[@]} == 0)) || [[ $mode == full ]]; then
         local r
@@ -189,4 +191,24 @@ print_status() {
         echo "UNHEALTHY:"
         printf '  - %s\n' "${H_PROBLEMS[@]}"
     fi
+}
+
+# Region 2 (up --dr-region): one standby leader streaming from region 1, the others its replicas.
+# Before its services start (during `up`), it is not judged.
+dr_region_health() {
+    local -n _dr_parts=$1
+    local n cluster="" line
+    for n in "${DR_NODES[@]}"; do
+        cluster=$(curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster") && break
+        cluster=""
+    done
+    if [[ -z $cluster ]]; then
+        H_PROBLEMS+=("region 2: no Patroni REST API answers")
+        _dr_parts+=("dr -")
+        return 0
+    fi
+    line=$(jq -r '[.members[] | "\(.name) \(.role)/\(.state)"] | join(", ")' <<<"$cluster")
+    _dr_parts+=("dr: $line")
+    jq -e '[.members[] | select(.role == "standby_leader" and .state == "streaming")] | length == 1' <<<"$cluster" >/dev/null ||
+        H_PROBLEMS+=("region 2: no standby leader streaming ($line)")
 }
