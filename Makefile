@@ -7,7 +7,7 @@ CLUSTER ?= lab/state/cluster.yaml
 REPORTS ?= reports
 DRILLS ?= drills
 
-.PHONY: all bootstrap build release drill test test-repmgr unit integration lab-up lab-down lab-status clean fuzz
+.PHONY: all bootstrap build release drill test test-repmgr test-dr unit integration lab-up lab-down lab-status clean fuzz
 
 all: build
 
@@ -40,6 +40,7 @@ test: bootstrap
 	  $(SWIFT) test --filter IntegrationTests 2>&1 | tee .build/integration-test.log || status=$$?; \
 	  lab/lab.sh down || true; [ $$status = 0 ] || exit $$status
 	$(MAKE) --no-print-directory test-repmgr
+	$(MAKE) --no-print-directory test-dr
 
 # The repmgr flavour of the lab and the drills against it (the Patroni lab cannot serve both).
 test-repmgr:
@@ -49,6 +50,16 @@ test-repmgr:
 	set -o pipefail; status=0; \
 	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
 	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.RepmgrIntegrationTests 2>&1 | tee .build/integration-repmgr.log || status=$$?; \
+	  lab/lab.sh down || true; exit $$status
+
+# The lab with a second region (a Patroni standby cluster) and the region-failover drill against it.
+test-dr:
+	$(SWIFT) build --build-tests
+	lab/lab.sh down || true
+	lab/lab.sh up --dr-region
+	set -o pipefail; status=0; \
+	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
+	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.RegionFailoverIntegrationTests 2>&1 | tee .build/integration-dr.log || status=$$?; \
 	  lab/lab.sh down || true; exit $$status
 
 # libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with

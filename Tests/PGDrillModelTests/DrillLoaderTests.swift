@@ -72,6 +72,7 @@ import Testing
             .kill(KillStep(processes: [.etcd], target: .allNodes, signal: .term, rollbackAfter: .seconds(2), mark: mark(23))),
             .stop(ServiceStep(service: .haproxy, target: .proxy(nil), mark: mark(24))),
             .restore(RestoreStep(target: .time(beforeDisaster: .seconds(2)), mark: mark(25))),
+            .regionFailover(RegionFailoverStep(promoteAfter: .seconds(10), replicationCutBefore: .seconds(3), mark: mark(26))),
         ])
     }
 
@@ -84,6 +85,7 @@ import Testing
             "loss 30% on primary", "latency 100ms on primary", "switchover to sync_standby", "failover to node:pg2",
             "shell on proxy:px", "shell on primary", "wait 5s", "kill etcd on all_nodes (TERM) for 2s", "stop haproxy on proxy",
             "restore the latest backup onto a scratch host, to 2s before the disaster moment",
+            "stop replication to the standby region, 3s later cut the primary region off and promote the standby cluster 10s later",
         ])
         #expect(drill.fault[3].rollbackAfter == .seconds(30))
         #expect(drill.fault[0].target == .primary && drill.fault[10].target == nil)

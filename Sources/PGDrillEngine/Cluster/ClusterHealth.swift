@@ -14,9 +14,14 @@ public struct ClusterHealth: Sendable, Equatable {
         public var maxLagBytes: Int64
         public var requireSync: Bool
         public var minReplicas: Int
+        /// Members of a standby cluster in another region (empty: none): it must be a standby cluster
+        /// (the primary region leads) with its standby leader streaming.
+        public var standbyMembers: [String]
 
-        public init(members: [String], maxLagBytes: Int64 = 1 << 20, requireSync: Bool = true, minReplicas: Int? = nil) {
+        public init(members: [String], maxLagBytes: Int64 = 1 << 20, requireSync: Bool = true, minReplicas: Int? = nil,
+                    standbyMembers: [String] = []) {
             self.members = members
+            self.standbyMembers = standbyMembers
             self.maxLagBytes = maxLagBytes
             self.requireSync = requireSync
             self.minReplicas = minReplicas ?? max(members.count - 1, 0)
@@ -57,6 +62,31 @@ public struct ClusterHealth: Sendable, Equatable {
         if criteria.requireSync, sync == nil {
             problems.append("no synchronous standby")
         }
+        if !criteria.standbyMembers.isEmpty {
+            problems += standbyRegionProblems(cluster, members: criteria.standbyMembers)
+        }
         return ClusterHealth(problems: problems, leader: leader?.name, syncStandby: sync?.name)
+    }
+
+    /// The other region: still a standby cluster, every member seen, its standby leader streaming (from the
+    /// primary region) and its replicas streaming from it.
+    static func standbyRegionProblems(_ cluster: PatroniCluster, members: [String]) -> [String] {
+        if let promoted = cluster.members.first(where: { $0.region != nil }) {
+            return ["the standby cluster '\(promoted.region!)' is the primary region now (\(promoted.name) leads): fail back before drilling"]
+        }
+        var problems: [String] = []
+        let other = cluster.otherRegion
+        let seen = Set(other.map(\.name))
+        for name in members where !seen.contains(name) {
+            problems.append("standby cluster member \(name) is missing (its Patroni API did not answer)")
+        }
+        let leaders = other.filter { $0.role == "standby_leader" }
+        if leaders.isEmpty, !other.isEmpty {
+            problems.append("the standby cluster has no standby leader (\(other.map { "\($0.name) \($0.role)/\($0.state)" }.joined(separator: ", ")))")
+        }
+        for m in other where m.state != "streaming" {
+            problems.append("standby cluster member \(m.name) (\(m.role)) is \(m.state), not streaming")
+        }
+        return problems
     }
 }

@@ -26,11 +26,48 @@ public protocol HAManager: Sendable {
 /// failover are its REST calls. The behaviour pgdrill always had, behind the protocol.
 public struct PatroniManager: HAManager {
     public let apis: [(node: String, client: PatroniClient)]
+    /// A standby cluster in another region: its label and member APIs.
+    public let standby: (name: String, apis: [(node: String, client: PatroniClient)])?
     public var kind: String { "patroni" }
 
-    public init(apis: [(node: String, client: PatroniClient)]) { self.apis = apis }
+    public init(apis: [(node: String, client: PatroniClient)], standby: (name: String, apis: [(node: String, client: PatroniClient)])? = nil) {
+        self.apis = apis
+        self.standby = standby
+    }
 
+    /// With a standby cluster, both regions are asked at once; `members` is the region that leads (the
+    /// standby cluster once it holds a primary and the cluster does not), `otherRegion` the other. A region
+    /// that does not answer (cut off) is empty; only when neither answers is that an error.
     public func view() throws -> ClusterView {
+        guard let standby else { return try Self.firstAnswer(apis) }
+        let results = Mutexed<(main: Result<PatroniCluster, any Error>?, standby: Result<PatroniCluster, any Error>?)>((nil, nil))
+        let groups = [apis, standby.apis]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let r = Result { try Self.firstAnswer(groups[i]) }
+            results.mutate { if i == 0 { $0.main = r } else { $0.standby = r } }
+        }
+        let main = try? results.value.main?.get()
+        let other = try? results.value.standby?.get()
+        if main == nil, other == nil { try results.value.main?.get() }
+        return Self.merge(main: main, standby: other, standbyName: standby.name)
+    }
+
+    /// One view of two regions: the standby cluster's members tagged with its name; `members` is the region
+    /// that leads — the standby cluster once it has a primary and the cluster does not — and `otherRegion`
+    /// the other. A region that did not answer contributes no members.
+    static func merge(main: PatroniCluster?, standby: PatroniCluster?, standbyName: String) -> PatroniCluster {
+        let mainMembers = main?.members ?? []
+        let standbyMembers = (standby?.members ?? []).map { m -> PatroniCluster.Member in
+            var m = m
+            m.region = standbyName
+            return m
+        }
+        let standbyLeads = standbyMembers.contains { $0.role == "leader" } && !mainMembers.contains { $0.role == "leader" }
+        return standbyLeads ? PatroniCluster(members: standbyMembers, otherRegion: mainMembers)
+                            : PatroniCluster(members: mainMembers, otherRegion: standbyMembers)
+    }
+
+    private static func firstAnswer(_ apis: [(node: String, client: PatroniClient)]) throws -> PatroniCluster {
         var lastError: (any Error)?
         for (_, client) in apis {
             do { return try client.cluster() } catch { lastError = error }

@@ -41,6 +41,59 @@ public struct PatroniClient: Sendable {
         try post("failover", body: ["candidate": candidate])
     }
 
+    /// `GET /patroni`: this member's own status (role, state, WAL positions, replication state).
+    public func status() throws -> MemberStatus {
+        let url = baseURL.appendingPathComponent("patroni")
+        let (code, data) = try HTTP.request(url, timeout: timeout)
+        guard code == 200 || code == 503 else { throw HTTPError(url: url.absoluteString, message: "HTTP \(code)") }
+        do { return try JSONDecoder().decode(MemberStatus.self, from: data) } catch {
+            throw HTTPError(url: url.absoluteString, message: "unexpected JSON: \(error)")
+        }
+    }
+
+    /// `GET /config`: the cluster's dynamic (DCS) configuration, as JSON.
+    public func config() throws -> [String: Any] {
+        let url = baseURL.appendingPathComponent("config")
+        let (code, data) = try HTTP.request(url, timeout: timeout)
+        guard code == 200, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw HTTPError(url: url.absoluteString, message: code == 200 ? "unexpected JSON" : "HTTP \(code)")
+        }
+        return object
+    }
+
+    /// `PATCH /config` with a JSON object (`null` values remove keys): how a standby cluster is promoted
+    /// (`{"standby_cluster": null}`) or a cluster made a standby of another.
+    public func patchConfig(_ json: Data) throws {
+        let url = baseURL.appendingPathComponent("config")
+        let (code, data) = try HTTP.request(url, method: "PATCH", body: json, timeout: max(timeout, 10))
+        guard (200..<300).contains(code) else {
+            throw HTTPError(url: url.absoluteString, message: "HTTP \(code): \(String(decoding: data, as: UTF8.self).prefix(300))")
+        }
+    }
+
+    /// `GET /patroni` as Patroni 3/4 returns it (fields this tool uses).
+    public struct MemberStatus: Decodable, Sendable {
+        public struct WAL: Decodable, Sendable {
+            public var location: Int64?
+            public var receivedLocation: Int64?
+            public var replayedLocation: Int64?
+            enum CodingKeys: String, CodingKey {
+                case location, receivedLocation = "received_location", replayedLocation = "replayed_location"
+            }
+        }
+        public var state: String?
+        public var role: String?
+        public var timeline: Int?
+        public var replicationState: String?
+        public var xlog: WAL?
+        enum CodingKeys: String, CodingKey { case state, role, timeline, replicationState = "replication_state", xlog }
+
+        /// A running primary ("primary" in Patroni 4, "master" before).
+        public var isPrimary: Bool { (role == "primary" || role == "master") && state == "running" }
+        /// The furthest WAL position this member has: written (primary) or replayed (standby).
+        public var walPosition: Int64? { xlog?.location ?? xlog?.replayedLocation }
+    }
+
     private func post(_ path: String, body: [String: String]) throws -> String {
         let url = baseURL.appendingPathComponent(path)
         let payload = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
@@ -64,6 +117,8 @@ public struct PatroniCluster: Decodable, Sendable {
         public var timeline: Int?
         /// Replication lag in bytes; nil when Patroni says "unknown" or omits it (the leader).
         public var lag: Int64?
+        /// The standby cluster's label for members of the cluster file's `standby_cluster` (nil: the cluster's own).
+        public var region: String?
 
         enum CodingKeys: String, CodingKey { case name, role, state, host, port, timeline, lag }
 
@@ -90,9 +145,17 @@ public struct PatroniCluster: Decodable, Sendable {
         public var isLeader: Bool { role == "leader" || role == "standby_leader" }
     }
 
+    /// The region that leads now: the cluster's own members, or the standby cluster's once it was promoted.
     public var members: [Member]
+    /// The other region's members (a standby cluster's while the cluster leads; empty without one).
+    public var otherRegion: [Member] = []
 
-    public init(members: [Member]) { self.members = members }
+    enum CodingKeys: String, CodingKey { case members }
+
+    public init(members: [Member], otherRegion: [Member] = []) {
+        self.members = members
+        self.otherRegion = otherRegion
+    }
 
     public var leader: Member? { members.first(where: \.isLeader) }
 }

@@ -17,12 +17,13 @@ extension Commands {
             let view = try connection.clusterView()
             leader = view.leader?.name
             var rows = [["Member", "Host", "Role", "State", "TL", "Lag"]]
-            for m in view.members.sorted(by: { $0.name < $1.name }) {
-                rows.append([m.name, cluster.host(named: m.name)?.address ?? m.host ?? "", m.role, m.state,
+            // The leading region first, then a standby cluster's members (named with their region).
+            for m in view.members.sorted(by: { $0.name < $1.name }) + view.otherRegion.sorted(by: { $0.name < $1.name }) {
+                rows.append([m.name + (m.region.map { " (\($0))" } ?? ""), cluster.host(named: m.name)?.address ?? m.host ?? "", m.role, m.state,
                              m.timeline.map(String.init) ?? "", m.isLeader ? "" : (m.lag.map { ReportFormat.bytes($0) } ?? "unknown")])
             }
             out += table(rows)
-            let health = ClusterHealth.evaluate(view, criteria: .init(members: cluster.nodes.map(\.name)))
+            let health = ClusterHealth.evaluate(view, criteria: .init(members: cluster.nodes.map(\.name), standbyMembers: cluster.standbyNodeNames))
             problems += health.problems
         } catch {
             problems.append("\(error)")

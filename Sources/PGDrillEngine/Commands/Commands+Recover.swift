@@ -36,7 +36,7 @@ extension Commands {
             }
         }
         progress.say("waiting for the cluster to be healthy (up to 180 s)")
-        let (_, h) = connection.waitUntilHealthy(.init(members: cluster.nodes.map(\.name)), timeout: 180, every: 0.5) { elapsed, problems in
+        let (_, h) = connection.waitUntilHealthy(.init(members: cluster.nodes.map(\.name), standbyMembers: cluster.standbyNodeNames), timeout: 180, every: 0.5) { elapsed, problems in
             progress.status("recovering +\(Int(elapsed)) s: \(problems.joined(separator: "; "))")
         }
         if h.isHealthy {

@@ -83,7 +83,10 @@ public final class ClusterConnection: @unchecked Sendable {
         case "streaming":
             return StreamingManager(observer: observer, binDir: cluster.binDir, pgPort: cluster.pgPort, remote: remote)
         default:
-            return PatroniManager(apis: cluster.nodes.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout)) } })
+            func apis(_ hosts: [ClusterTarget.Host]) -> [(node: String, client: PatroniClient)] {
+                hosts.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout)) } }
+            }
+            return PatroniManager(apis: apis(cluster.nodes), standby: cluster.standbyCluster.map { (name: $0.name, apis: apis($0.nodes)) })
         }
     }
 

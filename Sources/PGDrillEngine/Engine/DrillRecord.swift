@@ -20,6 +20,9 @@ public struct DrillRecord: Sendable {
     public var runEnd: Int64?
     public var primaryBefore: String?
     public var primaryAfter: String?
+    /// The primary when observation ended, for drills whose rollback moves the primary back on purpose (a
+    /// region failover fails back): what the failover expectation judges. nil: `primaryAfter` tells.
+    public var primaryObserved: String?
     public var timelineBefore: Int?
     public var timelineAfter: Int?
     public var clusterBefore: PatroniCluster?

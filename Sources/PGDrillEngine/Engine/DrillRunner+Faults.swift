@@ -18,6 +18,9 @@ extension DrillRunner {
         if case .restore(let before, let timeout) = step.action {
             return applyRestore(index, beforeDisaster: before, timeout: timeout, s)
         }
+        if case .regionFailover(let promoteAfter, let cutBefore, let timeout) = step.action {
+            return applyRegionFailover(index, promoteAfter: promoteAfter, replicationCutBefore: cutBefore, timeout: timeout, s)
+        }
         if case .waitUntil(let conditions, let timeout) = step.action {
             let t0 = s.record.t0 ?? clock.now()
             let start = clock.now()
@@ -128,6 +131,9 @@ extension DrillRunner {
     func rollBack(_ s: Session) -> DrillLifecycle.Event {
         stage(s, "rollback")
         s.record.observeEnd = s.record.observeEnd ?? s.record.clock.now()
+        if s.record.plan.steps.contains(where: { if case .regionFailover = $0.action { true } else { false } }) {
+            s.record.primaryObserved = s.monitor?.leader
+        }
         let mine = Set(s.journalIDs)
         var complete = true
         for entry in journal.pending where mine.contains(entry.id) {
@@ -146,11 +152,17 @@ extension DrillRunner {
         var lastError = ""
         let started = Date()
         for attempt in 1...3 {
-            if attempt > 1, Date().timeIntervalSince(started) > 45 { break }
+            if attempt > 1, Date().timeIntervalSince(started) > 45, entry.host != ClusterTarget.internalHostName { break }
             do {
-                let result = try connection.runChecked(RemoteScript(host: entry.host, script: entry.rollback, summary: "undo \(entry.fault)"), timeout: .seconds(60))
+                let out: String
+                if entry.host == ClusterTarget.internalHostName {
+                    // Bounded by its own stages' limits; one attempt carries on from wherever an earlier one stopped.
+                    out = try runInternalRollback(entry, s)
+                } else {
+                    let result = try connection.runChecked(RemoteScript(host: entry.host, script: entry.rollback, summary: "undo \(entry.fault)"), timeout: .seconds(60))
+                    out = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
                 try journal.mark(entry.id, .done)
-                let out = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 let line = "rolled back: \(entry.fault)\(out.isEmpty ? "" : " — " + out.replacingOccurrences(of: "\n", with: "; "))"
                 progress.say(s.map { "[\($0.record.plan.name)] " + line } ?? line)
                 if let s {

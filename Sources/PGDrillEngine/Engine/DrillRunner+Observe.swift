@@ -121,7 +121,8 @@ extension DrillRunner {
     }
 
     func criteria(_ plan: DrillPlan) -> ClusterHealth.Criteria {
-        .init(members: cluster.nodes.map(\.name), maxLagBytes: plan.maxLagBytes, requireSync: plan.requireSync, minReplicas: plan.minReplicas)
+        .init(members: cluster.nodes.map(\.name), maxLagBytes: plan.maxLagBytes, requireSync: plan.requireSync, minReplicas: plan.minReplicas,
+              standbyMembers: cluster.standbyNodeNames)
     }
 
     /// After rollback: waits until the cluster is healthy again by the pre-flight's own criteria.

@@ -233,7 +233,7 @@ public final class DrillRunner {
     func monitorSources() -> ClusterMonitor.Sources {
         let manager = connection.makeManager(timeout: 0.5)
         var sql: [(node: String, probe: @Sendable () -> ClusterMonitor.NodeSQL?)] = []
-        for node in cluster.nodes {
+        for node in cluster.nodes + (cluster.standbyCluster?.nodes ?? []) {
             guard let conninfo = cluster.nodeConninfo[node.name] else { continue }
             let poller = NodeSQLPoller(conninfo: conninfo)
             sql.append((node: node.name, probe: { poller.poll() }))

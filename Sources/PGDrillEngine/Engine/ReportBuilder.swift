@@ -86,6 +86,9 @@ public enum ReportBuilder {
             case .failover(let to): base = "failover to \(to)"
             case .restore(let before, _): base = "restore backup + WAL onto a scratch host" + (before.map { " (PITR: \(ReportFormat.duration($0)) before the disaster)" } ?? " (to the end of the archive)")
             case .shell(_, _, let on): base = "shell command on \(on)"
+            case .regionFailover(let after, let cutBefore, _):
+                base = (cutBefore > 0 ? "replication to the standby region cut, \(ReportFormat.duration(cutBefore)) later " : "")
+                    + "primary region cut off, standby cluster promoted \(ReportFormat.duration(after)) later"
             case .wait(let us): base = "wait \(ReportFormat.duration(us))"
             case .waitUntil(let c, let us): base = "wait until \(c.map(\.rawValue).joined(separator: " and ")) (at most \(ReportFormat.duration(us)))"
             }
@@ -102,10 +105,11 @@ public enum ReportBuilder {
             measured: r.observationSatisfied ? "reached" : "not reached within \(ReportFormat.duration(r.plan.observeTimeoutMicros))",
             passed: r.observationSatisfied))
         if let t = e.failover {
-            let changed = r.primaryAfter != nil && r.primaryAfter != r.primaryBefore
+            let after = r.primaryObserved ?? r.primaryAfter
+            let changed = after != nil && after != r.primaryBefore
             out.append(ExpectationResult(
                 metric: "failover", target: t ? "primary changes" : "primary stays",
-                measured: changed ? "\(r.primaryBefore ?? "?") → \(r.primaryAfter ?? "?")" : "stayed \(r.primaryBefore ?? "?")",
+                measured: changed ? "\(r.primaryBefore ?? "?") → \(after ?? "?")" : "stayed \(r.primaryBefore ?? "?")",
                 passed: changed == t))
         }
         if let t = e.rto {
@@ -152,7 +156,13 @@ public enum ReportBuilder {
         for a in r.applied {
             lines.append("\(a.summary) at +\(ReportFormat.duration(a.sent - (r.t0 ?? a.sent))) (command took \(ReportFormat.duration(a.returned - a.sent)))" + (a.output.isEmpty ? "" : ": \(a.output.replacingOccurrences(of: "\n", with: "; "))"))
         }
-        if let after = r.primaryAfter {
+        if let observed = r.primaryObserved, let after = r.primaryAfter, observed != before {
+            // A failback: the primary moved to the other region and was moved back by the rollback.
+            let promoted = r.events.first { $0.node == observed && $0.kind == .nodeWritable && $0.at >= (r.t0 ?? 0) }
+            lines.append("primary \(before) failed over to \(observed) in the standby region"
+                         + (promoted.map { " (writable at +\(ReportFormat.duration($0.at - (r.t0 ?? $0.at))))" } ?? "")
+                         + "; after the failback \(after) leads again, timeline \(r.timelineBefore.map(String.init) ?? "?") → \(r.timelineAfter.map(String.init) ?? "?")")
+        } else if let after = r.primaryAfter {
             let tl = [r.timelineBefore, r.timelineAfter].map { $0.map(String.init) ?? "?" }
             if after != before {
                 let promoted = m?.phases.promotion.map { " (promoted at +\(ReportFormat.duration($0.offset)))" } ?? ""

@@ -20,6 +20,9 @@ public enum FaultAction: Sendable, Equatable {
     /// Restore the latest backup onto a scratch host: to the end of the archive (`beforeDisasterMicros`
     /// nil) or to that long before the disaster moment.
     case restore(beforeDisasterMicros: Int64?, timeoutMicros: Int64)
+    /// Cut every node of the cluster off (its own region's peers and the runner's ssh excepted), then after
+    /// `promoteAfterMicros` promote the cluster file's standby cluster; rolled back by a failback.
+    case regionFailover(promoteAfterMicros: Int64, replicationCutBeforeMicros: Int64, timeoutMicros: Int64)
 
     /// Where `fill_disk` writes its filler.
     public enum DiskPath: Sendable, Equatable {
@@ -34,7 +37,7 @@ public enum FaultAction: Sendable, Equatable {
              .fillDisk(_, _, _, let on), .walBurst(_, let on), .pause(_, let on), .loss(_, let on),
              .latency(_, let on), .shell(_, _, let on):
             return on
-        case .switchover, .failover, .wait, .waitUntil, .restore:
+        case .switchover, .failover, .wait, .waitUntil, .restore, .regionFailover:
             return nil
         }
     }
@@ -56,6 +59,7 @@ public enum FaultAction: Sendable, Equatable {
         case .shell: "shell"
         case .wait, .waitUntil: "wait"
         case .restore: "restore"
+        case .regionFailover: "region_failover"
         }
     }
 }
@@ -203,7 +207,7 @@ extension FaultAction {
         case .shell(let command, let rollback, _):
             return HostFault(host: host.name, apply: script(command, "shell on \(host.name): \(command.prefix(60))"),
                              rollback: rollback.flatMap { $0.isEmpty ? nil : script($0, "shell rollback on \(host.name)") })
-        case .switchover, .failover, .wait, .waitUntil, .restore:
+        case .switchover, .failover, .wait, .waitUntil, .restore, .regionFailover:
             preconditionFailure("\(name) does not run on a host")
         }
     }

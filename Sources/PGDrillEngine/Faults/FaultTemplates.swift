@@ -67,6 +67,9 @@ public enum FaultTemplates {
         case peers
         /// Everyone but the other nodes, on PostgreSQL's, Patroni's and PgBouncer's ports.
         case clients
+        /// Everything but the other nodes (its own region) and the runner's ssh: with every node of the
+        /// cluster cut this way, the whole region is lost to clients, other regions and the backup repository.
+        case region
     }
 
     /// Isolates the host with DROP rules in two new chains, jumped to first from INPUT and OUTPUT.
@@ -89,6 +92,9 @@ public enum FaultTemplates {
             for p in peers { rules.append(("-s \(p.shellQuoted) -j RETURN", "-d \(p.shellQuoted) -j RETURN")) }
             rules.append(("-p tcp -m multiport --dports \(pgPort),8008,6432 -j DROP",
                           "-p tcp -m multiport --sports \(pgPort),8008,6432 -j DROP"))
+        case .region:
+            for p in peers { rules.append(("-s \(p.shellQuoted) -j RETURN", "-d \(p.shellQuoted) -j RETURN")) }
+            rules.append(("-j DROP", "-j DROP"))
         }
         return chainScript(tag: tag, rules: rules)
     }
@@ -102,6 +108,19 @@ public enum FaultTemplates {
         chainScript(tag: tag, rules: peers.map {
             ("-s \($0.shellQuoted) -p tcp -j REJECT --reject-with tcp-reset", "-d \($0.shellQuoted) -j RETURN")
         })
+    }
+
+    /// Stops a standby region's replication from the primary region while leaving everything else: drops
+    /// its traffic with the primary region's nodes and its connections to the write endpoint (through which
+    /// its standby leader streams), but not the endpoint's connections to it (health checks, and writes once
+    /// it is promoted) nor the backup repository (it may still fetch archived WAL).
+    public static func cutReplication(tag: String, from nodes: [String], endpointHost: String?, endpointPort: Int?) -> String {
+        var rules = nodes.map { ("-s \($0.shellQuoted) -j DROP", "-d \($0.shellQuoted) -j DROP") }
+        if let endpointHost, let endpointPort {
+            rules.append(("-s \(endpointHost.shellQuoted) -p tcp --sport \(endpointPort) -j DROP",
+                          "-d \(endpointHost.shellQuoted) -p tcp --dport \(endpointPort) -j DROP"))
+        }
+        return chainScript(tag: tag, rules: rules)
     }
 
     /// Drops a share of packets at random (iptables `statistic`), except the runner's ssh.

@@ -47,9 +47,15 @@ public struct ClusterTarget: Sendable {
     public var scratch: ScratchSettings?
     /// Conninfo for direct SQL on the scratch host once restored (built like a node's).
     public var scratchConninfo: String?
+    /// A Patroni standby cluster in another region: its label and members (with their REST APIs).
+    public var standbyCluster: (name: String, nodes: [Host])?
 
-    /// The database nodes and proxies: every host pre-flight connects to and `check` inspects.
-    public var allHosts: [Host] { nodes + proxies }
+    /// The database nodes and proxies (and a standby cluster's nodes): every host pre-flight connects to and
+    /// `check` inspects.
+    public var allHosts: [Host] { nodes + proxies + (standbyCluster?.nodes ?? []) }
+
+    /// Names of the standby cluster's members (empty without one): health wants them streaming.
+    public var standbyNodeNames: [String] { standbyCluster?.nodes.map(\.name) ?? [] }
 
     /// Host names of the repository and the scratch node: not in `allHosts` (the scratch node exists only
     /// during a restore), but reachable over SSH by these names. A `:` keeps them apart from file names.
@@ -57,6 +63,9 @@ public struct ClusterTarget: Sendable {
     public static let scratchHostName = "backup:scratch"
     /// Host name for commands run on the runner's own machine (the scratch host's `create`/`destroy`).
     public static let localHostName = "local"
+    /// Journal host of rollbacks the runner carries out itself through the managers' APIs (a region
+    /// failback): their `rollback` text is a plan, not a shell script.
+    public static let internalHostName = "pgdrill:internal"
 
     public func host(named name: String) -> Host? {
         if let host = allHosts.first(where: { $0.name == name }) { return host }
@@ -110,7 +119,7 @@ extension ClusterTarget {
         var endpoints: [String: String] = [:]
         for e in spec.endpoints { endpoints[e.name] = spec.conninfo(endpoint: e) }
         var nodeConninfo: [String: String] = [:]
-        for n in spec.nodes { nodeConninfo[n.name] = spec.nodeConninfo(node: n) }
+        for n in spec.nodes + (spec.standbyCluster?.nodes ?? []) { nodeConninfo[n.name] = spec.nodeConninfo(node: n) }
         self.init(
             name: spec.name, manager: "\(spec.manager)", protected: spec.isProtected,
             ssh: SSH(user: spec.ssh.user, port: spec.ssh.port, identityFile: spec.ssh.identity, knownHostsFile: spec.ssh.knownHosts,
@@ -126,6 +135,9 @@ extension ClusterTarget {
                 : nil)
         backup = spec.backup
         scratch = spec.scratch
+        standbyCluster = spec.standbyCluster.map { sc in
+            (name: sc.name, nodes: sc.nodes.map { Host(name: $0.name, address: $0.host, patroni: $0.patroniURL) })
+        }
         scratchConninfo = spec.scratch.map { spec.nodeConninfo(node: ClusterNode(name: Self.scratchHostName, host: $0.host)) }
     }
 }

@@ -151,6 +151,9 @@ extension FaultAction {
             case .time(let d): d.microseconds
             }
             self = .restore(beforeDisasterMicros: before, timeoutMicros: s.timeout.microseconds)
+        case .regionFailover(let s):
+            self = .regionFailover(promoteAfterMicros: s.promoteAfter.microseconds, replicationCutBeforeMicros: s.replicationCutBefore.microseconds,
+                                   timeoutMicros: s.timeout.microseconds)
         case .wait(let s):
             self = s.until.isEmpty
                 ? .wait(micros: s.duration.microseconds)

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ClusterSpec {
-    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services", "repmgr", "backup", "scratch"]
+    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services", "repmgr", "backup", "scratch", "standby_cluster"]
 
     /// Reads and validates a composed cluster file. Relative paths are resolved against `directory`.
     init(document: YAMLDocument, directory: URL) throws(DrillFileError) {
@@ -13,7 +13,9 @@ extension ClusterSpec {
         let paths = PathResolver(directory: directory)
         let nodes = try Self.parseNodes(root.required("nodes", example: "nodes: [{ name: pg1, host: 10.0.0.11 }]"), manager: manager)
         let proxies = try root["proxies"].map(Self.parseProxies) ?? []
-        try Self.checkUniqueNames(nodes.map { ($0.name, $0.mark) } + proxies.map { ($0.name, $0.mark) }, file: file)
+        let standby = try root["standby_cluster"].map { field throws(DrillFileError) in try Self.parseStandbyCluster(field, manager: manager) }
+        try Self.checkUniqueNames(nodes.map { ($0.name, $0.mark) } + proxies.map { ($0.name, $0.mark) }
+                                  + (standby?.nodes ?? []).map { ($0.name, $0.mark) }, file: file)
 
         self.init(
             name: name,
@@ -31,6 +33,7 @@ extension ClusterSpec {
             repmgr: try Self.parseRepmgr(root["repmgr"], manager: manager),
             backup: try root["backup"].map(BackupSettings.init),
             scratch: try root["scratch"].map(ScratchSettings.init),
+            standbyCluster: standby,
             file: file
         )
     }
@@ -58,6 +61,20 @@ extension ClusterSpec {
                                      patroniURL: patroni, mark: node.mark))
         }
         return nodes
+    }
+
+    /// `standby_cluster: { name: dr, nodes: [...] }`: Patroni clusters only; every node with its REST API.
+    private static func parseStandbyCluster(_ field: Field, manager: ClusterManager) throws(DrillFileError) -> StandbyClusterSettings {
+        guard manager == .patroni else {
+            throw field.error(.conflict, "is a Patroni standby cluster; this cluster's manager is '\(manager)'",
+                              hint: "remove standby_cluster, or describe a Patroni cluster")
+        }
+        let map = try field.mapping(allowed: ["name", "nodes"],
+                                    example: "standby_cluster: { name: dr, nodes: [{ name: dr1, host: 10.1.0.11, patroni: \"http://10.1.0.11:8008\" }] }")
+        let name = try map["name"]?.resourceName() ?? "standby"
+        let nodes = try parseNodes(map.required("nodes", example: "nodes: [{ name: dr1, host: 10.1.0.11, patroni: \"http://10.1.0.11:8008\" }]"),
+                                   manager: .patroni)
+        return StandbyClusterSettings(name: name, nodes: nodes, mark: map.mark)
     }
 
     private static func parseProxies(_ field: Field) throws(DrillFileError) -> [ProxyHost] {

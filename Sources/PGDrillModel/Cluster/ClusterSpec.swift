@@ -28,6 +28,8 @@ public struct ClusterSpec: Sendable, Hashable {
     public var backup: BackupSettings?
     /// How to provision and remove a host for `restore` steps, when the cluster file says.
     public var scratch: ScratchSettings?
+    /// A Patroni standby cluster in another region, when the cluster file names one.
+    public var standbyCluster: StandbyClusterSettings?
     /// The cluster file as the user named it, for messages.
     public var file: String
 
@@ -35,7 +37,8 @@ public struct ClusterSpec: Sendable, Hashable {
                 nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
                 endpoints: [Endpoint], haproxyStats: URL? = nil,
                 services: [ClusterComponent: ServiceCommands] = [:], repmgr: RepmgrSettings = .init(),
-                backup: BackupSettings? = nil, scratch: ScratchSettings? = nil, file: String = "<cluster>") {
+                backup: BackupSettings? = nil, scratch: ScratchSettings? = nil, standbyCluster: StandbyClusterSettings? = nil,
+                file: String = "<cluster>") {
         self.name = name
         self.manager = manager
         self.isProtected = isProtected
@@ -49,6 +52,7 @@ public struct ClusterSpec: Sendable, Hashable {
         self.repmgr = repmgr
         self.backup = backup
         self.scratch = scratch
+        self.standbyCluster = standbyCluster
         self.file = file
     }
 

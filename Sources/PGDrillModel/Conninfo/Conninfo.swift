@@ -50,6 +50,12 @@ public enum Conninfo {
 
     /// The keys present (for URIs only those given as query parameters, plus `user`/`host`/`dbname`
     /// when the URI's user info, authority or path sets them).
+    /// The last value of `key` in a `key=value` conninfo (libpq takes the last one); nil for URIs or when absent.
+    public static func value(_ key: String, in conninfo: String) -> String? {
+        guard !isURI(conninfo), let pairs = try? KeyValueConninfo.parse(conninfo) else { return nil }
+        return pairs.last { $0.key == key }?.value
+    }
+
     public static func keys(_ conninfo: String) throws(ConninfoSyntaxError) -> Set<String> {
         if isURI(conninfo) {
             return ConninfoURI(conninfo).keys

@@ -126,6 +126,18 @@ extension FaultStep {
         "failover": (["to"], { s throws(DrillFileError) in .failover(try leaderChangeStep(s)) }),
         "shell": (["on", "command", "rollback", "no_rollback"], { s throws(DrillFileError) in .shell(try shellStep(s)) }),
         "restore": (["target", "before_disaster", "timeout"], { s throws(DrillFileError) in .restore(try restoreStep(s)) }),
+        "region_failover": (["promote_after", "replication_cut_before", "timeout"], { s throws(DrillFileError) in
+            if s.rollbackAfter != nil {
+                throw DrillFileError(.conflict, file: s.reader.file, at: s.mark,
+                                     message: "'region_failover' takes no 'for:': its rollback is a failback after observation",
+                                     hint: "remove 'for:'; the drill's observe and recover settings bound it")
+            }
+            return .regionFailover(RegionFailoverStep(
+                promoteAfter: try s.reader["promote_after"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5),
+                replicationCutBefore: try s.reader["replication_cut_before"]?.duration(in: .zero...(.seconds(3600))) ?? .zero,
+                timeout: try s.reader["timeout"]?.duration(in: .seconds(1)...(.seconds(3600))) ?? .seconds(60),
+                mark: s.mark))
+        }),
     ]
 
     private static func restoreStep(_ s: StepFields) throws(DrillFileError) -> RestoreStep {

@@ -17,11 +17,12 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
     case shell(ShellStep)
     case wait(WaitStep)
     case restore(RestoreStep)
+    case regionFailover(RegionFailoverStep)
 
     /// Action names as written in drill files, in the order hints list them.
     public static let actions = [
         "kill", "stop", "start", "partition", "fill_disk", "wal_burst", "pause", "loss", "latency",
-        "switchover", "failover", "shell", "wait", "restore",
+        "switchover", "failover", "shell", "wait", "restore", "region_failover",
     ]
 
     /// The action name as written in the drill file.
@@ -41,6 +42,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .shell: "shell"
         case .wait: "wait"
         case .restore: "restore"
+        case .regionFailover: "region_failover"
         }
     }
 
@@ -59,6 +61,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .shell(let step): step
         case .wait(let step): step
         case .restore(let step): step
+        case .regionFailover(let step): step
         }
     }
 
@@ -80,7 +83,7 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
         case .loss(let step): step.target
         case .latency(let step): step.target
         case .shell(let step): step.target
-        case .switchover, .failover, .wait, .restore: nil
+        case .switchover, .failover, .wait, .restore, .regionFailover: nil
         }
     }
 
@@ -105,6 +108,9 @@ public enum FaultStep: Sendable, Hashable, CustomStringConvertible {
             case .latest: text = "restore the latest backup and all archived WAL onto a scratch host"
             case .time(let before): text = "restore the latest backup onto a scratch host, to \(before) before the disaster moment"
             }
+        case .regionFailover(let step):
+            text = (step.replicationCutBefore > .zero ? "stop replication to the standby region, \(step.replicationCutBefore) later " : "")
+                + "cut the primary region off and promote the standby cluster \(step.promoteAfter) later"
         case .wait(let step): text = step.until.isEmpty ? "wait \(step.duration)" : "wait until \(step.until.map(\.rawValue).joined(separator: " and ")) (timeout \(step.duration))"
         }
         if let rollbackAfter {
@@ -133,6 +139,7 @@ extension LatencyStep: FaultStepParameters {}
 extension LeaderChangeStep: FaultStepParameters {}
 extension ShellStep: FaultStepParameters {}
 extension RestoreStep: FaultStepParameters {}
+extension RegionFailoverStep: FaultStepParameters {}
 extension WaitStep: FaultStepParameters {
     /// A wait has nothing to roll back.
     public var rollbackAfter: DrillDuration? { nil }

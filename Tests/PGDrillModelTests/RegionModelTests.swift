@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import PGDrillModel
+
+/// The second-region parts of drill and cluster files: `region_failover` steps and `standby_cluster:`,
+/// with their errors at file:line.
+@Suite struct RegionModelTests {
+    static let drillHead = """
+        name: r
+        description: region
+        probe: { endpoint: write }
+        observe: { until: writes_ok }
+        fault:
+
+        """
+
+    @Test func regionFailoverStepParsesWithDefaults() throws {
+        let plain = try DrillLoader.load(yaml: Self.drillHead + "  - region_failover: {}\n", file: "r.yaml")
+        guard case .regionFailover(let step)? = plain.fault.first else { Issue.record("not a region_failover step"); return }
+        #expect(step.promoteAfter == .seconds(5))
+        #expect(step.replicationCutBefore == .zero)
+        #expect(step.timeout == .seconds(60))
+        #expect(plain.fault.first?.target == nil)
+        let full = try DrillLoader.load(yaml: Self.drillHead + "  - region_failover: { replication_cut_before: 5s, promote_after: 10s, timeout: 90s }\n", file: "r.yaml")
+        guard case .regionFailover(let f)? = full.fault.first else { Issue.record("not a region_failover step"); return }
+        #expect(f.promoteAfter == .seconds(10) && f.replicationCutBefore == .seconds(5) && f.timeout == .seconds(90))
+        #expect(full.fault.first?.description == "stop replication to the standby region, 5s later cut the primary region off and promote the standby cluster 10s later")
+    }
+
+    @Test(arguments: [
+        ("  - region_failover: { promote_after: -1s }\n", "promote_after"),
+        ("  - region_failover: { timeout: 0s }\n", "timeout"),
+        ("  - region_failover: { promote_after: 10s, for: 30s }\n", "no 'for:'"),
+        ("  - region_failover: { promote_afer: 10s }\n", "promote_afer"),
+        ("  - region_failovr: {}\n", "did you mean 'region_failover'"),
+    ])
+    func badRegionStepsAreRefusedAtTheirLine(step: String, mentions: String) {
+        do {
+            _ = try DrillLoader.load(yaml: Self.drillHead + step, file: "r.yaml")
+            Issue.record("accepted \(step)")
+        } catch {
+            #expect("\(error)".contains("r.yaml:6"), "\(error)")
+            #expect("\(error)".contains(mentions), "\(error)")
+        }
+    }
+
+    static let cluster = """
+        name: lab
+        manager: patroni
+        ssh: { identity: id, known_hosts: kh }
+        nodes: [{ name: pg1, host: 10.0.0.11, patroni: "http://10.0.0.11:8008" }]
+        postgres: { data_dir: /data }
+        endpoints: { write: "host=10.0.0.2 port=5000 dbname=app user=drill" }
+
+        """
+
+    @Test func standbyClusterParses() throws {
+        let spec = try ClusterLoader.load(yaml: Self.cluster + """
+            standby_cluster:
+              name: dr
+              nodes:
+                - { name: dr1, host: 10.1.0.11, patroni: "http://10.1.0.11:8008" }
+                - { name: dr2, host: 10.1.0.12, patroni: "http://10.1.0.12:8008" }
+            """, file: "c.yaml")
+        let standby = try #require(spec.standbyCluster)
+        #expect(standby.name == "dr")
+        #expect(standby.nodes.map(\.name) == ["dr1", "dr2"])
+        #expect(standby.nodes.first?.patroniURL?.absoluteString == "http://10.1.0.11:8008")
+        #expect(try ClusterLoader.load(yaml: Self.cluster, file: "c.yaml").standbyCluster == nil)
+    }
+
+    @Test(arguments: [
+        ("standby_cluster: { nodes: [{ name: dr1, host: 10.1.0.11 }] }\n", "c.yaml:7", "patroni"),
+        ("standby_cluster: { name: dr, nodes: [{ name: pg1, host: 10.1.0.11, patroni: \"http://10.1.0.11:8008\" }] }\n", "c.yaml:7", "used twice"),
+        ("standby_cluster: { name: dr }\n", "c.yaml:7", "nodes"),
+        ("standby_cluster: { name: dr, nodes: [], extra: 1 }\n", "c.yaml:7", "extra"),
+    ])
+    func badStandbyClustersAreRefusedAtTheirLine(section: String, at: String, mentions: String) {
+        do {
+            _ = try ClusterLoader.load(yaml: Self.cluster + section, file: "c.yaml")
+            Issue.record("accepted \(section)")
+        } catch {
+            #expect("\(error)".contains(at), "\(error)")
+            #expect("\(error)".contains(mentions), "\(error)")
+        }
+    }
+
+    @Test func standbyClusterNeedsPatroni() {
+        let repmgr = Self.cluster.replacingOccurrences(of: "manager: patroni", with: "manager: repmgr")
+        do {
+            _ = try ClusterLoader.load(yaml: repmgr + "standby_cluster: { name: dr, nodes: [{ name: dr1, host: 10.1.0.11, patroni: \"http://10.1.0.11:8008\" }] }\n", file: "c.yaml")
+            Issue.record("accepted a standby cluster on repmgr")
+        } catch {
+            #expect("\(error)".contains("c.yaml:7") && "\(error)".contains("Patroni standby cluster"), "\(error)")
+        }
+    }
+
+    @Test func conninfoValueReadsTheLastOccurrence() {
+        #expect(Conninfo.value("host", in: "host=a port=5000 host='b c'") == "b c")
+        #expect(Conninfo.value("port", in: "host=a port=5000") == "5000")
+        #expect(Conninfo.value("port", in: "host=a") == nil)
+        #expect(Conninfo.value("host", in: "postgresql://a:5000/db") == nil)
+    }
+}
