@@ -43,6 +43,14 @@ extension LabIntegration {
 
             let happened = d.json["whatHappened"] as? [String] ?? d.json["what_happened"] as? [String] ?? []
             #expect(happened.contains { $0.contains("failed over to dr1 in the standby region") && $0.contains("leads again") }, "\(happened)")
+            #expect(happened.contains { $0.hasPrefix("stop replication from the primary region to dr1") && $0.contains("before t0") }, "\(happened)")
+            let region = try #require(d.json["region_failover"] as? [String: Any], "report.json has no region_failover object")
+            #expect(region["promoted_node"] as? String == "dr1")
+            let cutAt = (region["replication_cut_at"] as? NSNumber)?.int64Value ?? .max
+            let regionAt = (region["region_cut_at"] as? NSNumber)?.int64Value ?? .min
+            #expect(regionAt - cutAt > 4_500_000, "the DR link is cut 5 s before the region: \(region)")
+            #expect((region["failback"] as? String)?.hasPrefix("failed back") == true, "\(region)")
+            try ReportArtifacts.verify(runDir: "\(dir)/r/\(runs.last!)", extraOutput: r.stdout + r.stderr, stateDir: dir)
             try expectBackAsBefore(dir)
         }
 

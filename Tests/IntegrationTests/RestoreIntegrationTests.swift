@@ -29,6 +29,11 @@ extension LabIntegration {
             let lost = ackedBefore.subtracting(present)
             #expect(ackedBefore.count == reportedAcked)
             #expect(lost.count == reportedMissing, "report says \(reportedMissing) missing, independent count \(lost.count)")
+            // The same figures, structured, in report.json.
+            let restore = try #require(d.json["restore"] as? [String: Any], "report.json has no restore object")
+            #expect((restore["lost_before_cutoff"] as? NSNumber)?.intValue == lost.count, "\(restore)")
+            #expect((restore["acked_before_cutoff"] as? NSNumber)?.intValue == ackedBefore.count, "\(restore)")
+            #expect(restore["target"] as? String == "latest" && restore["rto"] != nil && restore["rpo"] != nil, "\(restore)")
             #expect(happened.contains { $0.hasPrefix("RPO of backup-based recovery") })
             let stages = (d.json["stages"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
             for stage in ["restore: fetch + copy backup", "restore: start → first connection", "restore: WAL replay → read-write"] {

@@ -32,6 +32,17 @@ import Testing
         metrics.writes = writes
         report.drills[0].metrics = metrics
         report.drills[0].events.append(ClusterEvent(at: 3, kind: .timelineChanged, node: "pg2", timeline: 2, detail: "promoted"))
+        var verification = RestoreVerification(cutoff: 10, disaster: 12, rowsPresent: 90)
+        verification.ackedBeforeCutoff = 100
+        verification.lostBeforeCutoff = 10
+        verification.lastRestoredAck = 9
+        report.drills[0].restore = RestoreReport(
+            target: "time", recoveryTargetTime: "2026-11-26 22:00:00.000000+00", disasterAt: 12, cutoffAt: 10, readWriteAt: 20,
+            stages: [StageTiming(name: "restore: fetch + copy backup", start: 12, end: 15)], verification: verification,
+            checks: ["pg_amcheck --all: clean"], problems: ["none really"])
+        report.drills[0].regionFailover = RegionFailoverReport(
+            standbyCluster: "dr", replicationCutAt: -5, regionCutAt: 0, promotionRequestedAt: 10, promotedAt: 11, promotedNode: "dr1",
+            failback: "failed back in 24.7 s")
         return report
     }
 

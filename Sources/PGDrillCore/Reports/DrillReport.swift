@@ -24,6 +24,10 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var faultInjectionLatency: Int64?
     /// How `faultInjectionLatency` breaks down.
     public var faultInjection: FaultInjectionTiming?
+    /// A `restore` step's figures (restore RTO by stage, RPO, counts), when the drill has one.
+    public var restore: RestoreReport?
+    /// A `region_failover` step's moments and failback, when the drill has one.
+    public var regionFailover: RegionFailoverReport?
     /// What went wrong running the drill (ERROR / ABORTED), in words.
     public var errors: [String]
     /// Anything else worth knowing (a damaged probe log, a skipped check).
@@ -34,7 +38,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
         whatHappened: [String] = [], expectations: [ExpectationResult] = [], metrics: DrillMetrics? = nil,
         clusterBefore: ClusterSnapshot? = nil, clusterAfter: ClusterSnapshot? = nil, events: [ClusterEvent] = [],
         probeLog: String? = nil, stages: [StageTiming] = [], faultInjectionLatency: Int64? = nil,
-        faultInjection: FaultInjectionTiming? = nil, errors: [String] = [], notes: [String] = []
+        faultInjection: FaultInjectionTiming? = nil, restore: RestoreReport? = nil, regionFailover: RegionFailoverReport? = nil,
+        errors: [String] = [], notes: [String] = []
     ) {
         self.name = name
         self.description = description
@@ -50,6 +55,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
         self.stages = stages
         self.faultInjectionLatency = faultInjectionLatency ?? faultInjection?.latency
         self.faultInjection = faultInjection
+        self.restore = restore
+        self.regionFailover = regionFailover
         self.errors = errors
         self.notes = notes
     }

@@ -38,6 +38,8 @@ public struct DrillRecord: Sendable {
     public var notes: [String] = []
     /// What a `restore` step did, when the drill has one.
     public var restore: RestoreRecord?
+    /// What a `region_failover` step did, when the drill has one.
+    public var region: RegionFailoverReport?
 
     public struct AppliedFault: Sendable {
         public var summary: String

@@ -39,6 +39,8 @@ extension DrillRunner {
             s.journalIDs.append(try journal.record(runID: runID, drill: name, host: ClusterTarget.internalHostName,
                                                    fault: "region failover to '\(standby.name)' (failback)", rollback: failback.journalText))
 
+            var region = RegionFailoverReport(standbyCluster: standby.name, regionCutAt: 0)
+            defer { s.record.region = region }
             if replicationCutBefore > 0 {
                 // The DR link fails first: the standby region's own nodes drop the primary region and their
                 // connections to the write endpoint. Before the disaster moment (t0 stays unset).
@@ -58,6 +60,7 @@ extension DrillRunner {
                     s.record.applied.append(.init(summary: summary, host: node.name, sent: sent, returned: returned,
                                                   output: result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), step: index))
                 }
+                region.replicationCutAt = s.record.applied.last?.sent
                 progress.say("[\(name)] replication to '\(standby.name)' stopped; the region is lost in \(Self.seconds(replicationCutBefore))")
                 let lossAt = clock.now() + replicationCutBefore
                 while clock.now() < lossAt {
@@ -79,6 +82,7 @@ extension DrillRunner {
             let results = Mutexed<[String: Result<(sent: Int64, returned: Int64, stdout: String), any Error>]>([:])
             let firstSent = clock.now()
             s.record.t0 = s.record.t0 ?? firstSent
+            region.regionCutAt = firstSent
             s.live.markFault(at: firstSent)
             for cut in cuts { s.monitor?.record(ClusterEvent(at: firstSent, kind: .faultSent, node: cut.host, detail: cut.apply.summary)) }
             let connection = self.connection
@@ -115,6 +119,7 @@ extension DrillRunner {
 
             let summary = "promote the standby cluster '\(standby.name)' (\(standbyLeader.name)): standby_cluster removed from its DCS configuration"
             let sent = clock.now()
+            region.promotionRequestedAt = sent
             s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: standbyLeader.name, detail: summary))
             try standbyClient.patchConfig(Data(#"{"standby_cluster": null}"#.utf8))
             let returned = clock.now()
@@ -123,7 +128,11 @@ extension DrillRunner {
             progress.say("[\(name)] \(summary) (\(Self.millis(returned - sent)))")
             while true {
                 if trap.interrupted { return .faultFailed(index, "interrupted during the promotion") }
-                if (try? standbyClient.status())?.isPrimary == true { break }
+                if (try? standbyClient.status())?.isPrimary == true {
+                    region.promotedAt = clock.now()
+                    region.promotedNode = standbyLeader.name
+                    break
+                }
                 if clock.now() - sent > timeout {
                     return .faultFailed(index, "'\(standby.name)' (\(standbyLeader.name)) did not become a primary within \(Self.seconds(timeout)) of the request")
                 }
@@ -147,6 +156,13 @@ extension DrillRunner {
             throw EngineError(.io, "journal entry \(entry.id) holds an internal rollback this pgdrill cannot read",
                               hint: "run `pgdrill recover` with the pgdrill version that recorded it")
         }
-        return try failback.run { line in progress.say(s.map { "[\($0.record.plan.name)] " + line } ?? line) }
+        do {
+            let summary = try failback.run { line in progress.say(s.map { "[\($0.record.plan.name)] " + line } ?? line) }
+            s?.record.region?.failback = summary
+            return summary
+        } catch {
+            s?.record.region?.failback = "not completed: \(error)"
+            throw error
+        }
     }
 }

@@ -63,6 +63,12 @@ public enum ReportBuilder {
             events: record.events, probeLog: record.t0 == nil && record.steadyStart == 0 ? nil : record.probeLogRelative,
             stages: stages(record),
             faultInjection: record.applied.first.map(\.injectionTiming),
+            restore: record.restore.map { r in
+                RestoreReport(target: r.targetTime == nil ? "latest" : "time", recoveryTargetTime: r.targetTime, disasterAt: r.disaster,
+                              cutoffAt: r.cutoff, readWriteAt: r.readWriteAt, stages: r.stages, verification: restored,
+                              checks: r.checks, problems: r.problems)
+            },
+            regionFailover: record.region,
             errors: errors, notes: record.notes + record.rollbacks)
     }
 
@@ -154,7 +160,9 @@ public enum ReportBuilder {
         var lines: [String] = []
         let before = r.primaryBefore ?? "?"
         for a in r.applied {
-            lines.append("\(a.summary) at +\(ReportFormat.duration(a.sent - (r.t0 ?? a.sent))) (command took \(ReportFormat.duration(a.returned - a.sent)))" + (a.output.isEmpty ? "" : ": \(a.output.replacingOccurrences(of: "\n", with: "; "))"))
+            let offset = a.sent - (r.t0 ?? a.sent)
+            let at = offset < 0 ? "\(ReportFormat.duration(-offset)) before t0" : "+\(ReportFormat.duration(offset))"
+            lines.append("\(a.summary) at \(at) (command took \(ReportFormat.duration(a.returned - a.sent)))" + (a.output.isEmpty ? "" : ": \(a.output.replacingOccurrences(of: "\n", with: "; "))"))
         }
         if let observed = r.primaryObserved, let after = r.primaryAfter, observed != before {
             // A failback: the primary moved to the other region and was moved back by the rollback.
