@@ -79,6 +79,25 @@ import Testing
         #expect(abs(width - (chart.x(45 * Fixture.s) - chart.x(TimelineFixture.t0))) < 0.2)
     }
 
+    /// Disaster recovery on the timeline like failover phases: a restore's stages and a region failover's moments.
+    @Test func drawsRestoreStagesAndRegionFailoverMoments() throws {
+        var drill = Self.drill
+        let t0 = TimelineFixture.t0
+        drill.restore = RestoreReport(target: "latest", recoveryTargetTime: nil, disasterAt: t0, cutoffAt: t0, readWriteAt: t0 + 9 * Fixture.s,
+                                      stages: [StageTiming(name: "restore: fetch + copy backup", start: t0 + Fixture.s, end: t0 + 4 * Fixture.s),
+                                               StageTiming(name: "restore: WAL replay → read-write", start: t0 + 5 * Fixture.s, end: t0 + 9 * Fixture.s)],
+                                      verification: nil, checks: [], problems: [])
+        drill.regionFailover = RegionFailoverReport(standbyCluster: "dr", replicationCutAt: t0 - 5 * Fixture.s, regionCutAt: t0,
+                                                    promotionRequestedAt: t0 + 10 * Fixture.s, promotedAt: t0 + 11 * Fixture.s, promotedNode: "dr1")
+        let doc = try #require(SVGCollector.parse(TimelineSVG().render(drill: drill, attempts: Self.attempts)))
+        for label in ["fetch + copy backup done", "WAL replay → read-write done", "DR link cut", "promote 'dr' requested", "dr1 primary"] {
+            #expect(doc.texts.contains(label), "missing marker \(label)")
+        }
+        let markers = TimelineMarker.markers(of: drill)
+        #expect(markers.first { $0.label == "DR link cut" }?.at == t0 - 5 * Fixture.s)
+        #expect(markers.map(\.at) == markers.map(\.at).sorted())
+    }
+
     @Test func oneLinePerEndpointAndSeries() throws {
         let svg = TimelineSVG().render(drill: Self.drill, attempts: Self.attempts)
         let doc = try #require(SVGCollector.parse(svg))

@@ -37,6 +37,21 @@ struct TimelineMarker: Equatable {
                 out.append(TimelineMarker(at: stable, label: "stable (RTO \(ReportFormat.rto(m.main.recovery)))", style: .phase))
             }
         }
+        // Disaster recovery: a restore's stages and a region failover's moments, like failover phases.
+        if let restore = drill.restore {
+            for stage in restore.stages {
+                out.append(TimelineMarker(at: stage.end, label: stage.name.replacingOccurrences(of: "restore: ", with: "") + " done", style: .phase))
+            }
+        }
+        if let region = drill.regionFailover {
+            if let cut = region.replicationCutAt { out.append(TimelineMarker(at: cut, label: "DR link cut", style: .phase)) }
+            if let asked = region.promotionRequestedAt {
+                out.append(TimelineMarker(at: asked, label: "promote '\(region.standbyCluster)' requested", style: .phase))
+            }
+            if let promoted = region.promotedAt {
+                out.append(TimelineMarker(at: promoted, label: "\(region.promotedNode ?? region.standbyCluster) primary", style: .phase))
+            }
+        }
         for event in drill.events where event.kind == .rolledBack {
             out.append(TimelineMarker(at: event.at, label: "rollback", style: .rollback))
         }
