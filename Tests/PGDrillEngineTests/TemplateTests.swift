@@ -81,7 +81,8 @@ import Testing
     @Test func fillerStaysInsideItsDirectory() {
         let s = FaultTemplates.fillDisk(directory: "/data/pg_wal", tag: "t1", bytes: 10 << 20, leave: nil)
         #expect(s.contains("of=/data/pg_wal/.pgdrill-filler-t1"))
-        #expect(s.contains("count=\"$want\""))
+        #expect(s.contains("fallocate -l $(( (want - 1) * 1048576 )) /data/pg_wal/.pgdrill-filler-t1"))
+        #expect(s.contains("seek=\"$done\" count=$((want - done)) conv=notrunc"))
         #expect(FaultTemplates.removeFiller(directory: "/data/pg_wal", tag: "t1") == "rm -f -- /data/pg_wal/.pgdrill-filler-t1 && echo 'filler removed'")
     }
 

@@ -191,7 +191,14 @@ public enum FaultTemplates {
         avail=$(df -P -B1 \(dir) | awk 'NR==2 {print $4}')
         \(target)
         [ "$want" -lt 0 ] && want=0
-        if ! err=$(dd if=/dev/zero of=\(file) bs=1M count="$want" conv=excl status=none 2>&1); then
+        if ! err=$(dd if=/dev/zero of=\(file) bs=1M count=0 conv=excl status=none 2>&1); then echo "$err" >&2; exit 3; fi
+        # All but the last MiB allocated at once where the filesystem can (tmpfs, ext4, xfs): full within
+        # milliseconds rather than the seconds dd takes under load, which decide whether the heap or a new WAL
+        # segment meets ENOSPC first. dd writes the rest (to ENOSPC for until-full), and all of it where
+        # fallocate is refused.
+        done=0
+        if [ "$want" -gt 1 ] && fallocate -l $(( (want - 1) * \(mib) )) \(file) 2>/dev/null; then done=$((want - 1)); fi
+        if ! err=$(dd if=/dev/zero of=\(file) bs=1M seek="$done" count=$((want - done)) conv=notrunc status=none 2>&1); then
           case "$err" in *"No space left"*) ;; *) echo "$err" >&2; exit 3 ;; esac
         fi
         echo "filler $(stat -c %s \(file)) bytes; $(df -P -B1 \(dir) | awk 'NR==2 {print $4}') bytes left"
