@@ -142,6 +142,11 @@ bootstrap:
     maximum_lag_on_failover: 1048576
     synchronous_mode: true
     synchronous_mode_strict: false
+    # A crashed primary gets 10 s to come back in place (a killed postmaster does in ~2 s) before it
+    # gives up the leader key, not Patroni's 300 s: with WAL archiving on, a primary that PANICked on a
+    # full pg_wal spends its restart archiving the ready segments and then cannot start, and held the
+    # lock (and the cluster without a primary) for minutes. Synchronous mode keeps the failover lossless.
+    primary_start_timeout: 10
 $(dr_region_dcs "$node")
     postgresql:
       use_pg_rewind: true
