@@ -87,7 +87,8 @@ case "log" where args.count == 3:
     // ~5.4k attempts/s as measured on the lab; a 20 s outage in the middle with failed attempts, then a new server.
     let writer = try ProbeLogWriter(path: path)
     let perSecond = 5_400, t0 = Int64(rows / perSecond / 2) * 1_000_000, outageEnd = t0 + 20_000_000
-    var present = Set<WriteKey>()
+    // The read-back as the runner holds it: keys added as the rows arrive (the read-back reads them in key order).
+    var present = WriteKeySet.Builder()
     for i in 0..<rows {
         let start = Int64(i) * 1_000_000 / Int64(perSecond), end = start + 700
         let endpoint = i % 5 == 4 ? "pooled" : "write", w = i % 4, seq = Int64(i / 4)
@@ -99,17 +100,16 @@ case "log" where args.count == 3:
             : ProbeAttempt(endpoint: endpoint, writer: w, seq: seq, start: start, end: end, outcome: .ok, server: server,
                            serverTime: 1_700_000_000_000_000 + start, timeline: start < t0 ? 1 : 2)
         writer.record(a)
-        if !down { present.insert(WriteKey(endpoint: endpoint, writer: w, seq: seq)) }
+        if !down { present.add(WriteKey(endpoint: endpoint, writer: w, seq: seq)) }
     }
     try writer.close()
-    let readBack = ReadBack(primary: "pg2", nodes: ["pg2": present])
-    present = []
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     func timed(_ what: String, _ body: () throws -> Void) rethrows {
         let t = RunClock.monotonicNanos()
         try body()
         print(String(format: "%@_s=%.3f", what, Double(RunClock.monotonicNanos() - t) / 1e9), terminator: " ")
     }
+    let readBack = ReadBack(primary: "pg2", nodes: ["pg2": present.build()])
     let reader = try ProbeLogReader(path: path)
     var count = 0
     timed("read_pass") { for _ in reader { count += 1 } }
@@ -118,7 +118,7 @@ case "log" where args.count == 3:
                                    serverNodes: ["10.77.0.11:5432": "pg1", "10.77.0.12:5432": "pg2"])
     var metrics: DrillMetrics?
     let gathered = TimelineSVG.Gathered()
-    timed("analysis_with_timeline") { metrics = DrillAnalyzer(input).analyze(gathered.tapping(reader)) }
+    timed("analysis_with_timeline") { metrics = DrillAnalyzer(input).analyze(log: reader, timeline: gathered) }
     let drill = DrillReport(name: "bench", verdict: .pass, metrics: metrics)
     timed("timeline_svg") { _ = TimelineSVG().render(drill: drill, gathered: gathered) }
     print("rows=\(count) mib=\(size >> 20) lost=\(metrics?.writes?.lostWrites ?? -1)")
