@@ -138,17 +138,26 @@ case "inject" where args.count == 5:
                            sink: { _ in }, logger: Logger(label: "bench"))
     if writers > 0 { probe.start() }
     ThreadPriority.raiseCurrentThread()
-    let fault = try FaultAction.kill(processes: ["patroni", "postgres"], signal: "CONT", on: .primary)
-        .hostFault(on: target.context(for: primary), tag: "bench")
-    _ = try connection.run(fault.apply, timeout: .seconds(10))
+    // As the runner does: the processes' PIDs looked up before the decision, the fault script checks them.
+    let action = FaultAction.kill(processes: ["patroni", "postgres"], signal: "CONT", on: .primary)
+    let find = RemoteScript(host: primary, script: FaultTemplates.processIDs(names: action.processNamesToFind), summary: "find")
+    func fault() throws -> HostFault {
+        let hints = FaultTemplates.parseProcessIDs(try connection.run(find, timeout: .seconds(10)).stdout)
+        return try action.hostFault(on: target.context(for: primary), tag: "bench", processHints: hints)
+    }
+    _ = try connection.run(try fault().apply, timeout: .seconds(10))
     Thread.sleep(forTimeInterval: 2)
     let clock = RunClock()
-    var effects: [Int64] = [], returns: [Int64] = [], unknown = 0
+    var effects: [Int64] = [], returns: [Int64] = [], unknown = 0, stampSources = Set<String>()
     for _ in 0..<runs {
+        let apply = try fault().apply
         let decided = clock.now(), decidedWall = clock.wallNowMicros()
-        let result = try connection.run(fault.apply, timeout: .seconds(10))
+        let result = try connection.run(apply, timeout: .seconds(10))
         let returned = clock.now()
         let stamp = EffectStamp.extract(from: result.stdout).wallMicros
+        // Six decimals: bash's $EPOCHREALTIME (exact); nine: a forked `date` (an upper bound).
+        let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(EffectStamp.prefix) }
+        stampSources.insert(line?.split(separator: ".").last?.count == 6 ? "bash" : line == nil ? "none" : "date")
         if let e = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamp, roundTripEnd: decidedWall + returned - decided) {
             effects.append(e)
         } else {
@@ -163,7 +172,7 @@ case "inject" where args.count == 5:
     returns.sort()
     func q(_ v: [Int64], _ p: Int) -> Int64? { v.isEmpty ? nil : v[min(v.count - 1, v.count * p / 100)] }
     print("node=\(primary) effect_median_ms=\(micros(q(effects, 50))) effect_p99_ms=\(micros(q(effects, 99))) effect_max_ms=\(micros(effects.last)) "
-        + "return_median_ms=\(micros(q(returns, 50))) unknown=\(unknown)")
+        + "return_median_ms=\(micros(q(returns, 50))) unknown=\(unknown) stamp=\(stampSources.sorted().joined(separator: "+"))")
 
 default:
     FileHandle.standardError.write(Data("unknown or incomplete benchmark: \(args.dropFirst().joined(separator: " "))\n".utf8))

@@ -35,6 +35,7 @@ extension DrillRunner {
             s.record.notes.append(line)
             return .faultApplied(index)
         }
+        let hints = processHints(for: step.action, s)
         // The decision: everything from here to the fault in effect is injection latency.
         let decided = clock.now()
         let decidedWall = clock.wallNowMicros()
@@ -53,7 +54,7 @@ extension DrillRunner {
             let hosts = try RoleResolver.resolve(target, cluster: view, nodes: cluster.nodes.map(\.name), proxies: cluster.proxies.map(\.name))
             var faults: [HostFault] = []
             for host in hosts {
-                faults.append(try step.action.hostFault(on: cluster.context(for: host), tag: tag))
+                faults.append(try step.action.hostFault(on: cluster.context(for: host), tag: tag, processHints: hints[host] ?? [:]))
             }
             // Journal every rollback before anything is applied (DESIGN §8).
             var ids: [Int] = []
@@ -91,6 +92,24 @@ extension DrillRunner {
             progress.warn("[\(s.record.plan.name)] fault step \(index + 1) failed: \(error)")
             return .faultFailed(index, "\(error)")
         }
+    }
+
+    /// Host → name → PIDs of the processes a `kill` step names, on the hosts the latest cluster view says it
+    /// will hit, looked up before the decision so the fault script checks a few PIDs instead of scanning every
+    /// process (`FaultTemplates.kill`). Best effort: a host missed or a lookup failed only means that scan.
+    private func processHints(for action: FaultAction, _ s: Session) -> [String: [String: [Int]]] {
+        let names = action.processNamesToFind
+        guard !names.isEmpty, let target = action.target, let view = s.monitor?.latestCluster,
+              let hosts = try? RoleResolver.resolve(target, cluster: view, nodes: cluster.nodes.map(\.name), proxies: cluster.proxies.map(\.name))
+        else { return [:] }
+        var hints: [String: [String: [Int]]] = [:]
+        for host in hosts {
+            let find = RemoteScript(host: host, script: FaultTemplates.processIDs(names: names), summary: "find \(names.joined(separator: "+")) on \(host)")
+            if let result = try? connection.run(find, timeout: .seconds(5)), result.exitStatus == 0 {
+                hints[host] = FaultTemplates.parseProcessIDs(result.stdout)
+            }
+        }
+        return hints
     }
 
     private func managerCall(_ action: FaultAction, to: RoleReference?, view: PatroniCluster, index: Int, _ s: Session) throws -> DrillLifecycle.Event {
