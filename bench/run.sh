@@ -85,13 +85,14 @@ fi
 if [[ $WHAT == inject || $WHAT == all ]]; then
     # The runner's injection path on the primary (a harmless SIGCONT to Patroni and the postmaster), 200 times,
     # with no load and under a full-rate probe; decision → in effect on the node's clock.
-    echo "| probe writers during injection | decision → effect median (p99, max) ms | decision → command returned median ms | runs |"
-    echo "| --- | --- | --- | --- |"
+    # The stamp: `bash` ($EPOCHREALTIME, exact) or `date` (a fork after the signals: an upper bound).
+    echo "| probe writers during injection | decision → effect median (p99, max) ms | decision → command returned median ms | stamp | runs |"
+    echo "| --- | --- | --- | --- | --- |"
     for writers in 0 4 16; do
         : >"$TMP/inj"
         for _ in $(seq "$RUNS"); do "$BENCH" inject "$CLUSTER" 200 "$writers" >>"$TMP/inj"; done
         echo "| $writers | $(field effect_median_ms <"$TMP/inj" | stats) ($(field effect_p99_ms <"$TMP/inj" | median), $(field effect_max_ms <"$TMP/inj" | median)) |" \
-             "$(field return_median_ms <"$TMP/inj" | median) | $RUNS × 200 |"
+             "$(field return_median_ms <"$TMP/inj" | median) | $(field stamp <"$TMP/inj" | sort -u | paste -sd+) | $RUNS × 200 |"
     done
     echo
 fi
@@ -100,8 +101,9 @@ if [[ $WHAT == log || $WHAT == all ]]; then
     # Analysis + timeline of a 10-minute full-rate probe log (3.26 M attempts, synthetic, a 20 s outage).
     : >"$TMP/log"
     for _ in $(seq "$RUNS"); do "$BENCH" log 3256847 >>"$TMP/log"; done
-    echo "| rows | one read pass s | analysis (two passes) + timeline s | SVG s |"
+    echo "| rows | one read pass s (CPU s) | analysis (two passes) + timeline s (CPU s) | SVG s |"
     echo "| --- | --- | --- | --- |"
-    echo "| 3,256,847 | $(field read_pass_s <"$TMP/log" | stats) | $(field analysis_with_timeline_s <"$TMP/log" | stats) | $(field timeline_svg_s <"$TMP/log" | median) |"
+    echo "| 3,256,847 | $(field read_pass_s <"$TMP/log" | stats) ($(field read_pass_cpu_s <"$TMP/log" | median)) |" \
+         "$(field analysis_with_timeline_s <"$TMP/log" | stats) ($(field analysis_with_timeline_cpu_s <"$TMP/log" | median)) | $(field timeline_svg_s <"$TMP/log" | median) |"
     echo
 fi

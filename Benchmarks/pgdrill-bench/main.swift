@@ -87,7 +87,8 @@ case "log" where args.count == 3:
     // ~5.4k attempts/s as measured on the lab; a 20 s outage in the middle with failed attempts, then a new server.
     let writer = try ProbeLogWriter(path: path)
     let perSecond = 5_400, t0 = Int64(rows / perSecond / 2) * 1_000_000, outageEnd = t0 + 20_000_000
-    var present = Set<WriteKey>()
+    // The read-back as the runner holds it: keys added as the rows arrive (the read-back reads them in key order).
+    var present = WriteKeySet.Builder()
     for i in 0..<rows {
         let start = Int64(i) * 1_000_000 / Int64(perSecond), end = start + 700
         let endpoint = i % 5 == 4 ? "pooled" : "write", w = i % 4, seq = Int64(i / 4)
@@ -99,17 +100,22 @@ case "log" where args.count == 3:
             : ProbeAttempt(endpoint: endpoint, writer: w, seq: seq, start: start, end: end, outcome: .ok, server: server,
                            serverTime: 1_700_000_000_000_000 + start, timeline: start < t0 ? 1 : 2)
         writer.record(a)
-        if !down { present.insert(WriteKey(endpoint: endpoint, writer: w, seq: seq)) }
+        if !down { present.add(WriteKey(endpoint: endpoint, writer: w, seq: seq)) }
     }
     try writer.close()
-    let readBack = ReadBack(primary: "pg2", nodes: ["pg2": present])
-    present = []
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    func timed(_ what: String, _ body: () throws -> Void) rethrows {
-        let t = RunClock.monotonicNanos()
-        try body()
-        print(String(format: "%@_s=%.3f", what, Double(RunClock.monotonicNanos() - t) / 1e9), terminator: " ")
+    // Wall time, and the thread's CPU time: on a machine others load, the CPU time is the figure that carries over.
+    func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
+    func timed(_ what: String, _ body: () throws -> Void) rethrows {
+        let t = RunClock.monotonicNanos(), c = cpuSeconds()
+        try body()
+        print(String(format: "%@_s=%.3f %@_cpu_s=%.3f", what, Double(RunClock.monotonicNanos() - t) / 1e9, what, cpuSeconds() - c), terminator: " ")
+    }
+    let readBack = ReadBack(primary: "pg2", nodes: ["pg2": present.build()])
     let reader = try ProbeLogReader(path: path)
     var count = 0
     timed("read_pass") { for _ in reader { count += 1 } }
@@ -118,7 +124,7 @@ case "log" where args.count == 3:
                                    serverNodes: ["10.77.0.11:5432": "pg1", "10.77.0.12:5432": "pg2"])
     var metrics: DrillMetrics?
     let gathered = TimelineSVG.Gathered()
-    timed("analysis_with_timeline") { metrics = DrillAnalyzer(input).analyze(gathered.tapping(reader)) }
+    timed("analysis_with_timeline") { metrics = DrillAnalyzer(input).analyze(log: reader, timeline: gathered) }
     let drill = DrillReport(name: "bench", verdict: .pass, metrics: metrics)
     timed("timeline_svg") { _ = TimelineSVG().render(drill: drill, gathered: gathered) }
     print("rows=\(count) mib=\(size >> 20) lost=\(metrics?.writes?.lostWrites ?? -1)")
@@ -138,17 +144,26 @@ case "inject" where args.count == 5:
                            sink: { _ in }, logger: Logger(label: "bench"))
     if writers > 0 { probe.start() }
     ThreadPriority.raiseCurrentThread()
-    let fault = try FaultAction.kill(processes: ["patroni", "postgres"], signal: "CONT", on: .primary)
-        .hostFault(on: target.context(for: primary), tag: "bench")
-    _ = try connection.run(fault.apply, timeout: .seconds(10))
+    // As the runner does: the processes' PIDs looked up before the decision, the fault script checks them.
+    let action = FaultAction.kill(processes: ["patroni", "postgres"], signal: "CONT", on: .primary)
+    let find = RemoteScript(host: primary, script: FaultTemplates.processIDs(names: action.processNamesToFind), summary: "find")
+    func fault() throws -> HostFault {
+        let hints = FaultTemplates.parseProcessIDs(try connection.run(find, timeout: .seconds(10)).stdout)
+        return try action.hostFault(on: target.context(for: primary), tag: "bench", processHints: hints)
+    }
+    _ = try connection.run(try fault().apply, timeout: .seconds(10))
     Thread.sleep(forTimeInterval: 2)
     let clock = RunClock()
-    var effects: [Int64] = [], returns: [Int64] = [], unknown = 0
+    var effects: [Int64] = [], returns: [Int64] = [], unknown = 0, stampSources = Set<String>()
     for _ in 0..<runs {
+        let apply = try fault().apply
         let decided = clock.now(), decidedWall = clock.wallNowMicros()
-        let result = try connection.run(fault.apply, timeout: .seconds(10))
+        let result = try connection.run(apply, timeout: .seconds(10))
         let returned = clock.now()
         let stamp = EffectStamp.extract(from: result.stdout).wallMicros
+        // Six decimals: bash's $EPOCHREALTIME (exact); nine: a forked `date` (an upper bound).
+        let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(EffectStamp.prefix) }
+        stampSources.insert(line?.split(separator: ".").last?.count == 6 ? "bash" : line == nil ? "none" : "date")
         if let e = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamp, roundTripEnd: decidedWall + returned - decided) {
             effects.append(e)
         } else {
@@ -163,7 +178,7 @@ case "inject" where args.count == 5:
     returns.sort()
     func q(_ v: [Int64], _ p: Int) -> Int64? { v.isEmpty ? nil : v[min(v.count - 1, v.count * p / 100)] }
     print("node=\(primary) effect_median_ms=\(micros(q(effects, 50))) effect_p99_ms=\(micros(q(effects, 99))) effect_max_ms=\(micros(effects.last)) "
-        + "return_median_ms=\(micros(q(returns, 50))) unknown=\(unknown)")
+        + "return_median_ms=\(micros(q(returns, 50))) unknown=\(unknown) stamp=\(stampSources.sorted().joined(separator: "+"))")
 
 default:
     FileHandle.standardError.write(Data("unknown or incomplete benchmark: \(args.dropFirst().joined(separator: " "))\n".utf8))

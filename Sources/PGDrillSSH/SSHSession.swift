@@ -36,7 +36,11 @@ public final class SSHSession: Sendable {
         state = Mutex(State(connection: connection, shell: shell))
     }
 
-    /// Runs `command` with `sh` on the host's long-lived shell, stdin from /dev/null.
+    /// First line of a command whose second line the long-lived shell runs itself, without a subshell
+    /// (see `ShellFrame`): a fault's signals, sent the moment the line arrives.
+    public static let unforkedMarker = ShellFrame.unforkedMarker
+
+    /// Runs `command` on the host's long-lived shell (bash, else sh), stdin from /dev/null.
     ///
     /// On `.timeout` the shell is given up (its state is unknown) and a new one is opened by the
     /// next call; the command itself keeps running on the host until it ends.

@@ -1,4 +1,6 @@
-/// The long-lived `sh` on one host that runs our commands one after another.
+/// The long-lived shell on one host that runs our commands one after another: `bash` where the host has
+/// it, else `/bin/sh`. Every template is POSIX sh; bash is preferred for its `$EPOCHREALTIME` builtin, which
+/// lets a fault script stamp the moment its fault took effect without forking `date` (see `EffectStamp`).
 ///
 /// Opening a channel makes sshd set up a whole session (~95 ms); writing a line to a shell that
 /// is already running costs about a millisecond, which is what makes a fault's t0 exact.
@@ -6,7 +8,7 @@
 final class ShellChannel {
     let channel: LibSSH2Channel
 
-    /// Opens the channel, starts `sh` without a PTY (no echo, no prompt, no line editing), and
+    /// Opens the channel, starts the shell without a PTY (no echo, no prompt, no line editing), and
     /// runs one first command so anything the login files printed is consumed before ours.
     ///
     /// That command raises the scheduling priority of this session's own two processes — the shell and
@@ -16,13 +18,16 @@ final class ShellChannel {
     init(session: LibSSH2Session, deadline: Deadline) throws {
         channel = try LibSSH2Channel(session: session, deadline: deadline)
         do {
-            try channel.exec("exec /bin/sh", deadline: deadline)
+            try channel.exec(Self.startShell, deadline: deadline)
             _ = try run(Self.raisePriority, deadline: deadline)
         } catch {
             _ = channel.tryRelease()
             throw error
         }
     }
+
+    /// bash without startup files where it exists, else `/bin/sh` (run by the login shell, which may be either).
+    static let startShell = "if command -v bash >/dev/null 2>&1; then unset BASH_ENV ENV; exec bash --noprofile --norc; fi; exec /bin/sh"
 
     /// `renice` of the shell (`$$`) and its parent, the session's sshd; silently skipped without the right.
     static let raisePriority = "renice -n -10 -p $$ $PPID >/dev/null 2>&1; true"

@@ -51,7 +51,7 @@ import Testing
         r.primaryAfter = "pg2"
         r.timelineBefore = 1
         r.timelineAfter = 2
-        r.readBack = ["pg2": present]
+        r.readBack = ["pg2": WriteKeySet(present)]
         r.readBackOrder = ["pg2"]
         r.termination = .completed(observationSatisfied: true)
         r.events = [

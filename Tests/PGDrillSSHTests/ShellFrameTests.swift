@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PGDrillSSH
@@ -24,6 +25,41 @@ struct ShellFrameTests {
     func script() {
         let frame = ShellFrame(command: "echo 'hi'", marker: "M")
         #expect(frame.script == #"( eval 'echo '\''hi'\''' ) </dev/null; __pgdrill_rc=$?; printf '%s %d\n' M "$__pgdrill_rc"; printf '%s %d\n' M "$__pgdrill_rc" >&2"# + "\n")
+    }
+}
+
+/// Frames fed to a real long-lived shell on its stdin, as the shell channel does: bash (preferred) and the
+/// POSIX sh fallback.
+@Suite("Shell framing, run")
+struct ShellFrameRunTests {
+    static let shells = ["/bin/sh", "/bin/bash"].filter { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("an unforked first line runs in the shell itself; the rest, its exit and later commands as usual", arguments: shells)
+    func unforkedLine(shell: String) throws {
+        let unforked = ShellFrame(command: "\(ShellFrame.unforkedMarker)\nfirst=$$; echo one\necho \"two $first\"; [ \"$first\" = \"$$\" ] && exit 3", marker: "M1")
+        let plain = ShellFrame(command: "echo \"three $first\"; exit 4", marker: "M2")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: shell)
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data((unforked.script + plain.script + "echo \"shell $$\"\n").utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let lines = text.split(separator: "\n").map(String.init)
+        let pid = p.processIdentifier
+        // The first line's variable reaches the rest and outlives the command; `exit` ends only the subshell.
+        #expect(lines == ["one", "two \(pid)", "M1 3", "three \(pid)", "M2 4", "shell \(pid)"], "\(text)")
+    }
+
+    @Test("without the marker the command is framed as before")
+    func plainCommandUnchanged() {
+        #expect(ShellFrame(command: "#pgdrill-unforkedX\necho a", marker: "M").script.hasPrefix("( eval "))
+        #expect(ShellFrame(command: "\(ShellFrame.unforkedMarker)\necho a", marker: "M").script
+                == "{ eval 'echo a'; } </dev/null\n( eval '' ) </dev/null; __pgdrill_rc=$?; printf '%s %d\\n' M \"$__pgdrill_rc\"; printf '%s %d\\n' M \"$__pgdrill_rc\" >&2\n")
     }
 }
 

@@ -3,21 +3,30 @@
 /// (pass 2). See `AckOverlap` for why the second pass is needed.
 struct AckRangeTracker {
     private let t0: Int64
-    private var ranges: [String: (first: Int64, last: Int64)] = [:]
+    /// Per server, in the order first seen: a handful of servers over millions of acks, found by
+    /// comparing names (the last one found first) rather than hashing one per ack.
+    private var ranges: [(server: String, first: Int64, last: Int64)] = []
+    private var lastFound = 0
     private var candidates: [AckOverlap] = []
 
     init(t0: Int64) { self.t0 = t0 }
 
     mutating func firstPass(_ a: ProbeAttempt) {
         guard a.outcome == .ok, a.end > t0, let server = a.server else { return }
-        if let r = ranges[server] {
-            ranges[server] = (min(r.first, a.end), max(r.last, a.end))
+        if lastFound < ranges.count, ranges[lastFound].server == server {
+        } else if let i = ranges.firstIndex(where: { $0.server == server }) {
+            lastFound = i
         } else {
-            ranges[server] = (a.end, a.end)
+            ranges.append((server, a.end, a.end))
+            lastFound = ranges.count - 1
+            return
         }
+        ranges[lastFound].first = min(ranges[lastFound].first, a.end)
+        ranges[lastFound].last = max(ranges[lastFound].last, a.end)
     }
 
     mutating func prepareSecondPass(serverNodes: [String: String]) {
+        let ranges = Dictionary(uniqueKeysWithValues: self.ranges.map { ($0.server, (first: $0.first, last: $0.last)) })
         let servers = ranges.keys.sorted()
         for (i, a) in servers.enumerated() {
             for b in servers[(i + 1)...] {

@@ -11,51 +11,64 @@ public struct DrillAnalyzer: Sendable {
         self.input = input
     }
 
+    /// Analyses a probe log on disk, counting the timeline chart's buckets in `timeline` during the first
+    /// pass. The same figures as `analyze(_:)`, compiled for the reader's concrete type: called from another
+    /// module, the generic `analyze(_:)` runs unspecialised and copies every attempt through witness tables,
+    /// which was a third of a 10-minute drill's report time.
+    public func analyze(log: ProbeLogReader, timeline: TimelineSVG.Gathered? = nil) -> DrillMetrics {
+        guard let timeline else { return analyze(log) }
+        return analyze(timeline.tapping(log))
+    }
+
     /// Analyses the attempts. `attempts` must be multi-pass: it is iterated twice.
     public func analyze<Attempts: Sequence>(_ attempts: Attempts) -> DrillMetrics where Attempts.Element == ProbeAttempt {
         let input = input
-        var trackers: [String: EndpointTracker] = [:]
+        // What the per-attempt work reads, as plain values: over millions of attempts a String-keyed
+        // dictionary lookup or a copy of the input per attempt is a measurable share of the report's time.
+        let t0 = input.t0, runEnd = input.runEnd, mainEndpoint = input.endpoint
+        var endpoints = EndpointTrackers(t0: t0, observeEnd: input.observeEnd, readEndpoints: input.readEndpoints)
+        let mainIndex = endpoints.index(of: mainEndpoint)  // present even with no attempts
         var verifier = input.readBack.map(WriteVerifier.init)
-        var ackRanges = AckRangeTracker(t0: input.t0)
-        var timelines = TimelineTracker(t0: input.t0)
+        var ackRanges = AckRangeTracker(t0: t0)
+        var timelines = TimelineTracker(t0: t0)
         var lastBeforeFault: (end: Int64, server: String)?
 
         // Pass 1: outage pieces, error windows, write verification, ack ranges, timelines.
-        for a in attempts where a.end <= input.runEnd {
-            trackers[a.endpoint, default: EndpointTracker(name: a.endpoint, t0: input.t0, observeEnd: input.observeEnd)].firstPass(a)
-            let isMain = a.endpoint == input.endpoint
-            if isMain, a.outcome == .ok, a.end < input.t0, let server = a.server, lastBeforeFault.map({ a.end > $0.end }) ?? true {
+        for a in attempts where a.end <= runEnd {
+            let e = endpoints.index(of: a.endpoint)
+            endpoints.trackers[e].firstPass(a)
+            let isMain = a.endpoint == mainEndpoint
+            if isMain, a.outcome == .ok, a.end < t0, let server = a.server, lastBeforeFault.map({ a.end > $0.end }) ?? true {
                 lastBeforeFault = (a.end, server)
             }
-            guard !input.readEndpoints.contains(a.endpoint) else { continue }
+            guard !endpoints.isRead[e] else { continue }
             verifier?.firstPass(a)
             ackRanges.firstPass(a)
             timelines.add(a, isMainEndpoint: isMain)
         }
 
-        if trackers[input.endpoint] == nil {
-            trackers[input.endpoint] = EndpointTracker(name: input.endpoint, t0: input.t0, observeEnd: input.observeEnd)
-        }
-        let duringEnd = min(max(trackers[input.endpoint]!.lastFaultOutageEnd ?? input.observeEnd, input.t0), max(input.runEnd, input.t0))
+        let duringEnd = min(max(endpoints.trackers[mainIndex].lastFaultOutageEnd ?? input.observeEnd, input.t0), max(input.runEnd, input.t0))
         let bounds: [(PeriodStatistics.Period, Int64, Int64)] = [
             (.baseline, input.steadyStart, input.t0), (.during, input.t0, duringEnd), (.after, duringEnd, input.runEnd),
         ]
-        for name in trackers.keys { trackers[name]!.prepareSecondPass(periods: bounds) }
+        for i in endpoints.trackers.indices { endpoints.trackers[i].prepareSecondPass(periods: bounds) }
         ackRanges.prepareSecondPass(serverNodes: input.serverNodes)
         let oldServer = lastBeforeFault?.server
         var client: (end: Int64, server: String)?
 
         // Pass 2: gaps with acks, stable-period candidates, latency, RPO, acks inside overlaps.
-        for a in attempts where a.end <= input.runEnd {
-            trackers[a.endpoint]?.secondPass(a)
-            if a.endpoint == input.endpoint, a.outcome == .ok, a.end >= input.t0, let server = a.server, server != oldServer,
+        for a in attempts where a.end <= runEnd {
+            let e = endpoints.knownIndex(of: a.endpoint)
+            if let e { endpoints.trackers[e].secondPass(a) }
+            if a.endpoint == mainEndpoint, a.outcome == .ok, a.end >= t0, let server = a.server, server != oldServer,
                client.map({ a.end < $0.end }) ?? true {
                 client = (a.end, server)
             }
-            guard !input.readEndpoints.contains(a.endpoint) else { continue }
+            guard !(e.map { endpoints.isRead[$0] } ?? input.readEndpoints.contains(a.endpoint)) else { continue }
             verifier?.secondPass(a)
             ackRanges.secondPass(a)
         }
+        let trackers = endpoints.byName
 
         let events = ClusterEventAnalysis(input)
         let main = trackers[input.endpoint]!
@@ -85,4 +98,42 @@ public struct DrillAnalyzer: Sendable {
             oldPrimary: input.oldPrimary, newPrimary: events.newPrimary, oldServer: oldServer, newServer: client?.server
         )
     }
+}
+
+/// The endpoints' trackers in the order their first attempt was seen, found by comparing names (a
+/// handful of endpoints; the last one found is tried first).
+private struct EndpointTrackers {
+    private let t0: Int64
+    private let observeEnd: Int64
+    private let readEndpoints: Set<String>
+    private var names: [String] = []
+    private var last = 0
+    var trackers: [EndpointTracker] = []
+    /// Whether endpoint i is probed with reads (left out of write verification and split-brain checks).
+    private(set) var isRead: [Bool] = []
+
+    init(t0: Int64, observeEnd: Int64, readEndpoints: Set<String>) {
+        self.t0 = t0
+        self.observeEnd = observeEnd
+        self.readEndpoints = readEndpoints
+    }
+
+    /// The index of `name`'s tracker, added if it is new.
+    mutating func index(of name: String) -> Int {
+        if let i = knownIndex(of: name) { return i }
+        names.append(name)
+        trackers.append(EndpointTracker(name: name, t0: t0, observeEnd: observeEnd))
+        isRead.append(readEndpoints.contains(name))
+        last = names.count - 1
+        return last
+    }
+
+    mutating func knownIndex(of name: String) -> Int? {
+        if last < names.count, names[last] == name { return last }
+        guard let i = names.firstIndex(of: name) else { return nil }
+        last = i
+        return i
+    }
+
+    var byName: [String: EndpointTracker] { Dictionary(uniqueKeysWithValues: zip(names, trackers)) }
 }

@@ -4,17 +4,22 @@ public struct ReadBack: Sendable, Equatable {
     /// The new primary: lost writes and RPO are decided against it.
     public var primary: String
     /// Node name → keys of the rows it holds (the new primary included).
-    public var nodes: [String: Set<WriteKey>]
+    public var nodes: [String: WriteKeySet]
 
-    public init(primary: String, nodes: [String: Set<WriteKey>]) {
+    public init(primary: String, nodes: [String: WriteKeySet]) {
         self.primary = primary
         self.nodes = nodes
+    }
+
+    /// Node name → keys; each set is stored as a `WriteKeySet` for the verification's lookups.
+    public init(primary: String, nodes: [String: Set<WriteKey>]) {
+        self.init(primary: primary, nodes: nodes.mapValues { WriteKeySet($0) })
     }
 
     /// Node name → keys, in order; the first node is the new primary.
     public init(_ pairs: KeyValuePairs<String, Set<WriteKey>>) {
         precondition(!pairs.isEmpty, "a read-back needs at least the new primary")
         primary = pairs[pairs.startIndex].key
-        nodes = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        nodes = Dictionary(pairs.map { ($0.key, WriteKeySet($0.value)) }, uniquingKeysWith: { first, _ in first })
     }
 }

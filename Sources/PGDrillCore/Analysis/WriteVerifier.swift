@@ -6,7 +6,7 @@
 struct WriteVerifier {
     private struct NodeState {
         let node: String
-        let keys: Set<WriteKey>
+        let keys: WriteKeySet
         var matched = 0
         var lost: [NodeVerification.LostWrite] = []
         var phantoms: [WriteKey] = []
@@ -33,7 +33,7 @@ struct WriteVerifier {
 
     init(readBack: ReadBack) {
         let others = readBack.nodes.keys.filter { $0 != readBack.primary }.sorted()
-        nodes = ([readBack.primary] + others).map { NodeState(node: $0, keys: readBack.nodes[$0] ?? []) }
+        nodes = ([readBack.primary] + others).map { NodeState(node: $0, keys: readBack.nodes[$0] ?? WriteKeySet()) }
     }
 
     mutating func firstPass(_ a: ProbeAttempt) {

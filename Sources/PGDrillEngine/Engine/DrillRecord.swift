@@ -28,7 +28,7 @@ public struct DrillRecord: Sendable {
     public var clusterBefore: PatroniCluster?
     public var clusterAfter: PatroniCluster?
     /// Node → probe keys present on it after recovery (the new primary first in `readBackOrder`).
-    public var readBack: [String: Set<WriteKey>] = [:]
+    public var readBack: [String: WriteKeySet] = [:]
     public var readBackOrder: [String] = []
     public var observationSatisfied = true
     public var termination: DrillLifecycle.Termination?

@@ -43,7 +43,7 @@ extension DrillRunner {
                 if node != leader, summary == primarySummary, let same = s.record.readBack[leader] {
                     s.record.readBack[node] = same
                 } else {
-                    s.record.readBack[node] = try ProbeTable.readBack(conninfo: conninfo, runID: runID)
+                    s.record.readBack[node] = try ProbeTable.readBackKeys(conninfo: conninfo, runID: runID)
                 }
                 s.record.readBackOrder.append(node)
             } catch {

@@ -26,7 +26,7 @@ public enum ReportBuilder {
                 pollInterval: pollInterval)
             do {
                 let reader = try ProbeLogReader(path: record.probeLogPath)
-                metrics = timeline.map { DrillAnalyzer(input).analyze($0.tapping(reader)) } ?? DrillAnalyzer(input).analyze(reader)
+                metrics = DrillAnalyzer(input).analyze(log: reader, timeline: timeline)
                 if reader.issues.malformedRows > 0 {
                     errors.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem.map { "\($0)" } ?? ""))")
                 }

@@ -5,8 +5,9 @@ import Foundation
 /// command's round trip.
 ///
 /// The stamp is taken after the effect, so reading the clock never delays the fault: bash's
-/// `$EPOCHREALTIME` is a builtin (µs); a POSIX `sh` such as dash has none and forks `date +%s.%N`
-/// afterwards, which makes the figure an upper bound by that fork (~0.5 ms).
+/// `$EPOCHREALTIME` is a builtin (µs, six digits), exact — pgdrill's long-lived shell is bash wherever the
+/// host has it; a POSIX `sh` such as dash has none and forks `date +%s.%N` afterwards (nine digits), which
+/// makes the figure an upper bound by that fork (~0.5 ms idle, several on a busy node).
 public enum EffectStamp {
     /// The line prefix the runner looks for in a fault's stdout.
     public static let prefix = "pgdrill-effect-at="

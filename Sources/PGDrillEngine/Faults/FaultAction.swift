@@ -123,22 +123,30 @@ public struct HostContext: Sendable {
 }
 
 extension FaultAction {
+    /// The processes a `kill` finds by name (the postmaster comes from its pid file): worth looking up before
+    /// the decision (`FaultTemplates.processIDs`). Empty for every other action.
+    public var processNamesToFind: [String] {
+        guard case .kill(let processes, _, _) = self else { return [] }
+        return processes.filter { $0 != "postgres" }
+    }
+
     /// The apply and rollback commands for one host. `tag` makes names (chains, filler files) unique to
     /// this run and step, so a rollback touches only what this step created. The apply command ends by
-    /// printing the node's clock (`EffectStamp`), for the decision → effect latency.
-    public func hostFault(on host: HostContext, tag: String) throws -> HostFault {
-        var fault = try unstampedHostFault(on: host, tag: tag)
+    /// printing the node's clock (`EffectStamp`), for the decision → effect latency. `processHints`: the PIDs
+    /// of a `kill`'s processes on this host found just before the decision (`FaultTemplates.processIDs`).
+    public func hostFault(on host: HostContext, tag: String, processHints: [String: [Int]] = [:]) throws -> HostFault {
+        var fault = try unstampedHostFault(on: host, tag: tag, processHints: processHints)
         // A `shell` step runs exactly what the drill file says (its latency is then the round trip).
         if case .shell = self { return fault }
         fault.apply.script = EffectStamp.appended(to: fault.apply.script)
         return fault
     }
 
-    private func unstampedHostFault(on host: HostContext, tag: String) throws -> HostFault {
+    private func unstampedHostFault(on host: HostContext, tag: String, processHints: [String: [Int]]) throws -> HostFault {
         func script(_ s: String, _ summary: String) -> RemoteScript { RemoteScript(host: host.name, script: s, summary: summary) }
         switch self {
         case .kill(let processes, let signal, _):
-            let apply = script(FaultTemplates.kill(processes: processes, signal: signal, dataDir: host.dataDir),
+            let apply = script(FaultTemplates.kill(processes: processes, signal: signal, dataDir: host.dataDir, hints: processHints),
                                "kill -\(FaultTemplates.signalName(signal)) \(processes.joined(separator: "+")) on \(host.name)")
             var undo: [String] = []
             let sig = FaultTemplates.signalName(signal)

@@ -1,3 +1,5 @@
+import PGDrillSSH
+
 /// The fixed command templates behind every built-in fault and its rollback.
 ///
 /// Parameters arrive validated by the drill loader (names, paths, sizes); they are quoted here anyway.
@@ -9,34 +11,70 @@ public enum FaultTemplates {
     /// Sends `signal` to the named processes on one host in a single script, so they die at once.
     /// `postgres` means the postmaster (from `postmaster.pid`), the way a crash of PostgreSQL looks;
     /// the others are matched by exact process name (`/proc/PID/comm`, like `pkill -x`, never `-f`:
-    /// LAB-NOTES). Only shell builtins run before the signals are sent (no fork, no exec), so the fault
-    /// lands within about a millisecond of the command reaching the host.
-    public static func kill(processes: [String], signal: String, dataDir: String) -> String {
+    /// LAB-NOTES). Only shell builtins run before the signals are sent (no fork, no exec), and on pgdrill's
+    /// long-lived shell they run in that shell itself as soon as their line arrives (`SSHSession.unforkedMarker`).
+    ///
+    /// `hints`: PIDs of the named processes found just before the decision (`processIDs`). Each is checked by
+    /// name and signalled without reading every process's name first — that scan costs ~20 µs a process, most
+    /// of a fault's latency on a busy node; every other process of that name is still signalled, by a scan
+    /// right after the stamp. Without hints (or when none still carries its name) the scan comes first.
+    public static func kill(processes: [String], signal: String, dataDir: String, hints: [String: [Int]] = [:]) -> String {
         let sig = signalName(signal).shellQuoted
-        var lines = ["rc=0; done=''"]
+        let ordered = processes.sorted(by: { order($0) < order($1) })
+        // One line, builtins only: pgd_signal NAME PID… signals those PIDs that carry NAME and were not signalled
+        // yet (into $pgd_hit); pgd_scan NAME does it for every process.
+        var now = [
+            "pgd_sent=' '",
+            "pgd_signal() { pgd_n=$1; shift; pgd_hit=''; for pgd_p; do case $pgd_sent in *\" $pgd_p \"*) continue ;; esac; pgd_c=''; "
+                + "read -r pgd_c < /proc/$pgd_p/comm 2>/dev/null && [ \"$pgd_c\" = \"$pgd_n\" ] && kill -s \(sig) $pgd_p 2>/dev/null "
+                + "&& pgd_hit=\"$pgd_hit $pgd_p\" && pgd_sent=\"$pgd_sent$pgd_p \"; done; }",
+            "pgd_scan() { pgd_all=''; for pgd_d in /proc/[0-9]*; do pgd_all=\"$pgd_all ${pgd_d#/proc/}\"; done; pgd_signal \"$1\" $pgd_all; }",
+        ]
+        var after = ["rc=0; done=''"]
         // Patroni first: it would otherwise restart PostgreSQL between the two signals.
-        for process in processes.sorted(by: { order($0) < order($1) }) {
+        for (i, process) in ordered.enumerated() {
+            let found = "pgd_found\(i)"
             if process == "postgres" {
                 let pidFile = (dataDir + "/postmaster.pid").shellQuoted
-                lines.append("""
-                pid=''; read -r pid < \(pidFile) 2>/dev/null || true
-                if [ -n "$pid" ] && kill -s \(sig) "$pid" 2>/dev/null; then done="$done postgres:postmaster=$pid"; \
-                else echo \("postgres: no running postmaster (no live pid in \(dataDir)/postmaster.pid)".shellQuoted) >&2; rc=3; fi
-                """)
-            } else {
-                let name = process.shellQuoted
-                lines.append("""
-                hit=''; for d in /proc/[0-9]*; do c=''; read -r c < "$d/comm" 2>/dev/null || continue; \
-                [ "$c" = \(name) ] && kill -s \(sig) "${d#/proc/}" 2>/dev/null && hit="$hit ${d#/proc/}"; done
-                if [ -n "$hit" ]; then done="$done "\((process + ":").shellQuoted)"$hit"; else echo \((process + ": no running process of that name").shellQuoted) >&2; rc=3; fi
-                """)
+                now.append("\(found)=''; read -r \(found) < \(pidFile) 2>/dev/null; "
+                    + "[ -n \"$\(found)\" ] && kill -s \(sig) \"$\(found)\" 2>/dev/null || \(found)=''")
+                after.append("if [ -n \"$\(found)\" ]; then done=\"$done postgres:postmaster=$\(found)\"; "
+                    + "else echo \("postgres: no running postmaster (no live pid in \(dataDir)/postmaster.pid)".shellQuoted) >&2; rc=3; fi")
+                continue
             }
+            let name = process.shellQuoted
+            if let pids = hints[process], !pids.isEmpty {
+                now.append("pgd_signal \(name) \(pids.map(String.init).joined(separator: " ")); [ -n \"$pgd_hit\" ] || pgd_scan \(name); \(found)=$pgd_hit")
+                after.append("pgd_scan \(name); \(found)=\"$\(found)$pgd_hit\"")
+            } else {
+                now.append("pgd_scan \(name); \(found)=$pgd_hit")
+            }
+            after.append("if [ -n \"$\(found)\" ]; then done=\"$done \"\((process + ":").shellQuoted)\"$\(found)\"; "
+                + "else echo \((process + ": no running process of that name").shellQuoted) >&2; rc=3; fi")
         }
         // Stamp right after the last signal, before any output: the moment the fault took effect.
-        lines.append(EffectStamp.command)
+        now.append(EffectStamp.command)
         let label = "signalled" + (signalName(signal) == "KILL" ? "" : " (" + signalName(signal) + ")")
-        lines.append("echo \(label.shellQuoted)\"$done\"; exit $rc")
-        return lines.joined(separator: "\n")
+        after.append("echo \(label.shellQuoted)\"$done\"; exit $rc")
+        return ([SSHSession.unforkedMarker, now.joined(separator: "; ")] + after).joined(separator: "\n")
+    }
+
+    /// Prints `NAME PID` for every process whose exact name (`/proc/PID/comm`) is one of `names`: the hints
+    /// for `kill`, found before the decision so that the fault itself need not scan.
+    public static func processIDs(names: [String]) -> String {
+        let patterns = names.map(\.shellQuoted).joined(separator: "|")
+        return "for d in /proc/[0-9]*; do c=''; read -r c < \"$d/comm\" 2>/dev/null || continue; "
+            + "case $c in \(patterns)) echo \"$c ${d#/proc/}\" ;; esac; done; true"
+    }
+
+    /// Reads `processIDs`' output: name → PIDs.
+    public static func parseProcessIDs(_ output: String) -> [String: [Int]] {
+        var pids: [String: [Int]] = [:]
+        for line in output.split(separator: "\n") {
+            guard let space = line.lastIndex(of: " "), let pid = Int(line[line.index(after: space)...]), pid > 0 else { continue }
+            pids[String(line[..<space]), default: []].append(pid)
+        }
+        return pids
     }
 
     private static func order(_ process: String) -> Int { process == "patroni" || process == "repmgrd" ? 0 : 1 }

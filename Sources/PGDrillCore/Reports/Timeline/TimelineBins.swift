@@ -67,6 +67,7 @@ struct TimelineBins {
     /// One per endpoint, in the order of `endpoints`.
     private(set) var series: [Series] = []
     private var seriesIndex: [String: Int] = [:]
+    private var lastSeries = 0
 
     init(width: Int64 = 100_000, maxBuckets: Int = 600) {
         precondition(width > 0 && maxBuckets >= 2)
@@ -80,13 +81,18 @@ struct TimelineBins {
         firstEnd = min(firstEnd ?? attempt.end, attempt.end)
         lastEnd = max(lastEnd ?? attempt.end, attempt.end)
         let e: Int
-        if let known = seriesIndex[attempt.endpoint] {
+        // The endpoint of the previous attempt first: a handful of endpoints, millions of attempts.
+        if lastSeries < endpoints.count, endpoints[lastSeries] == attempt.endpoint {
+            e = lastSeries
+        } else if let known = seriesIndex[attempt.endpoint] {
             e = known
+            lastSeries = known
         } else {
             e = series.count
             seriesIndex[attempt.endpoint] = e
             endpoints.append(attempt.endpoint)
             series.append(Series(count: count))
+            lastSeries = e
         }
         switch attempt.outcome {
         case .ok:
