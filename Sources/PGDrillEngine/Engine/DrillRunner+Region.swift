@@ -71,14 +71,15 @@ extension DrillRunner {
             }
 
             // The cut: every node of the region at once, each keeping only its region's peers and the runner's ssh.
-            let decided = clock.now()
-            let decidedWall = clock.wallNowMicros()
+            // Built and journalled before the decision, so the journal's fsyncs are not injection latency.
             let cuts = try cluster.nodes.map { try FaultAction.partition(.region, on: .node($0.name)).hostFault(on: cluster.context(for: $0.name), tag: tag) }
             for cut in cuts {
                 if let rb = cut.rollback {
                     s.journalIDs.append(try journal.record(runID: runID, drill: name, host: cut.host, fault: cut.apply.summary, rollback: rb.script))
                 }
             }
+            let decided = clock.now()
+            let decidedWall = clock.wallNowMicros()
             let results = Mutexed<[String: Result<(sent: Int64, returned: Int64, stdout: String), any Error>]>([:])
             let firstSent = clock.now()
             s.record.t0 = s.record.t0 ?? firstSent
