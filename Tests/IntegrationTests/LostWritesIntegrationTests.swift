@@ -44,12 +44,7 @@ extension LabIntegration {
 
             // Independent count: acknowledged keys from the probe log, rows present on the new primary.
             let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/r").sorted()
-            let csv = try String(contentsOfFile: "\(dir)/r/\(runs.last!)/drill-async-primary-cut-from-peers/probe.csv", encoding: .utf8)
-            var acked = Set<String>()
-            for line in csv.split(separator: "\n").dropFirst() {
-                let f = line.split(separator: ",", omittingEmptySubsequences: false)
-                if f.count > 5, f[0] == "write", f[5] == "ok" { acked.insert("\(f[1]):\(f[2])") }
-            }
+            let acked = try ProbeCSV.acknowledged("\(dir)/r/\(runs.last!)/drill-async-primary-cut-from-peers/probe.csv")
             let address = Lab.address(after)
             let rows = try CLI.run("/usr/bin/psql", ["-X", "-At", "host=\(address) port=5432 dbname=drill user=drill",
                                                      "-c", "SELECT writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)' AND endpoint = 'write'"],

@@ -27,12 +27,7 @@ extension LabIntegration {
 
             // Independent count: acknowledged writes (probe.csv) minus the rows the cluster holds after the failback.
             let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/r").sorted()
-            let csv = try String(contentsOfFile: "\(dir)/r/\(runs.last!)/drill-region-failover/probe.csv", encoding: .utf8)
-            var acked = Set<String>()
-            for row in csv.split(separator: "\n").dropFirst() {
-                let f = row.split(separator: ",", omittingEmptySubsequences: false)
-                if f.count > 5, f[0] == "write", f[5] == "ok" { acked.insert("\(f[1]):\(f[2])") }
-            }
+            let acked = try ProbeCSV.acknowledged("\(dir)/r/\(runs.last!)/drill-region-failover/probe.csv")
             let present = Set(try psql("SELECT writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)' AND endpoint = 'write'"))
             let lost = acked.subtracting(present)
             // The link was cut 5 s before the region: the writes after the last WAL the standby region

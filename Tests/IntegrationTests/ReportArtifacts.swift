@@ -61,3 +61,20 @@ enum ReportArtifacts {
         return reports + "/" + (try #require(runs.last))
     }
 }
+
+/// The probe log as the independent side of a lost-writes check: `writer:seq` of every write the probe saw
+/// acknowledged on `endpoint`, read straight from probe.csv (not through pgdrill's own reader).
+enum ProbeCSV {
+    /// Acknowledged keys; with `before`, only those whose attempt ended before that run-clock µs.
+    static func acknowledged(_ path: String, endpoint: String = "write", before: Int64? = nil) throws -> Set<String> {
+        let csv = try String(contentsOfFile: path, encoding: .utf8)
+        var acked = Set<String>()
+        for row in csv.split(separator: "\n").dropFirst() {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count > 5, f[0] == endpoint, f[5] == "ok" else { continue }
+            if let before, let end = Int64(f[4]), end >= before { continue }
+            acked.insert("\(f[1]):\(f[2])")
+        }
+        return acked
+    }
+}

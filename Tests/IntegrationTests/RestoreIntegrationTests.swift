@@ -19,12 +19,7 @@ extension LabIntegration {
             let t0 = try #require(((d.json["metrics"] as? [String: Any])?["t0"] as? NSNumber)?.int64Value)
 
             // Independent count: acked before the disaster moment (probe.csv) minus rows on the restored host.
-            let csv = try String(contentsOfFile: runDir + "/drill-restore-latest/probe.csv", encoding: .utf8)
-            var ackedBefore = Set<String>()
-            for row in csv.split(separator: "\n").dropFirst() {
-                let f = row.split(separator: ",", omittingEmptySubsequences: false)
-                if f.count > 5, f[0] == "write", f[5] == "ok", let end = Int64(f[4]), end < t0 { ackedBefore.insert("\(f[1]):\(f[2])") }
-            }
+            let ackedBefore = try ProbeCSV.acknowledged(runDir + "/drill-restore-latest/probe.csv", before: t0)
             let present = try Set(psqlLines(Lab.scratchAddress, "SELECT writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)' AND endpoint = 'write'"))
             let lost = ackedBefore.subtracting(present)
             #expect(ackedBefore.count == reportedAcked)

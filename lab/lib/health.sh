@@ -6,6 +6,13 @@
 
 curl_q() { curl -fsS --max-time 1 "$@" 2>/dev/null; }
 
+# The first answer to GET /cluster among the Patroni APIs of NODE...; status 1 when none answers.
+patroni_cluster_json() {
+    local n
+    for n in "$@"; do curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster" && return 0; done
+    return 1
+}
+
 # Sets H_OK (0/1), H_PROBLEMS (array), H_SUMMARY (one line), H_LEADER and
 # H_CLUSTER (Patroni /cluster JSON). With "full", PgBouncer is queried even when
 # something else is already wrong (status wants every fact, `up` wants speed).
@@ -54,10 +61,7 @@ patroni_health() {
     _ph_parts+=("etcd $ok/${#PG_NODES[@]}")
     ((ok == ${#PG_NODES[@]})) || H_PROBLEMS+=("etcd: $ok of ${#PG_NODES[@]} members healthy")
 
-    for n in "${PG_NODES[@]}"; do
-        H_CLUSTER=$(curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster") && break
-        H_CLUSTER=""
-    done
+    H_CLUSTER=$(patroni_cluster_json "${PG_NODES[@]}") || H_CLUSTER=""
     if [[ -z $H_CLUSTER ]]; then
         _ph_parts+=("patroni: no REST API answering")
         H_PROBLEMS+=("Patroni: no member's REST API answers /cluster")
@@ -197,11 +201,8 @@ print_status() {
 # Before its services start (during `up`), it is not judged.
 dr_region_health() {
     local -n _dr_parts=$1
-    local n cluster="" line
-    for n in "${DR_NODES[@]}"; do
-        cluster=$(curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster") && break
-        cluster=""
-    done
+    local cluster line
+    cluster=$(patroni_cluster_json "${DR_NODES[@]}") || cluster=""
     if [[ -z $cluster ]]; then
         H_PROBLEMS+=("region 2: no Patroni REST API answers")
         _dr_parts+=("dr -")
