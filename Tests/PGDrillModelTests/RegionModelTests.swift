@@ -39,15 +39,8 @@ import Testing
         #expect(error.map { "\($0)".contains("r.yaml:6") && "\($0)".contains(mentions) } == true, "\(String(describing: error))")
     }
 
-    static let cluster = """
-        name: lab
-        manager: patroni
-        ssh: { identity: id, known_hosts: kh }
-        nodes: [{ name: pg1, host: 10.0.0.11, patroni: "http://10.0.0.11:8008" }]
-        postgres: { data_dir: /data }
-        endpoints: { write: "host=10.0.0.2 port=5000 dbname=app user=drill" }
-
-        """
+    /// The smallest valid Patroni cluster file (one node), which the sections under test are added to.
+    static let cluster = BackupModelTests.cluster
 
     @Test func standbyClusterParses() throws {
         let spec = try ClusterLoader.load(yaml: Self.cluster + """

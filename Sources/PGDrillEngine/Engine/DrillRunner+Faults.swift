@@ -83,14 +83,8 @@ extension DrillRunner {
                 s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: f.host, detail: f.apply.summary))
                 let result = try connection.run(f.apply, timeout: .seconds(120))
                 let returned = clock.now()
-                if s.record.t0Returned == nil { s.record.t0Returned = returned }
-                s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: f.host, detail: f.apply.summary))
-                let stamped = EffectStamp.extract(from: result.stdout)
-                let effect = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamped.wallMicros,
-                                                 roundTripEnd: decidedWall + (returned - decided))
-                let output = stamped.output.trimmingCharacters(in: .whitespacesAndNewlines)
-                s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output,
-                                              decided: decided, effectLatency: effect, step: index))
+                let (output, effect) = recordApplied(f, stdout: result.stdout, sent: sent, returned: returned,
+                                                     decided: decided, decidedWall: decidedWall, step: index, s)
                 let timing = effect.map { "in effect \(Self.millis($0)) after the decision, " } ?? ""
                 progress.say("[\(s.record.plan.name)] fault: \(f.apply.summary) (\(timing)returned in \(Self.millis(returned - decided)))\(output.isEmpty ? "" : " — " + output.replacingOccurrences(of: "\n", with: "; "))")
             }
@@ -135,7 +129,22 @@ extension DrillRunner {
     }
 
     /// Records the faults' rollbacks in the journal, synced; on failure none stays pending.
-    private func journalRollbacks(_ faults: [HostFault], _ s: Session) throws -> [Int] {
+    /// A fault command returned on its host: the event, the node's effect stamp turned into decision → effect
+    /// latency, and the applied fault in the record. Returns the command's output (stamp removed) and that latency.
+    func recordApplied(_ f: HostFault, stdout: String, sent: Int64, returned: Int64, decided: Int64, decidedWall: Int64,
+                       step index: Int, _ s: Session) -> (output: String, effect: Int64?) {
+        if s.record.t0Returned == nil { s.record.t0Returned = returned }
+        s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: f.host, detail: f.apply.summary))
+        let stamped = EffectStamp.extract(from: stdout)
+        let effect = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamped.wallMicros,
+                                         roundTripEnd: decidedWall + (returned - decided))
+        let output = stamped.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        s.record.applied.append(.init(summary: f.apply.summary, host: f.host, sent: sent, returned: returned, output: output,
+                                      decided: decided, effectLatency: effect, step: index))
+        return (output, effect)
+    }
+
+    func journalRollbacks(_ faults: [HostFault], _ s: Session) throws -> [Int] {
         var ids: [Int] = []
         do {
             for f in faults {

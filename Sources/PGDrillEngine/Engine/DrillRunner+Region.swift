@@ -73,11 +73,7 @@ extension DrillRunner {
             // The cut: every node of the region at once, each keeping only its region's peers and the runner's ssh.
             // Built and journalled before the decision, so the journal's fsyncs are not injection latency.
             let cuts = try cluster.nodes.map { try FaultAction.partition(.region, on: .node($0.name)).hostFault(on: cluster.context(for: $0.name), tag: tag) }
-            for cut in cuts {
-                if let rb = cut.rollback {
-                    s.journalIDs.append(try journal.record(runID: runID, drill: name, host: cut.host, fault: cut.apply.summary, rollback: rb.script))
-                }
-            }
+            s.journalIDs += try journalRollbacks(cuts, s)
             let decided = clock.now()
             let decidedWall = clock.wallNowMicros()
             let results = Mutexed<[String: Result<(sent: Int64, returned: Int64, stdout: String), any Error>]>([:])
@@ -94,13 +90,7 @@ extension DrillRunner {
             }
             for cut in cuts {
                 let (sent, returned, stdout) = try results.value[cut.host]!.get()
-                if s.record.t0Returned == nil { s.record.t0Returned = returned }
-                s.monitor?.record(ClusterEvent(at: returned, kind: .faultApplied, node: cut.host, detail: cut.apply.summary))
-                let stamped = EffectStamp.extract(from: stdout)
-                let effect = EffectStamp.latency(decidedWall: decidedWall, effectWall: stamped.wallMicros, roundTripEnd: decidedWall + (returned - decided))
-                s.record.applied.append(.init(summary: cut.apply.summary, host: cut.host, sent: sent, returned: returned,
-                                              output: stamped.output.trimmingCharacters(in: .whitespacesAndNewlines),
-                                              decided: decided, effectLatency: effect, step: index))
+                _ = recordApplied(cut, stdout: stdout, sent: sent, returned: returned, decided: decided, decidedWall: decidedWall, step: index, s)
             }
             progress.say("[\(name)] region cut off: \(cluster.nodes.map(\.name).joined(separator: ", ")) reach only each other (and the runner's ssh); "
                          + "promoting '\(standby.name)' in \(Self.seconds(promoteAfter))")
