@@ -13,7 +13,8 @@ import Testing
         #expect(m.main.recovery.remark == "no outage observed")
         #expect(m.main.outages.isEmpty)
         // Attempts overlapping [10 s, 30 s]: starts 10.0 … 30.0 s.
-        #expect(m.main.errorRate == ErrorRate(attempts: 201, failed: 0, indeterminate: 0, windowStart: nil, windowEnd: nil))
+        #expect(m.main.errorRate == ErrorRate(attempts: 201, failed: 0, indeterminate: 0, windowStart: nil, windowEnd: nil,
+                                              observed: 20 * s, requestTime: 20 * s, failingTime: 0))
         #expect(ReportFormat.errorRate(m.main.errorRate) == "none")
         #expect(m.phases.client == nil)
         #expect(m.splitBrain.detected == false)
@@ -25,8 +26,12 @@ import Testing
         #expect(m.main.outages == [OutagePeriod(start: 10 * s, end: 19 * s + 950 * ms, failed: 100, indeterminate: 0)])
         #expect(m.main.recovery == Recovery(status: .recovered, rto: 10 * s + 2 * ms, stableFrom: 20 * s))
         // 100 failed + 101 ok attempts (20.0 … 30.0 s) overlap [t0, observeEnd].
-        #expect(m.main.errorRate == ErrorRate(attempts: 201, failed: 100, indeterminate: 0, windowStart: 10 * s, windowEnd: 19 * s + 950 * ms))
-        #expect(ReportFormat.errorRate(m.main.errorRate) == "49.8% over 9.9 s")
+        // The application view: every request from 10 s to 20 s failed (attempts and their back-off), every one
+        // from 20 s to 30 s succeeded: 50 % of 20 s. Per attempt it is 100 of 201.
+        #expect(m.main.errorRate == ErrorRate(attempts: 201, failed: 100, indeterminate: 0, windowStart: 10 * s, windowEnd: 19 * s + 950 * ms,
+                                              observed: 20 * s, requestTime: 20 * s, failingTime: 10 * s))
+        #expect(ReportFormat.errorRate(m.main.errorRate) == "50.0% × 20.0 s (errors for 9.9 s)")
+        #expect(ReportFormat.attemptErrorRate(m.main.errorRate) == "49.8% of attempts (100 of 201)")
 
         let baseline = m.main.statistics(.baseline)!
         #expect(baseline.acknowledged == 100 && baseline.from == 0 && baseline.to == 10 * s)

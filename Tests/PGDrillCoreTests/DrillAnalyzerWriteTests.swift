@@ -126,7 +126,7 @@ import Testing
             ClusterEvent(at: 18 * s, kind: .nodeReadOnly, node: "pg1"),
         ]
         let m = DrillAnalyzer(F.input(events: events, pollInterval: 100 * ms)).analyze(F.series(from: 0, count: 10))
-        #expect(m.splitBrain.writableOverlaps == [WritableOverlap(nodeA: "pg1", nodeB: "pg2", from: 15 * s, to: 18 * s, isSplitBrain: true)])
+        #expect(m.splitBrain.writableOverlaps == [WritableOverlap(nodeA: "pg1", nodeB: "pg2", from: 15 * s, to: 18 * s, isSplitBrain: true, resolution: 100_000, acksA: 0, acksB: 0)])
         #expect(m.splitBrain.detected)
     }
 

@@ -53,7 +53,9 @@ private let s = Fixture.s
         #expect(rows.map(\.source) == ["run-1/report.json", "run-2/report.json", "run-3/report.json"])
         #expect(rows.map(\.rto) == [21 * s + 2_000, 19 * s + 2_000, 20 * s + 2_000])  // to the first ack: attempts take 2 ms
         #expect(rows.allSatisfy { $0.cluster == "lab" && $0.lostWrites == 0 && $0.rpo == 0 && $0.verdict == .pass })
-        #expect(abs(rows[0].errorRate! - 210.0 / 300.0) < 1e-9)  // 21 s of failures, then 9 s of acks, 100 ms apart
+        // Application view: 21 s of the writer's time failing out of the 29.902 s its attempts account for in
+        // [t0, observeEnd] (the last attempt, at +29.9 s, ends 2 ms later).
+        #expect(abs(rows[0].errorRate! - 21.0 / 29.902) < 1e-9)
         #expect(trend.drills[1].entries.allSatisfy { $0.recovery == nil && $0.rto == nil })
         #expect(trend.regressions.isEmpty)
         #expect(trend.skipped.isEmpty)
@@ -63,7 +65,7 @@ private let s = Fixture.s
         #expect(text.contains("No regressions."))
         let md = trend.render(markdown: true)
         #expect(md.contains("| Date | Cluster | Run | RTO | RPO | Lost writes | App errors | Verdict | Regression |"))
-        #expect(md.contains("| 2026-09-23T14:13:20Z | lab | run-2 | 19.0 s | 0 s | 0 | 63.3% | PASS |  |"))
+        #expect(md.contains("| 2026-09-23T14:13:20Z | lab | run-2 | 19.0 s | 0 s | 0 | 63.5% | PASS |  |"))
     }
 
     @Test func steadySeriesWithNoiseIsNotFlagged() {

@@ -11,7 +11,7 @@ import Testing
         #expect(lines.contains("pgdrill_rpo_seconds{drill=\"primary-node-down\",cluster=\"lab\"} 0.1"))
         #expect(lines.contains("pgdrill_lost_writes{drill=\"primary-node-down\",cluster=\"lab\"} 1"))
         #expect(lines.contains("pgdrill_recovered{drill=\"primary-node-down\",cluster=\"lab\"} 1"))
-        #expect(lines.contains { $0.hasPrefix("pgdrill_error_ratio{drill=\"primary-node-down\",cluster=\"lab\"} 0.49") })
+        #expect(lines.contains { $0.hasPrefix("pgdrill_error_ratio{drill=\"primary-node-down\",cluster=\"lab\"} 0.5") })
         #expect(lines.contains("pgdrill_drill_passed{drill=\"primary-node-down\",cluster=\"lab\"} 0"))
         #expect(lines.contains("pgdrill_drill_passed{drill=\"pg-wal-full\",cluster=\"lab\"} 0"))
         #expect(!text.contains("pgdrill_rto_seconds{drill=\"pg-wal-full\""))

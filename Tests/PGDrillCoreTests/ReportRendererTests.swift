@@ -47,7 +47,7 @@ import Testing
         #expect(md.hasPrefix("# pgdrill: **ERROR** — 1 of 2 drills failed, 1 had errors\n"))
         #expect(md.contains("| Drill | Scenario | RTO | RPO | Data loss | App errors | Verdict |"))
         // Escaped pipe in a cell; numbers formatted the same everywhere.
-        #expect(md.contains("| primary-node-down | kill patroni\\|postgres on primary | 10.0 s | 100 ms | 1 of 300 acked writes lost | 49.8% over 9.9 s | **FAIL** |"))
+        #expect(md.contains("| primary-node-down | kill patroni\\|postgres on primary | 10.0 s | 100 ms | 1 of 300 acked writes lost | 50.0% × 20.0 s (errors for 9.9 s) | **FAIL** |"))
         #expect(md.contains("| lost_writes | 0 | 1 (write/0/95 &lt;missing&gt; &amp; gone) | **FAIL** |"))
         #expect(md.contains("| detection | +2.0 s | pg1 |  |"))
         #expect(md.contains("| routing | +9.8 s | pg2 | write |"))

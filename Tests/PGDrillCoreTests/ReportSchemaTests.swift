@@ -22,12 +22,15 @@ import Testing
         metrics.also = [also]
         metrics.splitBrain = SplitBrainReport(
             ackOverlaps: [AckOverlap(serverA: Fixture.serverA, nodeA: "pg1", serverB: Fixture.serverB, nodeB: "pg2", from: 1, to: 2, acksA: 1, acksB: 1)],
-            writableOverlaps: [WritableOverlap(nodeA: "pg1", nodeB: "pg2", from: 1, to: 2, isSplitBrain: false)]
+            writableOverlaps: [WritableOverlap(nodeA: "pg1", nodeB: "pg2", from: 1, to: 2, isSplitBrain: false, resolution: 100_000, acksA: 0, acksB: 3)]
         )
+        metrics.recordProblems = ["writer 3 of endpoint 'write' recorded no attempt at all"]
         var writes = metrics.writes!
         writes.primary.phantoms = [WriteKey(endpoint: "write", writer: 0, seq: 150)]
         var replica = writes.primary
         replica.node = "pg3"
+        replica.timeline = 2
+        replica.notVerified = "had not replayed the primary's WAL up to 0/3000060 after 30 s"
         writes.replicas = [replica]
         metrics.writes = writes
         report.drills[0].metrics = metrics

@@ -45,7 +45,7 @@ import Testing
         #expect(root.attributes["font-family"] == "sans-serif")
         #expect(doc.texts.contains("primary-node-down — PASS"))
         #expect(doc.texts.contains("Acknowledged writes/s"))
-        #expect(doc.texts.contains("Errors/s (fail + indeterminate)"))
+        #expect(doc.texts.contains("Requests failing (% of the application's requests: time in failed attempts and back-off)"))
         #expect(doc.texts.contains { $0.hasPrefix("Latency of acknowledged writes (log scale)") })
         #expect(doc.texts.contains("seconds after the fault was sent (t0)"))
         for endpoint in ["write", "pooled", "read"] { #expect(doc.texts.contains("endpoint \(endpoint)")) }

@@ -32,7 +32,8 @@ struct AckRangeTracker {
             for b in servers[(i + 1)...] {
                 let from = max(ranges[a]!.first, ranges[b]!.first)
                 let to = min(ranges[a]!.last, ranges[b]!.last)
-                guard from < to else { continue }
+                // from == to: one server's single ack inside the other's range is evidence too.
+                guard from <= to else { continue }
                 candidates.append(AckOverlap(
                     serverA: a, nodeA: serverNodes[a], serverB: b, nodeB: serverNodes[b], from: from, to: to, acksA: 0, acksB: 0
                 ))

@@ -67,7 +67,8 @@ struct ClusterEventAnalysis {
                 let to = min(a.to, b.to)
                 guard from < to else { continue }
                 let (first, second) = a.node < b.node ? (a.node, b.node) : (b.node, a.node)
-                overlaps.append(WritableOverlap(nodeA: first, nodeB: second, from: from, to: to, isSplitBrain: to - from > pollInterval))
+                overlaps.append(WritableOverlap(nodeA: first, nodeB: second, from: from, to: to, isSplitBrain: to - from > pollInterval,
+                                                resolution: pollInterval, acksA: 0, acksB: 0))
             }
         }
         return overlaps

@@ -28,6 +28,11 @@ public struct DrillAnalysisInput: Sendable {
     public var serverNodes: [String: String]
     /// HAProxy backend that routes writes (`backend_up` events' detail).
     public var writeBackend: String
+    /// Writers per endpoint (`probe.writers`); a writer with no attempt at all is a record problem. Nil: unknown.
+    public var writers: Int?
+    /// A writer whose last attempt ended longer than this before the end of observation stopped recording
+    /// (its thread died or hung), µs: the probe's deadline bounds every attempt, so this is several of them.
+    public var writerSilenceLimit: Int64 = 10_000_000
     /// Cluster monitor poll interval, µs: writable overlaps no longer than this are inconclusive.
     public var pollInterval: Int64
 

@@ -47,6 +47,7 @@ public struct DrillAnalyzer: Sendable {
             timelines.add(a, isMainEndpoint: isMain)
         }
 
+        for i in endpoints.trackers.indices { endpoints.trackers[i].finishFirstPass() }
         let duringEnd = min(max(endpoints.trackers[mainIndex].lastFaultOutageEnd ?? input.observeEnd, input.t0), max(input.runEnd, input.t0))
         let bounds: [(PeriodStatistics.Period, Int64, Int64)] = [
             (.baseline, input.steadyStart, input.t0), (.during, input.t0, duringEnd), (.after, duringEnd, input.runEnd),
@@ -55,6 +56,9 @@ public struct DrillAnalyzer: Sendable {
         ackRanges.prepareSecondPass(serverNodes: input.serverNodes)
         let oldServer = lastBeforeFault?.server
         var client: (end: Int64, server: String)?
+        let events = ClusterEventAnalysis(input)
+        var writable = events.writableOverlaps
+        let serverNodes = input.serverNodes
 
         // Pass 2: gaps with acks, stable-period candidates, latency, RPO, acks inside overlaps.
         for a in attempts where a.end <= runEnd {
@@ -67,10 +71,15 @@ public struct DrillAnalyzer: Sendable {
             guard !(e.map { endpoints.isRead[$0] } ?? input.readEndpoints.contains(a.endpoint)) else { continue }
             verifier?.secondPass(a)
             ackRanges.secondPass(a)
+            if !writable.isEmpty, a.outcome == .ok, let server = a.server, let node = serverNodes[server] {
+                for i in writable.indices where a.end >= writable[i].from && a.end <= writable[i].to {
+                    if node == writable[i].nodeA { writable[i].acksA! += 1 }
+                    if node == writable[i].nodeB { writable[i].acksB! += 1 }
+                }
+            }
         }
         let trackers = endpoints.byName
 
-        let events = ClusterEventAnalysis(input)
         let main = trackers[input.endpoint]!
         var clientMark = client.map {
             PhaseMark(offset: $0.end - input.t0, node: input.serverNodes[$0.server] ?? $0.server, detail: "first ack from a new server")
@@ -91,12 +100,40 @@ public struct DrillAnalyzer: Sendable {
             t0: input.t0, steadyStart: input.steadyStart, observeEnd: input.observeEnd, runEnd: input.runEnd,
             stableFor: input.stableFor,
             main: endpointMetrics(input.endpoint), also: alsoNames.map(endpointMetrics),
-            writes: verifier?.verification(), rpo: verifier?.recoveryPoint(),
-            splitBrain: SplitBrainReport(ackOverlaps: ackRanges.overlaps, writableOverlaps: events.writableOverlaps),
+            writes: verifier?.verification(serverNodes: input.serverNodes), rpo: verifier?.recoveryPoint(),
+            splitBrain: SplitBrainReport(ackOverlaps: ackRanges.overlaps, writableOverlaps: writable),
             phases: FailoverPhases(detection: events.detection, promotion: events.promotion, routing: events.routing, client: clientMark),
             timelineEvidence: timelines.evidence,
-            oldPrimary: input.oldPrimary, newPrimary: events.newPrimary, oldServer: oldServer, newServer: client?.server
+            oldPrimary: input.oldPrimary, newPrimary: events.newPrimary, oldServer: oldServer, newServer: client?.server,
+            recordProblems: Self.recordProblems(input, trackers: trackers, mainIndex: endpoints.trackers[mainIndex])
         )
+    }
+
+    /// Ways the record is not whole: the main endpoint silent after t0, a writer that stopped recording
+    /// well before observation ended, a writer that never recorded anything.
+    static func recordProblems(_ input: DrillAnalysisInput, trackers: [String: EndpointTracker], mainIndex main: EndpointTracker) -> [String] {
+        var problems: [String] = []
+        if main.attemptsAfterT0 == 0 {
+            problems.append("the probe recorded no attempt on endpoint '\(input.endpoint)' after the fault was sent: nothing was measured")
+        }
+        for name in input.also where trackers[name] == nil {
+            problems.append("the probe recorded no attempt at all on endpoint '\(name)'")
+        }
+        for name in [input.endpoint] + trackers.keys.filter({ $0 != input.endpoint }).sorted() {
+            guard let tracker = trackers[name] else { continue }
+            let seen = Dictionary(uniqueKeysWithValues: tracker.writerLastEnds.map { ($0.writer, $0.end) })
+            for w in 0..<max(input.writers ?? 0, (seen.keys.max() ?? -1) + 1) {
+                guard let end = seen[w] else {
+                    problems.append("writer \(w) of endpoint '\(name)' recorded no attempt at all")
+                    continue
+                }
+                if end < input.observeEnd - input.writerSilenceLimit {
+                    let at = end - input.t0
+                    problems.append("writer \(w) of endpoint '\(name)' recorded nothing after \(at < 0 ? "-" : "+")\(ReportFormat.duration(abs(at))) (its thread died or hung): the record is incomplete")
+                }
+            }
+        }
+        return problems
     }
 }
 

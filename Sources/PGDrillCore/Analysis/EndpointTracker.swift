@@ -17,6 +17,13 @@ struct EndpointTracker {
     private var errorStart: Int64?
     private var errorEnd: Int64?
     private(set) var lastEnd: Int64?
+    private var requests = RequestTimeline()
+    private var requestTime: Int64 = 0
+    private var failingTime: Int64 = 0
+    /// Per writer, the end of its last attempt (set by `finishFirstPass`).
+    private(set) var writerLastEnds: [(writer: Int, end: Int64)] = []
+    /// Attempts that ended at or after t0.
+    private(set) var attemptsAfterT0 = 0
 
     // Pass 2, indexed by component of `nonOk`.
     private var gapHasAck: [Bool] = []
@@ -35,6 +42,8 @@ struct EndpointTracker {
     mutating func firstPass(_ a: ProbeAttempt) {
         attempts += 1
         lastEnd = max(lastEnd ?? a.end, a.end)
+        if a.end >= t0 { attemptsAfterT0 += 1 }
+        if let segment = requests.add(a) { countRequestTime(segment) }
         guard a.outcome != .ok else {
             if a.end >= t0 && a.start <= observeEnd { window.attempts += 1 }
             return
@@ -45,6 +54,19 @@ struct EndpointTracker {
         if a.outcome == .fail { window.failed += 1 } else { window.indeterminate += 1 }
         errorStart = min(errorStart ?? a.start, a.start)
         errorEnd = max(errorEnd ?? a.end, a.end)
+    }
+
+    /// Adds a writer's stretch [from, to) to the application view of [t0, observeEnd].
+    private mutating func countRequestTime(_ s: RequestTimeline.Segment) {
+        let inside = RequestTimeline.overlap(s.from, s.to, t0, observeEnd)
+        requestTime += inside
+        if s.failing { failingTime += inside }
+    }
+
+    /// Closes each writer's last stretch; call once after the first pass.
+    mutating func finishFirstPass() {
+        writerLastEnds = requests.lastEnds
+        for segment in requests.finish() { countRequestTime(segment) }
     }
 
     /// End of the last non-ok attempt that ended after t0 and started before observation ended:
@@ -111,18 +133,22 @@ struct EndpointTracker {
     }
 
     func recovery(runs: [Run], stableFor: Int64) -> Recovery {
-        let afterFault = runs.filter { $0.period.end > t0 }
+        // Outages that begin after observation (the rollback's own, a recovery restart) are listed but
+        // are not the fault's: they do not make the fault's outage "not recovered".
+        let afterFault = runs.filter { $0.period.end > t0 && $0.period.start <= observeEnd }
         guard !afterFault.isEmpty else { return Recovery(status: .noOutage, rto: 0, stableFrom: nil) }
         let okStarts = Self.suffixMinimum(okStartAfter)
         for (k, run) in afterFault.enumerated() {
             guard let stableFrom = okStarts[run.lastComponent], stableFrom <= observeEnd else { break }
             let nextFailure = k + 1 < afterFault.count ? afterFault[k + 1].period.start : Int64.max
             if stableFrom + stableFor <= nextFailure, stableFrom + stableFor <= (lastEnd ?? .min) {
-                // RTO ends at the first acknowledgement, not the first attempt's start: after a crash,
-                // HAProxy may hold a new connection until the server is back, so an attempt can start at
-                // once and be acknowledged seconds later — the application waited those seconds.
+                // RTO ends at the first acknowledgement after the outage, never at an attempt's start:
+                // after a crash HAProxy may hold a new connection until the server is back, so an attempt
+                // can start at once and be acknowledged seconds later — the application waited those
+                // seconds. An attempt in flight across the outage's end can be acknowledged before the
+                // first attempt of the stable period starts: that ack is the moment service was back.
                 let firstAck = firstAck(after: run) ?? stableFrom
-                return Recovery(status: .recovered, rto: max(firstAck, stableFrom) - t0, stableFrom: stableFrom)
+                return Recovery(status: .recovered, rto: firstAck - t0, stableFrom: stableFrom)
             }
         }
         return Recovery(status: .notRecovered, rto: nil, stableFrom: nil)
@@ -135,7 +161,8 @@ struct EndpointTracker {
             outages: runs.map(\.period),
             errorRate: ErrorRate(
                 attempts: window.attempts, failed: window.failed, indeterminate: window.indeterminate,
-                windowStart: errorStart, windowEnd: errorEnd
+                windowStart: errorStart, windowEnd: errorEnd,
+                observed: max(0, observeEnd - t0), requestTime: requestTime, failingTime: failingTime
             ),
             periods: periods.map { $0.statistics() },
             lostWrites: lostWrites

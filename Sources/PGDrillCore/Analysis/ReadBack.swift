@@ -5,6 +5,11 @@ public struct ReadBack: Sendable, Equatable {
     public var primary: String
     /// Node name → keys of the rows it holds (the new primary included).
     public var nodes: [String: WriteKeySet]
+    /// Node name → the timeline it was on when read back, where it said.
+    public var timelines: [String: Int] = [:]
+    /// Node name → why its read-back does not count (not caught up with the primary, not streaming): it
+    /// is still compared and shown, but its missing rows do not fail `lost_writes`.
+    public var unverified: [String: String] = [:]
 
     public init(primary: String, nodes: [String: WriteKeySet]) {
         self.primary = primary

@@ -7,6 +7,8 @@ struct WriteVerifier {
     private struct NodeState {
         let node: String
         let keys: WriteKeySet
+        var timeline: Int?
+        var notVerified: String?
         var matched = 0
         var lost: [NodeVerification.LostWrite] = []
         var phantoms: [WriteKey] = []
@@ -17,7 +19,7 @@ struct WriteVerifier {
             NodeVerification(
                 node: node, rowsPresent: keys.count, lost: lost.sorted(), phantoms: phantoms.sorted(),
                 indeterminateCommitted: indeterminateCommitted, indeterminateNotCommitted: indeterminateNotCommitted,
-                unmatchedRows: keys.count - matched
+                unmatchedRows: keys.count - matched, timeline: timeline, notVerified: notVerified
             )
         }
     }
@@ -30,10 +32,14 @@ struct WriteVerifier {
     private var lastLostAck: Int64?
     private var firstLostStart: Int64?
     private var lastSurvivingAck: Int64?
+    /// The primary's lost writes by (server, timeline), in order first seen.
+    private var sources: [LostWriteSource] = []
 
     init(readBack: ReadBack) {
         let others = readBack.nodes.keys.filter { $0 != readBack.primary }.sorted()
-        nodes = ([readBack.primary] + others).map { NodeState(node: $0, keys: readBack.nodes[$0] ?? WriteKeySet()) }
+        nodes = ([readBack.primary] + others).map {
+            NodeState(node: $0, keys: readBack.nodes[$0] ?? WriteKeySet(), timeline: readBack.timelines[$0], notVerified: readBack.unverified[$0])
+        }
     }
 
     mutating func firstPass(_ a: ProbeAttempt) {
@@ -53,6 +59,7 @@ struct WriteVerifier {
                         firstLostStart = a.start
                     }
                     lastLostAck = max(lastLostAck ?? a.end, a.end)
+                    countSource(a)
                 }
             case .fail where present:
                 nodes[i].phantoms.append(key)
@@ -70,13 +77,28 @@ struct WriteVerifier {
         lastSurvivingAck = a.end
     }
 
+    private mutating func countSource(_ a: ProbeAttempt) {
+        if let i = sources.lastIndex(where: { $0.server == a.server && $0.timeline == a.timeline }) {
+            sources[i].count += 1
+            sources[i].firstAck = min(sources[i].firstAck, a.end)
+            sources[i].lastAck = max(sources[i].lastAck, a.end)
+        } else {
+            sources.append(LostWriteSource(server: a.server, node: nil, timeline: a.timeline, count: 1, firstAck: a.end, lastAck: a.end))
+        }
+    }
+
     /// Lost writes of `endpoint` on the new primary.
     func lostWrites(endpoint: String) -> Int { lostPerEndpoint[endpoint] ?? 0 }
 
-    func verification() -> WriteVerification {
+    func verification(serverNodes: [String: String] = [:]) -> WriteVerification {
         WriteVerification(
             primary: nodes[0].verification(), replicas: nodes.dropFirst().map { $0.verification() },
-            acknowledged: acknowledged
+            acknowledged: acknowledged,
+            lostBySource: sources.isEmpty ? nil : sources.sorted { $0.firstAck < $1.firstAck }.map { s in
+                var s = s
+                s.node = s.server.flatMap { serverNodes[$0] }
+                return s
+            }
         )
     }
 

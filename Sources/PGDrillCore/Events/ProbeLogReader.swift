@@ -42,16 +42,25 @@ public struct ProbeLogReader: Sequence, Sendable {
 
     /// Rows skipped while reading, and the first problem seen.
     public final class Issues: Sendable {
-        private let state = Mutex<(count: Int, first: ProbeLogError?)>((0, nil))
+        private let state = Mutex<(count: Int, first: ProbeLogError?, passes: Int)>((0, nil, 0))
 
-        /// Number of rows skipped because they did not parse (counted once per iteration).
+        /// Number of rows skipped because they did not parse. Counted in the first pass over the file
+        /// only: the analysis reads the log twice, and a bad row is one bad row.
         public var malformedRows: Int { state.withLock { $0.count } }
         /// The first problem (malformed row or read error), with its row number.
         public var firstProblem: ProbeLogError? { state.withLock { $0.first } }
 
-        func report(_ error: ProbeLogError, countsAsRow: Bool) {
+        /// Numbers a new pass over the file, from 1.
+        func beginPass() -> Int {
             state.withLock { state in
-                if countsAsRow { state.count += 1 }
+                state.passes += 1
+                return state.passes
+            }
+        }
+
+        func report(_ error: ProbeLogError, countsAsRow: Bool, pass: Int) {
+            state.withLock { state in
+                if countsAsRow && pass == 1 { state.count += 1 }
                 if state.first == nil { state.first = error }
             }
         }
@@ -64,18 +73,20 @@ public struct ProbeLogReader: Sequence, Sendable {
         private var records: CSVRecordReader?
         /// Rows in the writer's common form are parsed in place; the rest go through `records.next()`.
         private var fast = ProbeLogRow()
+        private let pass: Int
 
         init(path: String, issues: Issues) {
             self.path = path
             self.issues = issues
+            pass = issues.beginPass()
             do {
                 var records = CSVRecordReader(file: try ChunkedFile(path: path))
                 try ProbeLogReader.checkHeader(&records, path: path)
                 self.records = records
             } catch let error as ProbeLogError {
-                issues.report(error, countsAsRow: false)
+                issues.report(error, countsAsRow: false, pass: pass)
             } catch {
-                issues.report(ProbeLogError(code: .openFailed, path: path, message: "\(error)"), countsAsRow: false)
+                issues.report(ProbeLogError(code: .openFailed, path: path, message: "\(error)"), countsAsRow: false, pass: pass)
             }
         }
 
@@ -89,11 +100,11 @@ public struct ProbeLogReader: Sequence, Sendable {
                 case .failure(let reason):
                     issues.report(
                         ProbeLogError(code: .malformedRow, path: path, row: records!.recordNumber, message: reason.reason),
-                        countsAsRow: true
+                        countsAsRow: true, pass: pass
                     )
                 }
             }
-            if let failure = records!.readFailure { issues.report(failure, countsAsRow: false) }
+            if let failure = records!.readFailure { issues.report(failure, countsAsRow: false, pass: pass) }
             records = nil
             return nil
         }

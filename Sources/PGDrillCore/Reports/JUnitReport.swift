@@ -50,8 +50,9 @@ public struct JUnitReport: Sendable {
             out += "      <error message=\"\(x(message))\" type=\"\(d.verdict.rawValue)\">\(x(d.errors.joined(separator: "\n")))</error>\n"
         }
         var systemOut = d.whatHappened
-        if let m = d.metrics {
-            systemOut.append("RTO \(ReportFormat.rto(m.main.recovery)); app errors \(ReportFormat.errorRate(m.main.errorRate))")
+        if d.metrics != nil || d.restore != nil {
+            let h = DrillHeadline(d)
+            systemOut.append("RTO \(h.rtoText); RPO \(h.rpoText); data loss \(h.dataLossText); app errors \(h.errorRateText)")
         }
         systemOut += d.notes
         if !systemOut.isEmpty {

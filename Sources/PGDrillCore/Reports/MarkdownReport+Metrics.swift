@@ -31,7 +31,8 @@ extension MarkdownReport {
         var table = MarkdownTable(["Figure"] + endpoints.map(\.endpoint), redactor: redactor)
         table.row(["RTO"] + endpoints.map { ReportFormat.rto($0.recovery) })
         table.row(["outages"] + endpoints.map { String($0.outages.filter { $0.end > m.t0 }.count) })
-        table.row(["app errors"] + endpoints.map { ReportFormat.errorRate($0.errorRate) })
+        table.row(["app errors (share of requests × time observed)"] + endpoints.map { ReportFormat.errorRate($0.errorRate) })
+        table.row(["failed probe attempts"] + endpoints.map { ReportFormat.attemptErrorRate($0.errorRate) })
         table.row(["attempts after t0"] + endpoints.map { ReportFormat.count($0.errorRate.attempts) })
         table.row(["lost writes"] + endpoints.map { $0.lostWrites.map(ReportFormat.count) ?? "n/a" })
         table.row(["p99 during"] + endpoints.map { $0.statistics(.during)?.latency.map { ReportFormat.duration($0.p99) } ?? "n/a" })
@@ -77,15 +78,26 @@ extension MarkdownReport {
             return "### Writes\n\nNot verified: nothing was read back after the drill.\n\n"
         }
         var out = "### Writes\n\n"
-        var table = MarkdownTable(["Node", "Rows present", "Lost", "Phantom", "Indeterminate committed", "Indeterminate not committed", "Unmatched rows"], redactor: redactor)
+        var table = MarkdownTable(["Node", "Timeline", "Verified", "Rows present", "Lost", "Phantom", "Indeterminate committed", "Indeterminate not committed", "Unmatched rows"], redactor: redactor)
         for (i, n) in ([w.primary] + w.replicas).enumerated() {
             table.row([
-                n.node + (i == 0 ? " (new primary)" : ""), ReportFormat.count(n.rowsPresent), ReportFormat.count(n.lost.count),
+                n.node + (i == 0 ? " (primary)" : ""), n.timeline.map(String.init) ?? "?", n.notVerified.map { "not verified: \($0)" } ?? "yes",
+                ReportFormat.count(n.rowsPresent), ReportFormat.count(n.lost.count),
                 ReportFormat.count(n.phantoms.count), ReportFormat.count(n.indeterminateCommitted),
                 ReportFormat.count(n.indeterminateNotCommitted), ReportFormat.count(n.unmatchedRows),
             ])
         }
         out += "\(ReportFormat.count(w.acknowledged)) acknowledged writes checked.\n\n" + table.render() + "\n"
+        for source in w.lostBySource ?? [] {
+            let by = source.node ?? source.server ?? "an unrecorded server"
+            var line = "Lost: \(ReportFormat.count(source.count)) write(s) acknowledged by \(by)"
+                + (source.timeline.map { " on timeline \($0)" } ?? "")
+                + " from \(ReportFormat.offset(source.firstAck - m.t0)) to \(ReportFormat.offset(source.lastAck - m.t0))"
+            if let tl = source.timeline, let now = w.primary.timeline, tl != now {
+                line += " — timeline \(tl) was abandoned: \(w.primary.node) is on timeline \(now) without them"
+            }
+            out += text(line) + ".\n\n"
+        }
         if let rpo = m.rpo, rpo.lostWrites > 0 {
             out += "RPO \(ReportFormat.duration(rpo.rpo)): "
             if let s = rpo.lastSurvivingAck { out += "last surviving ack \(ReportFormat.offset(s - m.t0)), " }
@@ -124,9 +136,14 @@ extension MarkdownReport {
             out += "(\(ReportFormat.duration(o.duration))): \(ReportFormat.count(o.acksA)) and \(ReportFormat.count(o.acksB)) acks inside; \(verdict)\n"
         }
         for o in s.writableOverlaps {
-            let verdict = o.isSplitBrain ? "**split-brain**" : "within one monitor poll: inconclusive"
-            out += "- \(text(o.nodeA)) and \(text(o.nodeB)) both writable \(ReportFormat.offset(o.from - m.t0)) → "
-            out += "\(ReportFormat.offset(o.to - m.t0)) (\(ReportFormat.duration(o.duration))); \(verdict)\n"
+            let verdict = o.isSplitBrain ? "**two primaries** (seen in more than one monitor poll)" : "within one monitor poll: may be polling order"
+            let resolution = o.resolution.map { $0 > 0 ? ", monitor polling every \(ReportFormat.duration($0))" : "" } ?? ""
+            out += "- \(text(o.nodeA)) and \(text(o.nodeB)) both answered as primary \(ReportFormat.offset(o.from - m.t0)) → "
+            out += "\(ReportFormat.offset(o.to - m.t0)) (\(ReportFormat.duration(o.duration))\(resolution)); "
+            if let a = o.acksA, let b = o.acksB {
+                out += "acknowledged inside it: \(ReportFormat.count(a)) by \(text(o.nodeA)), \(ReportFormat.count(b)) by \(text(o.nodeB)); "
+            }
+            out += verdict + "\n"
         }
         return out + (s.ackOverlaps.isEmpty && s.writableOverlaps.isEmpty ? "" : "\n")
     }

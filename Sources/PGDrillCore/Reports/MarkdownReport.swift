@@ -29,27 +29,13 @@ public struct MarkdownReport: Sendable {
     func summaryTable(_ report: RunReport) -> String {
         var table = MarkdownTable(["Drill", "Scenario", "RTO", "RPO", "Data loss", "App errors", "Verdict"], redactor: redactor)
         for d in report.drills {
-            let m = d.metrics
+            let h = DrillHeadline(d)
             table.row(markdown: [
-                cell(d.name), cell(d.scenario),
-                cell(m.map { ReportFormat.rto($0.main.recovery) } ?? "n/a"),
-                cell(m?.rpo.map { ReportFormat.duration($0.rpo) } ?? "not verified"),
-                cell(dataLoss(m)),
-                cell(m.map { ReportFormat.errorRate($0.main.errorRate) } ?? "n/a"),
+                cell(d.name), cell(d.scenario), cell(h.rtoText), cell(h.rpoText), cell(h.dataLossText), cell(h.errorRateText),
                 "**\(d.verdict.rawValue)**",
             ])
         }
         return table.render()
-    }
-
-    /// `none (0 of 123,456 acked)`, `12 lost writes`, `not verified`.
-    func dataLoss(_ m: DrillMetrics?) -> String {
-        guard let w = m?.writes else { return "not verified" }
-        var text = w.lostWrites == 0
-            ? "none (0 of \(ReportFormat.count(w.acknowledged)) acked)"
-            : "\(ReportFormat.count(w.lostWrites)) of \(ReportFormat.count(w.acknowledged)) acked writes lost"
-        if w.phantomWrites > 0 { text += ", \(ReportFormat.count(w.phantomWrites)) phantom" }
-        return text
     }
 
     /// Redacted, escaped table cell.

@@ -30,16 +30,19 @@ public enum PrometheusTextfile {
                 out += "\(name){drill=\"\(escapeLabel(drill))\",cluster=\"\(escapeLabel(cluster))\"} \(number(value))\n"
             }
         }
-        family("pgdrill_rto_seconds", "Recovery time of the drill's main endpoint: fault sent to the first acknowledgement of the first stable period of only ok writes (0 with no outage); absent when not recovered.",
-               drills.map { ($0.0, $0.1.metrics?.main.recovery.rto.map { Double($0) / 1_000_000 }) })
-        family("pgdrill_recovered", "1 when the main endpoint recovered (or had no outage) within observation, 0 when not.",
-               drills.map { ($0.0, $0.1.metrics.map { $0.main.recovery.status == .notRecovered ? 0 : 1 }) })
-        family("pgdrill_rpo_seconds", "Recovery point: time span of acknowledged writes lost (0 when none); absent when writes were not verified.",
-               drills.map { ($0.0, $0.1.metrics?.rpo.map { Double($0.rpo) / 1_000_000 }) })
-        family("pgdrill_lost_writes", "Acknowledged writes missing on the new primary after recovery; absent when not verified.",
-               drills.map { ($0.0, $0.1.metrics?.writes.map { Double($0.lostWrites) }) })
-        family("pgdrill_error_ratio", "Failed and indeterminate probe attempts over all attempts, fault sent to end of observation, main endpoint.",
-               drills.map { ($0.0, $0.1.metrics.map { $0.main.errorRate.rate }) })
+        let headlines = drills.map { ($0.0, DrillHeadline($0.1)) }
+        family("pgdrill_rto_seconds", "Recovery time: fault sent to the first acknowledgement of the first stable period of only ok writes on the main endpoint (0 with no outage); for a restore drill, disaster moment to a read-write restored host; absent when not recovered.",
+               headlines.map { ($0.0, $0.1.rto.map { Double($0) / 1_000_000 }) })
+        family("pgdrill_recovered", "1 when the main endpoint recovered (or had no outage) within observation, or the restored host became read-write; 0 when not.",
+               headlines.map { ($0.0, $0.1.recovered.map { $0 ? 1 : 0 }) })
+        family("pgdrill_rpo_seconds", "Recovery point: time span of acknowledged writes lost (0 when none); for a restore drill, the RPO of backup-based recovery; absent when not verified.",
+               headlines.map { ($0.0, $0.1.rpo.map { Double($0) / 1_000_000 }) })
+        family("pgdrill_lost_writes", "Acknowledged writes missing on a verified node after recovery (for a restore drill: acknowledged before the cutoff, missing on the restored host); absent when not verified.",
+               headlines.map { ($0.0, $0.1.lostWrites.map(Double.init)) })
+        family("pgdrill_error_ratio", "Share of the application's requests that failed on the main endpoint, fault sent to end of observation (writer-time in failed attempts and their back-off over all writer-time).",
+               headlines.map { ($0.0, $0.1.errorRate) })
+        family("pgdrill_error_attempt_ratio", "Failed and indeterminate probe attempts over all attempts, fault sent to end of observation, main endpoint (secondary: dominated by the probe's back-off).",
+               drills.map { ($0.0, $0.1.metrics.map { $0.main.errorRate.attemptRate }) })
         family("pgdrill_drill_passed", "1 when the drill met every expectation (verdict PASS), else 0.",
                drills.map { ($0.0, $0.1.verdict == .pass ? 1 : 0) })
 

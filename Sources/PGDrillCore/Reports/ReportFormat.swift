@@ -66,11 +66,20 @@ public enum ReportFormat {
         return value == value.rounded() ? String(format: "%.0f %@", value, units[unit]) : String(format: "%.1f %@", value, units[unit])
     }
 
-    /// The application's error figure: `3.1% over 25.4 s`, or `none` when nothing failed.
+    /// The application's error figure, `N% × T`: the share of the application's requests that failed over
+    /// the T observed (t0 → end of observation), so N% × T is the seconds of total outage it amounts to,
+    /// then how long errors lasted: `33.1% × 60.2 s (errors for 19.9 s)`; `none` when nothing failed.
     public static func errorRate(_ e: ErrorRate) -> String {
+        guard e.anyFailed else { return "none" }
+        let window = e.window.map { " (errors for \(duration($0)))" } ?? ""
+        guard e.requestTime > 0 else { return percent(e.rate) + " of attempts" + window }
+        return percent(e.rate) + " × " + duration(e.observed) + window
+    }
+
+    /// The per-attempt figure, named for what it is: `1.2% of attempts (100 of 8,123)`.
+    public static func attemptErrorRate(_ e: ErrorRate) -> String {
         guard e.failed + e.indeterminate > 0 else { return "none" }
-        let window = e.window.map { " over \(duration($0))" } ?? ""
-        return percent(e.rate) + window
+        return "\(percent(e.attemptRate)) of attempts (\(count(e.failed + e.indeterminate)) of \(count(e.attempts)))"
     }
 
     /// RTO with its remark: `21.4 s`, `0 s (no outage observed)`, `not recovered within observation`.

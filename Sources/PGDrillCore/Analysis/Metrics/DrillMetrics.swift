@@ -27,6 +27,10 @@ public struct DrillMetrics: Codable, Sendable, Equatable {
     public var oldPrimary: String?
     /// Node promoted during the drill (from the cluster events), if any.
     public var newPrimary: String?
+    /// Why the probe record cannot be trusted to be complete (no attempt after t0, a writer that stopped
+    /// recording): a drill with any of these ends in ERROR, never PASS. Empty when the record is whole.
+    public var recordProblems: [String]?
+
     /// Server that acknowledged the last write before t0 on the main endpoint.
     public var oldServer: String?
     /// First other server that acknowledged a write after t0 on the main endpoint.
@@ -36,8 +40,9 @@ public struct DrillMetrics: Codable, Sendable, Equatable {
         t0: Int64, steadyStart: Int64, observeEnd: Int64, runEnd: Int64, stableFor: Int64,
         main: EndpointMetrics, also: [EndpointMetrics], writes: WriteVerification?, rpo: RecoveryPoint?,
         splitBrain: SplitBrainReport, phases: FailoverPhases, timelineEvidence: TimelineEvidence?,
-        oldPrimary: String?, newPrimary: String?, oldServer: String?, newServer: String?
+        oldPrimary: String?, newPrimary: String?, oldServer: String?, newServer: String?, recordProblems: [String] = []
     ) {
+        self.recordProblems = recordProblems.isEmpty ? nil : recordProblems
         self.t0 = t0
         self.steadyStart = steadyStart
         self.observeEnd = observeEnd

@@ -55,9 +55,12 @@ public struct AckOverlap: Codable, Sendable, Equatable {
 /// Two nodes observed writable at once by the cluster monitor.
 ///
 /// A node is writable from its `node_writable` event to its next `node_read_only` or
-/// `node_unreachable` event (or the end of the run). The monitor polls nodes one after another, so
-/// an overlap no longer than one poll interval may be an artefact of polling order (a clean
-/// switchover looks like that): it is listed but not counted as a split-brain.
+/// `node_unreachable` event (or the end of the run). The monitor polls nodes one after another, every
+/// `resolution` µs, so an overlap no longer than one poll interval may be an artefact of polling order
+/// (a clean switchover looks like that): it is always listed, with its duration and the acks each node
+/// gave inside it, but only a longer one counts as two primaries for `split_brain: none`. A resumed
+/// primary without a watchdog *is* writable until its manager demotes it; whether that cost anything is
+/// what `acksA`/`acksB` say, and `split_brain: no_acknowledged_writes` judges.
 public struct WritableOverlap: Codable, Sendable, Equatable {
     public var nodeA: String
     public var nodeB: String
@@ -66,14 +69,26 @@ public struct WritableOverlap: Codable, Sendable, Equatable {
     public var to: Int64
     /// Longer than the monitor's poll interval.
     public var isSplitBrain: Bool
+    /// The monitor's poll interval, µs: the resolution of `from` and `to`.
+    public var resolution: Int64?
+    /// Writes the probe saw acknowledged by each node inside [from, to] (nil: not counted).
+    public var acksA: Int?
+    public var acksB: Int?
 
-    public init(nodeA: String, nodeB: String, from: Int64, to: Int64, isSplitBrain: Bool) {
+    public init(nodeA: String, nodeB: String, from: Int64, to: Int64, isSplitBrain: Bool,
+                resolution: Int64? = nil, acksA: Int? = nil, acksB: Int? = nil) {
         self.nodeA = nodeA
         self.nodeB = nodeB
         self.from = from
         self.to = to
         self.isSplitBrain = isSplitBrain
+        self.resolution = resolution
+        self.acksA = acksA
+        self.acksB = acksB
     }
+
+    /// Both nodes acknowledged writes inside the overlap.
+    public var bothAcknowledged: Bool { (acksA ?? 0) > 0 && (acksB ?? 0) > 0 }
 
     public var duration: Int64 { to - from }
 }

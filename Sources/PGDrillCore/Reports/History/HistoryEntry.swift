@@ -16,7 +16,7 @@ public struct HistoryEntry: Sendable, Equatable {
     public var rpo: Int64?
     /// Acknowledged writes lost; nil when writes were not verified.
     public var lostWrites: Int?
-    /// Main endpoint's (fail + indeterminate) / attempts from t0 to the end of observation.
+    /// Main endpoint's application-view share of failed requests from t0 to the end of observation.
     public var errorRate: Double?
     public var verdict: Verdict
     /// The `report.json` it came from, relative to the history directory.
@@ -42,10 +42,11 @@ public struct HistoryEntry: Sendable, Equatable {
     /// The entry of `drill` in `run`.
     public init(_ drill: DrillReport, of run: RunReport, source: String) {
         let m = drill.metrics
+        let h = DrillHeadline(drill)
         self.init(
             drill: drill.name, cluster: run.cluster, runId: run.runId, date: run.startedAt,
-            recovery: m?.main.recovery.status, rto: m?.main.recovery.rto, rpo: m?.rpo?.rpo,
-            lostWrites: m?.writes?.lostWrites, errorRate: m?.main.errorRate.rate, verdict: drill.verdict, source: source
+            recovery: h.isRestore ? (h.rto == nil ? .notRecovered : .recovered) : m?.main.recovery.status,
+            rto: h.rto, rpo: h.rpo, lostWrites: h.lostWrites, errorRate: h.errorRate, verdict: drill.verdict, source: source
         )
     }
 }

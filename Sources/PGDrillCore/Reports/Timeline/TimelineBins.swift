@@ -14,6 +14,11 @@ struct TimelineBins {
         var indeterminate: [Int] = []
         /// Latency bins of acknowledged attempts, `LatencyBins.binCount` per bucket, flattened.
         var latency: [UInt32] = []
+        /// Writer-time (µs, summed over writers) the attempts account for in each bucket, and the part of
+        /// it owned by failed or indeterminate attempts: the application view (see `RequestTimeline`).
+        var requestTime: [Int64] = []
+        var failingTime: [Int64] = []
+        var requests = RequestTimeline()
 
         init(count: Int) {
             if count > 0 { insert(count, at: 0) }
@@ -21,6 +26,12 @@ struct TimelineBins {
 
         /// Errors (fail + indeterminate) in bucket `i`.
         func errors(_ i: Int) -> Int { failed[i] + indeterminate[i] }
+
+        /// Share of the application's requests failing in bucket `i`, 0…1; nil when the probe accounts
+        /// for no time in it.
+        func failingShare(_ i: Int) -> Double? {
+            requestTime[i] > 0 ? Double(failingTime[i]) / Double(requestTime[i]) : nil
+        }
 
         /// Latency quantile `q` of bucket `i` in µs; nil when nothing was acknowledged in it.
         func latency(_ q: Double, bucket i: Int) -> Double? {
@@ -31,6 +42,8 @@ struct TimelineBins {
             ok.insert(contentsOf: repeatElement(0, count: n), at: position)
             failed.insert(contentsOf: repeatElement(0, count: n), at: position)
             indeterminate.insert(contentsOf: repeatElement(0, count: n), at: position)
+            requestTime.insert(contentsOf: repeatElement(0, count: n), at: position)
+            failingTime.insert(contentsOf: repeatElement(0, count: n), at: position)
             latency.insert(contentsOf: repeatElement(0, count: n * LatencyBins.binCount), at: position * LatencyBins.binCount)
         }
 
@@ -42,6 +55,11 @@ struct TimelineBins {
             ok = pairs(ok)
             failed = pairs(failed)
             indeterminate = pairs(indeterminate)
+            func pairs64(_ a: [Int64]) -> [Int64] {
+                stride(from: 0, to: a.count, by: 2).map { a[$0] + (($0 + 1) < a.count ? a[$0 + 1] : 0) }
+            }
+            requestTime = pairs64(requestTime)
+            failingTime = pairs64(failingTime)
             let bins = LatencyBins.binCount
             let oldCount = latency.count / bins
             var merged = [UInt32](repeating: 0, count: ((oldCount + 1) / 2) * bins)
@@ -102,6 +120,20 @@ struct TimelineBins {
             series[e].failed[i] += 1
         case .indeterminate:
             series[e].indeterminate[i] += 1
+        }
+        if let segment = series[e].requests.add(attempt) { spread(segment, series: e) }
+    }
+
+    /// Adds one writer stretch to the request and failing time of every bucket it crosses.
+    private mutating func spread(_ segment: RequestTimeline.Segment, series e: Int) {
+        guard segment.to > segment.from else { return }
+        _ = makeRoom(for: segment.from)
+        _ = makeRoom(for: segment.to - 1)
+        let first = Self.floorDiv(segment.from - origin!, width), last = Self.floorDiv(segment.to - 1 - origin!, width)
+        for i in first...last {
+            let inside = RequestTimeline.overlap(segment.from, segment.to, start(ofBucket: i), start(ofBucket: i + 1))
+            series[e].requestTime[i] += inside
+            if segment.failing { series[e].failingTime[i] += inside }
         }
     }
 

@@ -41,13 +41,28 @@ extension TimelineChart {
                            emptyNote: "no probe attempts recorded")
     }
 
+    /// The share of the application's requests failing per bucket, 0–100 % (writer-time in failed attempts
+    /// and their back-off): what the application saw. Failed attempts per second would plot the probe's
+    /// back-off instead — tens per second while every write fails.
     func errorPanel(top: Double) -> String {
         let values = endpoints.map { name in
             let s = bins.series(name)!
-            return rates { s.errors($0) }
+            return s.ok.indices.map { s.failingShare($0).map { $0 * 100 } }
         }
-        return linearPanel(top: top, title: "Errors/s (fail + indeterminate)", values: values, fill: true,
-                           emptyNote: endpoints.isEmpty ? "no probe attempts recorded" : "no errors")
+        let title = "Requests failing (% of the application's requests: time in failed attempts and back-off)"
+        let bottom = plotTop(top) + Self.plotHeight
+        let y = { (v: Double) in bottom - min(max(v, 0), 100) / 100 * Self.plotHeight }
+        var out = panelFrame(top: top, title: title, yTicks: [0.0, 25, 50, 75, 100].map { (y($0), "\(Int($0))%") })
+        guard values.joined().contains(where: { ($0 ?? 0) > 0 }) else {
+            return out + emptyNote(top: top, endpoints.isEmpty ? "no probe attempts recorded" : "no errors")
+        }
+        for (e, series) in values.enumerated() {
+            let segments = stepSegments(series, y: y)
+            let area = segments.map { "\($0.d)V\(n(bottom))H\(n($0.startX))Z" }.joined()
+            out += "<path d=\"\(area)\" fill=\"\(color(e))\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+            out += "<path d=\"\(segments.map(\.d).joined())\" fill=\"none\" stroke=\"\(color(e))\" stroke-width=\"1.4\" stroke-linejoin=\"round\"/>\n"
+        }
+        return out
     }
 
     /// A panel of one step line per endpoint on a linear axis from 0.

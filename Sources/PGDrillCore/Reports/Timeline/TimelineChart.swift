@@ -94,7 +94,7 @@ struct TimelineChart {
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(Int(Self.width))\" height=\"\(h)\" "
         out += "viewBox=\"0 0 \(Int(Self.width)) \(h)\" font-family=\"sans-serif\" font-size=\"11\">\n"
         out += "<title>\(text(title))</title>\n"
-        out += "<desc>\(text("Probe timeline of drill \(drill.name): acknowledged writes/s, errors/s and latency per endpoint; x axis in seconds after the fault was sent."))</desc>\n"
+        out += "<desc>\(text("Probe timeline of drill \(drill.name): acknowledged writes/s, share of requests failing and latency per endpoint; x axis in seconds after the fault was sent."))</desc>\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         out += body
         out += "</svg>\n"
