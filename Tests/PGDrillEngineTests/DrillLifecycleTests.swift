@@ -54,14 +54,24 @@ import Testing
         #expect(m.handle(.recovered(healthy: true)) == .finish(.aborted("fault step 2 failed: no such process")))
     }
 
-    @Test func incompleteRollbackOrRecoveryMeansDegraded() {
+    /// A degraded end still verifies first: the lost-write count matters most when the cluster is left broken.
+    @Test func incompleteRollbackOrRecoveryVerifiesThenReportsDegraded() {
         var a = DrillLifecycle(faultCount: 1)
         for e in [DrillLifecycle.Event.start, .preflightPassed, .steadyElapsed, .faultApplied(0), .observationEnded(satisfied: false)] { _ = a.handle(e) }
-        guard case .finish(.degraded) = a.handle(.rolledBack(complete: false)) else { Issue.record("expected degraded"); return }
+        #expect(a.handle(.rolledBack(complete: false)) == .verify)
+        #expect(a.verifyingDegraded)
+        guard case .finish(.degraded(let why)) = a.handle(.verified) else { Issue.record("expected degraded"); return }
+        #expect(why.hasPrefix("rollback incomplete"))
 
         var b = DrillLifecycle(faultCount: 1)
         for e in [DrillLifecycle.Event.start, .preflightPassed, .steadyElapsed, .faultApplied(0), .observationEnded(satisfied: true), .rolledBack(complete: true)] { _ = b.handle(e) }
-        guard case .finish(.degraded) = b.handle(.recovered(healthy: false)) else { Issue.record("expected degraded"); return }
+        #expect(b.handle(.recovered(healthy: false)) == .verify)
+        guard case .finish(.degraded) = b.handle(.verifyFailed("no node answered")) else { Issue.record("expected degraded"); return }
+
+        var c = DrillLifecycle(faultCount: 1)
+        for e in [DrillLifecycle.Event.start, .preflightPassed, .steadyElapsed, .faultApplied(0), .observationEnded(satisfied: true), .rolledBack(complete: true)] { _ = c.handle(e) }
+        #expect(c.handle(.recoveryUnconfirmed("manager unreachable")) == .verify)
+        guard case .finish(.degraded) = c.handle(.interrupted("SIGINT")) else { Issue.record("an interrupt must not hide the degraded cluster"); return }
     }
 
     @Test func unsatisfiedObservationStillRecoversAndVerifies() {

@@ -5,6 +5,7 @@ import Testing
 /// The pure parts of losing one of the runner's own links: the life cycle's answer when recovery cannot be
 /// seen, the probe's "endpoint never answered" streak, and which endpoint hosts a fault hit.
 @Suite struct LinkLossTests {
+    /// Interrupted: no read-back on the way out, the cluster is reported degraded at once.
     @Test func unconfirmedRecoveryEndsDegraded() {
         var m = DrillLifecycle(faultCount: 1)
         _ = m.handle(.start)

@@ -53,7 +53,9 @@ public struct DrillLifecycle: Sendable {
     public private(set) var injected = false
     private var abortReason: String?
     private var observationSatisfied = true
-    private var verifyProblem: String?
+    /// Why the cluster may be left degraded (rollback or recovery incomplete): the drill still verifies
+    /// every acknowledged write against the nodes that answer, then ends `.degraded` with this reason.
+    private var degradedReason: String?
 
     public init(faultCount: Int) {
         precondition(faultCount > 0, "a drill has at least one fault step")
@@ -101,17 +103,15 @@ public struct DrillLifecycle: Sendable {
 
         case (.rollback, .rolledBack(let complete)):
             if !complete {
-                stage = .done
-                return .finish(.degraded("rollback incomplete" + (abortReason.map { " after: \($0)" } ?? "")))
+                // The loss figure matters most exactly when the cluster is left broken: read back what the
+                // nodes that answer hold before reporting the cluster degraded.
+                return verifyThenReportDegraded("rollback incomplete" + (abortReason.map { " after: \($0)" } ?? ""))
             }
             stage = .recover
             return .awaitRecovery
 
         case (.recover, .recovered(let healthy)):
-            if !healthy {
-                stage = .done
-                return .finish(.degraded("cluster not healthy after recovery timeout"))
-            }
+            if !healthy { return verifyThenReportDegraded("cluster not healthy after recovery timeout") }
             if let abortReason {
                 stage = .done
                 return .finish(.aborted(abortReason))
@@ -120,19 +120,35 @@ public struct DrillLifecycle: Sendable {
             return .verify
 
         case (.recover, .recoveryUnconfirmed(let why)):
-            stage = .done
-            return .finish(.degraded("recovery not confirmed: \(why)"))
+            return verifyThenReportDegraded("recovery not confirmed: \(why)")
 
         case (.verify, .verified):
             stage = .done
+            if let degradedReason { return .finish(.degraded(degradedReason)) }
             return .finish(.completed(observationSatisfied: observationSatisfied))
         case (.verify, .verifyFailed(let why)):
             stage = .done
+            if let degradedReason { return .finish(.degraded(degradedReason + "; verification failed: \(why)")) }
             return .finish(.aborted("verification failed: \(why)"))
 
         default:
             preconditionFailure("event \(event) is not valid in stage \(stage)")
         }
+    }
+
+    /// Whether the drill is verifying a cluster it already knows to be degraded.
+    public var verifyingDegraded: Bool { degradedReason != nil }
+
+    /// A drill that ran its course verifies before reporting the cluster degraded; one being aborted
+    /// (interrupted, a fault step failed) reports at once — the operator asked it to stop.
+    private mutating func verifyThenReportDegraded(_ reason: String) -> Action {
+        if abortReason != nil {
+            stage = .done
+            return .finish(.degraded(reason))
+        }
+        degradedReason = reason
+        stage = .verify
+        return .verify
     }
 
     private mutating func interrupt(_ reason: String) -> Action {
@@ -149,8 +165,9 @@ public struct DrillLifecycle: Sendable {
             // An interrupt never abandons a rollback in progress: carry on.
             return .rollBack
         case .recover, .verify:
-            // Rollback already completed; stop waiting and report.
+            // Rollback already completed (or could not): stop waiting and report — still degraded if it was.
             stage = .done
+            if let degradedReason { return .finish(.degraded(degradedReason + "; verification interrupted")) }
             return .finish(.aborted(reason))
         }
     }

@@ -91,6 +91,29 @@ public enum ProbeTable {
         return try c.query("SELECT pg_current_wal_lsn()::text", [], timeout: timeout).rows.first?.first ?? nil
     }
 
+    /// What a node says of itself when the probe rows are read back: whether it is in recovery, its
+    /// timeline (a replica's from its WAL receiver, else from its last checkpoint) and its WAL position
+    /// (a primary's current, a replica's replayed).
+    public struct NodeState: Sendable, Equatable {
+        public var inRecovery: Bool
+        public var timeline: Int?
+        public var lsn: String?
+    }
+
+    public static func nodeState(conninfo: String, timeout: Duration = .seconds(5)) throws -> NodeState {
+        let c = try PGConnection(conninfo: conninfo, timeout: timeout)
+        defer { c.close() }
+        let r = try c.query("""
+            SELECT pg_is_in_recovery(),
+                   CASE WHEN pg_is_in_recovery()
+                        THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
+                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+                   CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text
+            """, [], timeout: timeout)
+        guard let row = r.rows.first else { throw PGError(code: .queryFailed, message: "no row from the node-state query", commitState: .sentUnknown) }
+        return NodeState(inRecovery: row[0] == "t", timeline: row[1].flatMap { Int($0) }, lsn: row[2] ?? nil)
+    }
+
     /// Whether the server behind `conninfo` has replayed WAL up to `lsn` (true on a primary).
     public static func hasReplayed(conninfo: String, lsn: String, timeout: Duration = .seconds(5)) throws -> Bool {
         let c = try PGConnection(conninfo: conninfo, timeout: timeout)
