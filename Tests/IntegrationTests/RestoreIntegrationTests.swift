@@ -6,11 +6,24 @@ import Testing
 extension LabIntegration {
     @Suite(.serialized)
     struct RestoreIntegrationTests {
+        /// The shipped drill with one more expectation that must fail (the archive never has the last seconds of
+        /// writes): the restore's own figures are judged, and head the summary row.
         @Test func restoreLatestReportsExactlyTheAcknowledgedWritesTheRestoredHostLacks() throws {
             let dir = Lab.scratch("restore-latest")
-            let (d, runID, runDir) = try runRestoreDrill("15-restore-latest.yaml", dir: dir)
+            let shipped = try String(contentsOfFile: Lab.drills + "/15-restore-latest.yaml", encoding: .utf8)
+            let drill = dir + "/15-restore-latest.yaml"
+            try (shipped + "  restore_lost_writes: 0\n").write(toFile: drill, atomically: true, encoding: .utf8)
+            let (d, runID, runDir) = try runRestoreDrill(drill, dir: dir, expectStatus: 1)
             defer { cleanUp(runID: runID) }
-            #expect(d.verdict == "PASS", "\(d.expectationsText)")
+            #expect(d.verdict == "FAIL", "\(d.expectationsText)")
+            let missed = (d.json["expectations"] as? [[String: Any]] ?? []).filter { ($0["passed"] as? Bool) == false }.compactMap { $0["metric"] as? String }
+            #expect(missed == ["restore_lost_writes"], "only the deliberately impossible expectation fails: \(d.expectationsText)")
+            let judged = (d.json["expectations"] as? [[String: Any]] ?? []).compactMap { $0["metric"] as? String }
+            #expect(judged.contains("restore_rto") && judged.contains("restore_rpo"), "\(judged)")
+            // The summary row quotes the restore, not the live cluster's "no outage".
+            let markdown = try String(contentsOfFile: runDir + "/report.md", encoding: .utf8)
+            let row = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| restore-latest |") }, "\(markdown.prefix(2000))")
+            #expect(row.contains("(restore to read-write)") && row.contains("(restore)") && row.contains("acked writes not restored"), "\(row)")
             let happened = d.json["whatHappened"] as? [String] ?? d.json["what_happened"] as? [String] ?? []
             let line = try #require(happened.first { $0.hasPrefix("restored host holds") }, "\(happened)")
             let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
@@ -39,7 +52,7 @@ extension LabIntegration {
 
         @Test func pointInTimeRestoreHoldsExactlyTheWritesCommittedBeforeTheTarget() throws {
             let dir = Lab.scratch("restore-pitr")
-            let (d, runID, _) = try runRestoreDrill("16-restore-pitr.yaml", dir: dir)
+            let (d, runID, _) = try runRestoreDrill(Lab.drills + "/16-restore-pitr.yaml", dir: dir)
             defer { cleanUp(runID: runID) }
             #expect(d.verdict == "PASS", "\(d.expectationsText)")
             let happened = d.json["whatHappened"] as? [String] ?? d.json["what_happened"] as? [String] ?? []
@@ -55,10 +68,10 @@ extension LabIntegration {
         }
 
         /// Runs a shipped restore drill keeping the restored host and the probe rows for an independent read.
-        func runRestoreDrill(_ file: String, dir: String) throws -> (Report.Drill, String, String) {
-            let r = try CLI.pgdrill(["run", Lab.drills + "/" + file, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r",
+        func runRestoreDrill(_ file: String, dir: String, expectStatus: Int32 = 0) throws -> (Report.Drill, String, String) {
+            let r = try CLI.pgdrill(["run", file, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r",
                                      "--keep-probe-rows", "--keep-scratch"], stateDir: dir, timeout: 480)
-            #expect(r.status == 0, "\(r.stderr.suffix(3000))")
+            #expect(r.status == expectStatus, "\(r.stderr.suffix(3000))")
             let report = try Report.load(dir + "/r")
             let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/r").sorted()
             return (try #require(report.drills.first), try #require(report.raw["run_id"] as? String), "\(dir)/r/\(runs.last!)")

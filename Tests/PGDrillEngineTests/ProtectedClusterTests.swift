@@ -26,7 +26,7 @@ import PGDrillModel
         postgres: { data_dir: /var/lib/postgresql/15/main }
         endpoints:
           write: "host=127.0.0.1 port=5000 dbname=app user=drill"
-          read: "host=127.0.0.1 port=5001 dbname=app user=drill"
+          read: { conninfo: "host=127.0.0.1 port=5001 dbname=app user=drill", kind: read }
           pooled: "host=127.0.0.1 port=6432 dbname=app user=drill"
 
         """.write(toFile: directory + "/production.yaml", atomically: true, encoding: .utf8)

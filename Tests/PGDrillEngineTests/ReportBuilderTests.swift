@@ -115,7 +115,7 @@ import Testing
         let acks = ReportBuilder.report(for: r, cluster: Self.cluster)
         let row = try #require(acks.expectations.first { $0.metric == "split_brain" })
         #expect(row.passed, "\(row)")
-        #expect(row.measured == "none acknowledged (two nodes answered as primary for 1.4 s)")
+        #expect(row.measured == "none acknowledged; pg1 and pg2 answered as primary for 1.4 s (acks 0 · 10) at 100 ms polling")
     }
 
     @Test func missedRTOFails() throws {
@@ -137,5 +137,89 @@ import Testing
         #expect(report.verdict == verdict)
         #expect(report.expectations.isEmpty)
         #expect(Commands.exitStatus(t, report.verdict) == exit)
+    }
+
+    /// A drill that left the cluster degraded was still verified: its lost write FAILs the drill, and the exit
+    /// status still says the cluster needs `pgdrill recover`.
+    @Test func aDegradedDrillStillReportsAndJudgesItsLostWrites() throws {
+        var r = try record(expect: .init(lostWrites: try Threshold(parsing: "0")))
+        r.termination = .degraded("cluster not healthy after recovery timeout")
+        let report = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(report.verdict == .fail)
+        #expect(report.missedExpectations.map(\.metric) == ["lost_writes"])
+        #expect(report.metrics?.writes?.lostWrites == 1)
+        #expect(report.errors.contains { $0.contains("cluster may be degraded") })
+        #expect(Commands.exitStatus(r.termination, report.verdict) == Commands.Exit.degraded)
+    }
+
+    /// Rows that never reached the probe log (a full disk) make the record incomplete: ERROR, never PASS.
+    @Test func anIncompleteRecordIsAnErrorNotAPass() throws {
+        var r = try record(expect: .init(), lose: [])
+        #expect(ReportBuilder.report(for: r, cluster: Self.cluster).verdict == .pass)
+        r.recordProblems = ["the probe log could not be written completely (12 row(s) dropped): No space left on device"]
+        let report = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(report.verdict == .error)
+        #expect(report.errors.contains { $0.hasPrefix("incomplete record: the probe log could not be written") })
+    }
+
+    /// A replica that had caught up with the primary and lacks an acknowledged write fails `lost_writes`.
+    @Test func aVerifiedReplicasLossFailsLostWrites() throws {
+        var r = try record(expect: .init(lostWrites: try Threshold(parsing: "0")), lose: [])
+        var lacking = Set(r.readBack["pg2"]!.sorted)
+        lacking.remove(WriteKey(endpoint: "write", writer: 0, seq: 60))
+        r.readBack["pg1"] = WriteKeySet(lacking)
+        r.readBackOrder = ["pg2", "pg1"]
+        let report = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(report.verdict == .fail)
+        let row = try #require(report.expectations.first { $0.metric == "lost_writes" })
+        #expect(row.measured.contains("1 missing on replica pg1"), "\(row)")
+        // The same replica not caught up: shown, not counted.
+        r.notVerified = ["pg1": "had not replayed the primary's WAL up to 0/3000060 after 30 s"]
+        #expect(ReportBuilder.report(for: r, cluster: Self.cluster).verdict == .pass)
+    }
+
+    /// The routing phase comes from the write backend as configured or discovered, never from a name guessed.
+    @Test func theWriteBackendIsDiscoveredFromHAProxysStats() {
+        let csv = """
+            # pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status
+            primary_rw,FRONTEND,,,,,,,,,,,,,,,,OPEN
+            primary_rw,pg1,,,,,,,,,,,,,,,,UP
+            primary_rw,pg2,,,,,,,,,,,,,,,,DOWN
+            replicas,pg1,,,,,,,,,,,,,,,,DOWN
+            replicas,pg2,,,,,,,,,,,,,,,,UP
+            stats,FRONTEND,,,,,,,,,,,,,,,,OPEN
+            """
+        let stats = HAProxyStats(csv: csv)
+        #expect(stats.writeBackend(nodes: ["pg1", "pg2"], leader: "pg1") == .success("primary_rw"))
+        guard case .failure(let problem) = stats.writeBackend(nodes: ["pg1", "pg2"], leader: "pg3") else {
+            Issue.record("no backend routes only to pg3")
+            return
+        }
+        #expect(problem.reason.contains("no HAProxy backend has the primary pg3 as its only UP server"))
+        let twice = HAProxyStats(csv: csv + "\nother_rw,pg1,,,,,,,,,,,,,,,,UP\nother_rw,pg2,,,,,,,,,,,,,,,,DOWN")
+        guard case .failure(let ambiguous) = twice.writeBackend(nodes: ["pg1", "pg2"], leader: "pg1") else {
+            Issue.record("two candidates must not be guessed between")
+            return
+        }
+        #expect(ambiguous.reason.contains("haproxy.write_backend"))
+    }
+
+    /// Restore expectations judge the restore's own figures.
+    @Test func restoreExpectationsJudgeTheRestore() throws {
+        var restore = RestoreRecord(disaster: 1_000_000, cutoff: 1_000_000, targetTime: nil)
+        restore.stages = [StageTiming(name: RestoreRecord.replayStage, start: 2_000_000, end: 37_000_000)]
+        var v = RestoreVerification(cutoff: 1_000_000, disaster: 1_000_000, rowsPresent: 6)
+        v.ackedBeforeCutoff = 10
+        v.lostBeforeCutoff = 4
+        v.lastRestoredAck = 500_000
+        var e = DrillPlan.Expectations()
+        e.restoreRTO = try Threshold(parsing: "< 60s")
+        e.restoreRPO = try Threshold(parsing: "< 100ms")
+        e.restoreLostWrites = try Threshold(parsing: "0")
+        let rows = ReportBuilder.restoreExpectations(restore, v, e)
+        #expect(rows.map(\.metric) == ["restore integrity", "restore_rto", "restore_rpo", "restore_lost_writes"])
+        #expect(rows.map(\.passed) == [true, true, false, false])
+        #expect(rows[1].measured == "36.0 s to a read-write restored host")
+        #expect(rows[3].measured == "4 of 10 acknowledged before the cutoff not restored")
     }
 }

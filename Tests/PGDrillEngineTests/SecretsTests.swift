@@ -38,7 +38,7 @@ import Testing
         postgres: { port: \(pg), data_dir: /var/lib/pgdrill/data, passfile: pgpass, node_conninfo: "dbname=drill user=drill" }
         endpoints:
           write: "host=127.0.0.1 port=\(pg) dbname=drill user=drill connect_timeout=1"
-          read: "host=127.0.0.1 port=\(pg) dbname=drill user=drill"
+          read: { conninfo: "host=127.0.0.1 port=\(pg) dbname=drill user=drill", kind: read }
           pooled: "host=127.0.0.1 port=\(pg) dbname=drill user=drill"
 
         """

@@ -15,6 +15,13 @@ private let endpoints = "endpoints:"
 private let write = "  write: \"host=10.0.0.9 port=5000 dbname=app user=drill\""
 
 let badClusters: [BadInput] = [
+    // The probe's kind is never guessed from the name: these were once read (or not verified) by name.
+    BadInput("endpoint whose name says read, without a kind", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, write, "  direct-read-write: \"host=x\""),
+             at: 9, 3, .invalidValue, "endpoint 'direct-read-write' does not say whether the probe writes or reads through it"),
+    BadInput("write endpoint of kind read", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, "  write: { conninfo: \"host=x\", kind: read }"),
+             at: 8, 3, .invalidValue, "endpoint 'write' has kind: read"),
+    BadInput("unknown endpoint kind", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, write, "  replica: { conninfo: \"host=x\", kind: standby }"),
+             at: 9, 40, .invalidValue, "'kind' must be one of"),
     BadInput("no nodes", cluster(name, manager, ssh, "nodes: []", postgres, endpoints, write),
              at: 4, 8, .invalidValue, "'nodes' must list at least one database node"),
     BadInput("duplicate node names", cluster(name, manager, ssh, nodes, pg1, "  - { name: pg1, host: 10.0.0.2, patroni: \"http://10.0.0.2:8008\" }", postgres, endpoints, write),
@@ -39,7 +46,7 @@ let badClusters: [BadInput] = [
              at: 8, 10, .secret, "put the password in a passfile/.pgpass, not the cluster file"),
     BadInput("password in URI conninfo", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, "  write: \"postgresql://u:hunter2@h/db\""),
              at: 8, 10, .secret, "put the password in a passfile/.pgpass, not the cluster file"),
-    BadInput("no write endpoint", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, "  read: \"host=x\""),
+    BadInput("no write endpoint", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, "  read: { conninfo: \"host=x\", kind: read }"),
              at: 8, 3, .missingKey, "missing required endpoint 'write' in 'endpoints'"),
     BadInput("unterminated quote in conninfo", cluster(name, manager, ssh, nodes, pg1, postgres, endpoints, "  write: \"host='x\""),
              at: 8, 10, .invalidValue, "'write' is not a valid libpq conninfo: it has an unterminated quoted value for 'host'"),

@@ -28,6 +28,28 @@ public struct HAProxyStats: Sendable, Equatable {
         }
     }
 
+    /// The backend that routes writes, discovered from a healthy cluster's stats: one whose servers are all
+    /// database nodes and whose only UP server is the primary (a read backend has the replicas UP too).
+    /// Several such backends: the one named `write`, else none (the cluster file must say, with
+    /// `haproxy.write_backend`). Returns the backend, or why there is none.
+    public func writeBackend(nodes: Set<String>, leader: String) -> Result<String, WriteBackendProblem> {
+        let byBackend = Dictionary(grouping: servers, by: \.backend)
+        let candidates = byBackend.filter { _, members in
+            members.allSatisfy { nodes.contains($0.server) } && members.filter(\.isUp).map(\.server) == [leader]
+        }.keys.sorted()
+        switch candidates.count {
+        case 1: return .success(candidates[0])
+        case 0: return .failure(WriteBackendProblem(reason: "no HAProxy backend has the primary \(leader) as its only UP server (backends: \(byBackend.keys.sorted().joined(separator: ", ")))"))
+        default:
+            if candidates.contains("write") { return .success("write") }
+            return .failure(WriteBackendProblem(reason: "several HAProxy backends route only to the primary (\(candidates.joined(separator: ", "))); name the write path with haproxy.write_backend in the cluster file"))
+        }
+    }
+
+    public struct WriteBackendProblem: Error, Equatable, Sendable {
+        public var reason: String
+    }
+
     /// Fetches and parses the stats page.
     public static func fetch(_ url: URL, timeout: TimeInterval = 1.0) throws -> HAProxyStats {
         let (status, data) = try HTTP.request(url, timeout: timeout)

@@ -30,6 +30,14 @@ public struct DrillRecord: Sendable {
     /// Node → probe keys present on it after recovery (the new primary first in `readBackOrder`).
     public var readBack: [String: WriteKeySet] = [:]
     public var readBackOrder: [String] = []
+    /// The HAProxy backend that routes writes, as configured or discovered at pre-flight (nil: none known).
+    public var writeBackend: String?
+    /// Node → timeline it was on when read back.
+    public var readBackTimelines: [String: Int] = [:]
+    /// Node → why its read-back does not count towards lost writes (not caught up, not streaming).
+    public var notVerified: [String: String] = [:]
+    /// Why the probe record is incomplete, as the runner saw it (the probe log could not be written).
+    public var recordProblems: [String] = []
     public var observationSatisfied = true
     public var termination: DrillLifecycle.Termination?
     /// Fault steps as applied: summary, host, sent/returned times, output.

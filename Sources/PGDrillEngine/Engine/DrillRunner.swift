@@ -159,11 +159,30 @@ public final class DrillRunner {
         } catch {
             return .preflightFailed("cannot write the probe table through endpoint '\(plan.probe.endpoint)': \(error)")
         }
+        s.record.writeBackend = writeBackend(leader: health.leader, s)
         s.record.clusterBefore = view
         s.record.primaryBefore = health.leader
         s.record.timelineBefore = view.leader?.timeline
         progress.say("[\(plan.name)] cluster healthy: leader \(health.leader ?? "?"), sync standby \(health.syncStandby ?? "none"), timeline \(view.leader?.timeline.map(String.init) ?? "?")")
         return .preflightPassed
+    }
+
+    /// The HAProxy backend whose UP event is the routing phase: the cluster file's, else discovered from the
+    /// stats; with neither, the routing phase is not measured and the report says why.
+    func writeBackend(leader: String?, _ s: Session) -> String? {
+        if let configured = cluster.haproxyWriteBackend { return configured }
+        guard let url = cluster.haproxyStats else { return nil }
+        guard let leader, let stats = try? HAProxyStats.fetch(url, timeout: 2) else {
+            s.record.notes.append("routing phase not measured: HAProxy's stats could not be read at pre-flight to find the write backend")
+            return nil
+        }
+        switch stats.writeBackend(nodes: Set(verifiableNodes.map(\.name)), leader: leader) {
+        case .success(let backend):
+            return backend
+        case .failure(let problem):
+            s.record.notes.append("routing phase not measured: \(problem.reason)")
+            return nil
+        }
     }
 
     /// Filler files and iptables chains left by any pgdrill run, on any host.
@@ -209,7 +228,7 @@ public final class DrillRunner {
             }
             let runner = ProbeRunner(
                 runID: runID, endpoint: endpoint, conninfo: cluster.endpoints[endpoint]!,
-                read: endpoint.lowercased().contains("read"), writers: plan.probe.writers, rate: plan.probe.rate,
+                read: cluster.readEndpoints.contains(endpoint), writers: plan.probe.writers, rate: plan.probe.rate,
                 deadlineMicros: plan.probe.deadlineMicros, clock: clock, sink: sink, logger: logger)
             runner.start()
             s.probes.append(runner)

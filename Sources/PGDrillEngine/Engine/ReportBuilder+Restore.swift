@@ -1,4 +1,5 @@
 import PGDrillCore
+import PGDrillModel
 
 extension ReportBuilder {
     /// The restored host's probe rows against the probe's acknowledgements (streamed from the probe log).
@@ -36,10 +37,28 @@ extension ReportBuilder {
     /// A restore passes when the host came up intact; a point-in-time restore also must hold every write
     /// acknowledged before its target (a restore to the end of the archive loses the unarchived tail,
     /// which is reported, not failed).
-    static func restoreExpectations(_ restore: RestoreRecord, _ v: RestoreVerification?) -> [ExpectationResult] {
+    static func restoreExpectations(_ restore: RestoreRecord, _ v: RestoreVerification?, _ e: DrillPlan.Expectations) -> [ExpectationResult] {
         var out = [ExpectationResult(metric: "restore integrity", target: "read-write, amcheck and checksums clean",
                                      measured: restore.problems.isEmpty && restore.readWriteAt != nil ? "clean" : restore.problems.joined(separator: "; "),
                                      passed: restore.problems.isEmpty && restore.readWriteAt != nil)]
+        if let t = e.restoreRTO {
+            let rto = restore.readWriteAt.map { $0 - restore.disaster }
+            out.append(ExpectationResult(metric: "restore_rto", target: t.description,
+                                         measured: rto.map { "\(ReportFormat.duration($0)) to a read-write restored host" } ?? "never read-write",
+                                         passed: rto.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false))
+        }
+        if let t = e.restoreRPO {
+            let rpo = v?.rpo
+            out.append(ExpectationResult(metric: "restore_rpo", target: t.description,
+                                         measured: rpo.map(ReportFormat.duration) ?? "not verified (restored host not read)",
+                                         passed: rpo.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false))
+        }
+        if let t = e.restoreLostWrites {
+            out.append(ExpectationResult(metric: "restore_lost_writes", target: t.description,
+                                         measured: v.map { "\($0.lostBeforeCutoff) of \(ReportFormat.count($0.ackedBeforeCutoff)) acknowledged before the cutoff not restored" }
+                                             ?? "not verified (restored host not read)",
+                                         passed: v.map { t.isSatisfied(by: $0.lostBeforeCutoff) } ?? false))
+        }
         if restore.targetTime != nil {
             out.append(ExpectationResult(metric: "lost before recovery target", target: "0",
                                          measured: v.map { "\($0.lostBeforeCutoff) of \($0.ackedBeforeCutoff)" } ?? "not read",

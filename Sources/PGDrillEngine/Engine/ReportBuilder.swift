@@ -11,35 +11,46 @@ public enum ReportBuilder {
         let plan = record.plan
         var errors: [String] = []
         var metrics: DrillMetrics?
+        // A record that is not whole (no attempt after t0, rows lost to a write error, malformed rows, a
+        // writer that stopped recording) cannot support a PASS: the drill ends in ERROR with the reason.
+        var recordProblems = record.recordProblems
         if let t0 = record.t0 {
             var serverNodes: [String: String] = [:]
             for n in cluster.nodes { serverNodes["\(n.address):\(cluster.pgPort)"] = n.name }
             let readBack = record.readBackOrder.first.map { primary in
-                ReadBack(primary: primary, nodes: record.readBack)
+                var r = ReadBack(primary: primary, nodes: record.readBack)
+                r.timelines = record.readBackTimelines
+                r.unverified = record.notVerified
+                return r
             }
-            let input = DrillAnalysisInput(
+            var input = DrillAnalysisInput(
                 endpoint: plan.probe.endpoint, also: plan.probe.also,
-                readEndpoints: Set(plan.probe.also.filter { $0.lowercased().contains("read") }),
+                readEndpoints: cluster.readEndpoints,
                 steadyStart: record.steadyStart, t0: t0, observeEnd: record.observeEnd ?? record.runEnd ?? t0,
                 runEnd: record.runEnd ?? t0, stableFor: plan.stableForMicros, oldPrimary: record.primaryBefore,
-                events: record.events, readBack: readBack, serverNodes: serverNodes, writeBackend: "write",
+                events: record.events, readBack: readBack, serverNodes: serverNodes, writeBackend: record.writeBackend ?? cluster.haproxyWriteBackend ?? "",
                 pollInterval: pollInterval)
+            input.writers = plan.probe.writers
+            input.writerSilenceLimit = max(10_000_000, 3 * plan.probe.deadlineMicros)
             do {
                 let reader = try ProbeLogReader(path: record.probeLogPath)
                 metrics = DrillAnalyzer(input).analyze(log: reader, timeline: timeline)
                 if reader.issues.malformedRows > 0 {
-                    errors.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem.map { "\($0)" } ?? ""))")
+                    recordProblems.append("probe log: \(reader.issues.malformedRows) malformed row(s) skipped (\(reader.issues.firstProblem.map { "\($0)" } ?? ""))")
+                } else if let problem = reader.issues.firstProblem {
+                    recordProblems.append("probe log could not be read to its end: \(problem)")
                 }
+                recordProblems += metrics?.recordProblems ?? []
             } catch {
-                errors.append("cannot read the probe log \(record.probeLogPath): \(error)")
+                recordProblems.append("cannot read the probe log \(record.probeLogPath): \(error)")
             }
         }
         let restored = restoreVerification(record, endpoint: plan.probe.endpoint)
         var expectations = evaluate(record, metrics)
         if case .completed? = record.termination, let restore = record.restore {
-            expectations += restoreExpectations(restore, restored)
+            expectations += restoreExpectations(restore, restored, plan.expect)
         }
-        let verdict: Verdict
+        var verdict: Verdict
         switch record.termination {
         case .completed?:
             verdict = expectations.allSatisfy(\.passed) ? .pass : .fail
@@ -50,10 +61,16 @@ public enum ReportBuilder {
             verdict = .error
             errors.append("refused, nothing injected: \(why)")
         case .degraded(let why)?:
-            verdict = .error
+            // Verified anyway: a missed expectation (lost writes above all) is a FAIL even on a cluster left
+            // degraded; the exit status (4) still says the cluster needs `pgdrill recover`.
+            verdict = expectations.contains { !$0.passed } ? .fail : .error
             errors.append("cluster may be degraded: \(why); run `pgdrill recover --cluster …`")
         case nil:
             verdict = .error
+        }
+        if !recordProblems.isEmpty {
+            if verdict == .pass || verdict == .fail { verdict = .error }
+            errors += recordProblems.map { "incomplete record: \($0)" }
         }
         return DrillReport(
             name: plan.name, description: plan.description, scenario: scenario(plan), verdict: verdict,
@@ -105,7 +122,14 @@ public enum ReportBuilder {
     static func evaluate(_ r: DrillRecord, _ m: DrillMetrics?) -> [ExpectationResult] {
         var out: [ExpectationResult] = []
         let e = r.plan.expect
-        guard case .completed? = r.termination, let m else { return out }
+        guard let m else { return out }
+        switch r.termination {
+        case .completed?: break
+        // A degraded end was still verified: judge what was measured of writes; RTO and the rest belong
+        // to a drill that ran its course.
+        case .degraded? where m.writes != nil: return writeExpectations(e, m)
+        default: return out
+        }
         out.append(ExpectationResult(
             metric: "observe", target: r.plan.until.map(\.rawValue).joined(separator: " and "),
             measured: r.observationSatisfied ? "reached" : "not reached within \(ReportFormat.duration(r.plan.observeTimeoutMicros))",
@@ -123,7 +147,37 @@ public enum ReportBuilder {
             let passed = rto.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false
             out.append(ExpectationResult(metric: "rto", target: t.description, measured: ReportFormat.rto(m.main.recovery), passed: passed))
         }
-        let lost = m.writes?.lostWrites
+        out += writeExpectations(e, m)
+        if let t = e.errorRate {
+            out.append(ExpectationResult(metric: "error_rate", target: t.description, measured: ReportFormat.errorRate(m.main.errorRate),
+                                         passed: t.isSatisfied(by: Percentage(fraction: m.main.errorRate.rate))))
+        }
+        if let none = e.noSplitBrain, none {
+            // Every writable overlap is stated, with its duration, the acks each node gave inside it and the
+            // monitor's resolution: a resumed primary without a watchdog is writable until demoted.
+            let overlaps = m.splitBrain.writableOverlaps.map { o in
+                "\(o.nodeA) and \(o.nodeB) answered as primary for \(ReportFormat.duration(o.duration))"
+                    + (o.acksA.map { " (acks \($0) · \(o.acksB ?? 0))" } ?? "")
+                    + (o.resolution.map { $0 > 0 ? " at \(ReportFormat.duration($0)) polling" : "" } ?? "")
+            }
+            let both = overlaps.isEmpty ? "" : "; " + overlaps.joined(separator: "; ")
+            if e.splitBrainAcksOnly {
+                let found = m.splitBrain.ackOverlaps.contains { $0.isSplitBrain } || m.splitBrain.writableOverlaps.contains { $0.bothAcknowledged }
+                out.append(ExpectationResult(metric: "split_brain", target: "no write acknowledged by two primaries",
+                                             measured: (found ? "DETECTED" : "none acknowledged") + both, passed: !found))
+            } else {
+                let found = m.splitBrain.detected
+                out.append(ExpectationResult(metric: "split_brain", target: "none",
+                                             measured: (found ? "DETECTED" : "none") + both, passed: !found))
+            }
+        }
+        return out
+    }
+
+    /// RPO and lost writes: judged from the read-back, on every verified node (a replica that had caught up
+    /// with the primary and lacks a row lost it too).
+    static func writeExpectations(_ e: DrillPlan.Expectations, _ m: DrillMetrics) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
         if let t = e.rpo {
             let rpo = m.writes == nil ? nil : (m.rpo?.rpo ?? 0)
             let passed = rpo.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false
@@ -131,27 +185,11 @@ public enum ReportBuilder {
                                          measured: rpo.map(ReportFormat.duration) ?? "not verified (no read-back)", passed: passed))
         }
         if let t = e.lostWrites {
-            out.append(ExpectationResult(
-                metric: "lost_writes", target: t.description,
-                measured: lost.map { "\($0) of \(m.writes!.acknowledged) acknowledged" } ?? "not verified (no read-back)",
-                passed: lost.map { t.isSatisfied(by: $0) } ?? false))
-        }
-        if let t = e.errorRate {
-            out.append(ExpectationResult(metric: "error_rate", target: t.description, measured: ReportFormat.errorRate(m.main.errorRate),
-                                         passed: t.isSatisfied(by: Percentage(fraction: m.main.errorRate.rate))))
-        }
-        if let none = e.noSplitBrain, none {
-            if e.splitBrainAcksOnly {
-                let found = m.splitBrain.ackOverlaps.contains { $0.isSplitBrain }
-                let writable = m.splitBrain.writableOverlaps.filter(\.isSplitBrain).map { ReportFormat.duration($0.to - $0.from) }
-                let both = writable.isEmpty ? "" : " (two nodes answered as primary for \(writable.joined(separator: ", ")))"
-                out.append(ExpectationResult(metric: "split_brain", target: "no write acknowledged by two primaries",
-                                             measured: (found ? "DETECTED" : "none acknowledged") + both, passed: !found))
-            } else {
-                let found = m.splitBrain.detected
-                out.append(ExpectationResult(metric: "split_brain", target: "none",
-                                             measured: found ? "DETECTED" : "none", passed: !found))
-            }
+            let lost = m.writes?.lostWritesOnAnyVerifiedNode
+            var measured = m.writes.map { "\($0.lostWrites) of \(ReportFormat.count($0.acknowledged)) acknowledged" } ?? "not verified (no read-back)"
+            for r in m.writes?.replicasMissingMore ?? [] { measured += "; \(r.lost.count) missing on replica \(r.node)" }
+            out.append(ExpectationResult(metric: "lost_writes", target: t.description, measured: measured,
+                                         passed: lost.map { t.isSatisfied(by: $0) } ?? false))
         }
         return out
     }
@@ -217,10 +255,18 @@ public enum ReportBuilder {
                 }.joined(separator: "; "))
             }
             if let w = m.writes {
+                let replicas = w.replicas.map { n in "\(n.node) (\(n.lost.count) missing" + (n.notVerified.map { "; not verified: \($0)" } ?? "") + ")" }
                 if w.lostWrites == 0 {
-                    lines.append("all \(w.acknowledged) acknowledged writes present on \(w.primary.node)" + (w.replicas.isEmpty ? "" : " and on " + w.replicas.map { "\($0.node) (\($0.lost.count) missing)" }.joined(separator: ", ")))
+                    lines.append("all \(w.acknowledged) acknowledged writes present on \(w.primary.node)" + (replicas.isEmpty ? "" : " and on " + replicas.joined(separator: ", ")))
                 } else {
-                    lines.append("\(w.lostWrites) of \(w.acknowledged) acknowledged writes LOST on \(w.primary.node) (RPO \(ReportFormat.duration(m.rpo?.rpo ?? 0)))")
+                    lines.append("\(w.lostWrites) of \(w.acknowledged) acknowledged writes LOST on \(w.primary.node) (RPO \(ReportFormat.duration(m.rpo?.rpo ?? 0)))"
+                                 + (replicas.isEmpty ? "" : "; on " + replicas.joined(separator: ", ")))
+                }
+                for source in w.lostBySource ?? [] {
+                    guard let tl = source.timeline, let now = w.primary.timeline, tl != now else { continue }
+                    lines.append("\(source.count) of the lost writes were acknowledged by \(source.node ?? source.server ?? "?") on timeline \(tl) "
+                                 + "from +\(ReportFormat.duration(source.firstAck - m.t0)) to +\(ReportFormat.duration(source.lastAck - m.t0)); "
+                                 + "that timeline was abandoned: \(w.primary.node) is on timeline \(now) without them")
                 }
                 if w.phantomWrites > 0 { lines.append("anomaly: \(w.phantomWrites) write(s) reported as failed are present (phantom writes)") }
             }

@@ -38,6 +38,10 @@ public struct ClusterTarget: Sendable {
     /// Node name → conninfo for direct SQL to that node.
     public var nodeConninfo: [String: String]
     public var haproxyStats: URL?
+    /// `haproxy.write_backend`; nil: discovered at pre-flight.
+    public var haproxyWriteBackend: String?
+    /// Endpoints the probe reads through (`kind: read`); every other endpoint is written and verified.
+    public var readEndpoints: Set<String> = []
     public var services: [String: ServiceCommands]
     /// repmgr clusters: how to run repmgr on a node.
     public var repmgr: RepmgrManager.Settings?
@@ -133,6 +137,8 @@ extension ClusterTarget {
                 ? RepmgrManager.Settings(config: spec.repmgr.config, user: spec.repmgr.user, database: spec.repmgr.database,
                                          binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin")
                 : nil)
+        haproxyWriteBackend = spec.haproxyWriteBackend
+        readEndpoints = Set(spec.endpoints.filter { $0.kind == .read }.map(\.name))
         backup = spec.backup
         scratch = spec.scratch
         standbyCluster = spec.standbyCluster.map { sc in

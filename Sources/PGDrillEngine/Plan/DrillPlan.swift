@@ -28,6 +28,10 @@ public struct DrillPlan: Sendable {
         /// With `noSplitBrain`: judge only acknowledgements (`split_brain: no_acknowledged_writes`), not two
         /// nodes answering as primary.
         public var splitBrainAcksOnly = false
+        /// A `restore` step's RTO, RPO and writes missing from the restored host.
+        public var restoreRTO: Threshold<DrillDuration>?
+        public var restoreRPO: Threshold<DrillDuration>?
+        public var restoreLostWrites: Threshold<Int>?
         public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                     errorRate: Threshold<Percentage>? = nil, noSplitBrain: Bool? = nil, failover: Bool? = nil) {
             self.rto = rto
@@ -102,6 +106,9 @@ extension DrillPlan {
                                  noSplitBrain: expect.splitBrain.map { $0 != .allowed }, failover: expect.failover),
             noPrimaryForMicros: spec.abortIf.noPrimaryFor?.microseconds)
         self.expect.splitBrainAcksOnly = expect.splitBrain == .noAcknowledgedWrites
+        self.expect.restoreRTO = expect.restoreRTO
+        self.expect.restoreRPO = expect.restoreRPO
+        self.expect.restoreLostWrites = expect.restoreLostWrites
         backupMaxAgeMicros = spec.preflight.backupMaxAge?.microseconds
     }
 }

@@ -13,6 +13,7 @@ extension ClusterSpec {
         let paths = PathResolver(directory: directory)
         let nodes = try Self.parseNodes(root.required("nodes", example: "nodes: [{ name: pg1, host: 10.0.0.11 }]"), manager: manager)
         let proxies = try root["proxies"].map(Self.parseProxies) ?? []
+        let haproxy = try root["haproxy"]?.mapping(allowed: ["stats", "write_backend"], example: "haproxy: { stats: \"http://10.0.0.5:7000/;csv\", write_backend: write }")
         let standby = try root["standby_cluster"].map { field throws(DrillFileError) in try Self.parseStandbyCluster(field, manager: manager) }
         try Self.checkUniqueNames(nodes.map { ($0.name, $0.mark) } + proxies.map { ($0.name, $0.mark) }
                                   + (standby?.nodes ?? []).map { ($0.name, $0.mark) }, file: file)
@@ -26,9 +27,8 @@ extension ClusterSpec {
             proxies: proxies,
             postgres: try PostgresSettings(root.required("postgres", example: "postgres: { data_dir: /var/lib/postgresql/15/main }"), paths: paths),
             endpoints: try Self.parseEndpoints(root.required("endpoints", example: "endpoints: { write: \"host=10.0.0.2 port=5000 dbname=app user=drill\" }")),
-            haproxyStats: try root["haproxy"].map { field throws(DrillFileError) in
-                try field.mapping(allowed: ["stats"]).required("stats").httpURL()
-            },
+            haproxyStats: try haproxy?.required("stats").httpURL(),
+            haproxyWriteBackend: try haproxy?["write_backend"]?.text(),
             services: try root["services"].map(Self.parseServices) ?? [:],
             repmgr: try Self.parseRepmgr(root["repmgr"], manager: manager),
             backup: try root["backup"].map(BackupSettings.init),
@@ -110,7 +110,27 @@ extension ClusterSpec {
                 throw DrillFileError(.invalidValue, file: field.file, at: value.keyMark,
                                      message: "endpoint name '\(key)' must be lower-case letters, digits and '_.-'")
             }
-            endpoints.append(Endpoint(name: key, conninfo: try value.conninfo(), mark: value.keyMark))
+            if case .mapping = value.node {
+                let m = try value.mapping(allowed: ["conninfo", "kind"], example: "\(key): { conninfo: \"host=… port=…\", kind: read }")
+                let kind: Endpoint.Kind = try m.required("kind", example: "kind: write").choice()
+                endpoints.append(Endpoint(name: key, conninfo: try m.required("conninfo", example: "conninfo: \"host=… port=…\"").conninfo(),
+                                          kind: kind, mark: value.keyMark))
+            } else {
+                // The probe's kind is never guessed: a name that reads like a read endpoint ("read",
+                // "direct-read-write") must say which it is, or its reads would be verified as lost writes
+                // (or its writes never verified).
+                if key.contains("read") {
+                    throw DrillFileError(.invalidValue, file: field.file, at: value.keyMark,
+                                         message: "endpoint '\(key)' does not say whether the probe writes or reads through it",
+                                         hint: "write it as \(key): { conninfo: \"…\", kind: read } (or kind: write)")
+                }
+                endpoints.append(Endpoint(name: key, conninfo: try value.conninfo(), mark: value.keyMark))
+            }
+        }
+        if let write = endpoints.first(where: { $0.name == "write" }), write.kind != .write {
+            throw DrillFileError(.invalidValue, file: field.file, at: write.mark,
+                                 message: "endpoint 'write' has kind: read, but the write probe needs it to take writes",
+                                 hint: "give the read endpoint another name, and 'write' a conninfo that reaches the primary")
         }
         guard endpoints.contains(where: { $0.name == "write" }) else {
             throw DrillFileError(.missingKey, file: field.file, at: map.mark,

@@ -20,6 +20,9 @@ public struct ClusterSpec: Sendable, Hashable {
     public var endpoints: [Endpoint]
     /// HAProxy's CSV stats page, when there is an HAProxy to watch.
     public var haproxyStats: URL?
+    /// The HAProxy backend that routes writes (`haproxy.write_backend`); nil: discovered from the stats at
+    /// pre-flight (the backend whose only UP server is the primary).
+    public var haproxyWriteBackend: String?
     /// Service commands given in the file; `commands(for:)` fills in the systemd defaults.
     public var services: [ClusterComponent: ServiceCommands]
     /// How to reach repmgr (repmgr clusters; defaults when the file has no `repmgr:`).
@@ -35,7 +38,7 @@ public struct ClusterSpec: Sendable, Hashable {
 
     public init(name: String, manager: ClusterManager, isProtected: Bool = false, ssh: SSHSettings,
                 nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
-                endpoints: [Endpoint], haproxyStats: URL? = nil,
+                endpoints: [Endpoint], haproxyStats: URL? = nil, haproxyWriteBackend: String? = nil,
                 services: [ClusterComponent: ServiceCommands] = [:], repmgr: RepmgrSettings = .init(),
                 backup: BackupSettings? = nil, scratch: ScratchSettings? = nil, standbyCluster: StandbyClusterSettings? = nil,
                 file: String = "<cluster>") {
@@ -48,6 +51,7 @@ public struct ClusterSpec: Sendable, Hashable {
         self.postgres = postgres
         self.endpoints = endpoints
         self.haproxyStats = haproxyStats
+        self.haproxyWriteBackend = haproxyWriteBackend
         self.services = services
         self.repmgr = repmgr
         self.backup = backup

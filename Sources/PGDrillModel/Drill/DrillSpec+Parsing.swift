@@ -19,6 +19,11 @@ extension DrillSpec {
         if expect.failover == false, observe.until.contains(.newPrimary) {
             throw root["expect"]!.error(.conflict, "says failover: false, but observe waits for new_primary")
         }
+        let fault = try Self.parseFault(root.required("fault", example: "fault: [{ kill: { process: postgres, on: primary } }]"))
+        if expect.aboutRestore, !fault.contains(where: { $0.action == "restore" }) {
+            throw root["expect"]!.error(.conflict, "has restore_rto / restore_rpo / restore_lost_writes, but no fault step is a restore",
+                                        hint: "add a `- restore: { target: latest }` step, or use rto / rpo / lost_writes for the live cluster")
+        }
         self.init(
             name: name,
             description: try root.required("description", example: "description: what the drill checks and what the cluster should do").text(),
@@ -26,7 +31,7 @@ extension DrillSpec {
             preflight: try root["preflight"].map(PreflightChecks.init) ?? PreflightChecks(),
             probe: try root["probe"].map(ProbeSettings.init) ?? ProbeSettings(),
             steady: try root["steady"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5),
-            fault: try Self.parseFault(root.required("fault", example: "fault: [{ kill: { process: postgres, on: primary } }]")),
+            fault: fault,
             observe: observe,
             recover: try root["recover"].map(RecoverSettings.init) ?? RecoverSettings(),
             cooldown: try root["cooldown"]?.duration(in: .zero...(.seconds(3600))) ?? .seconds(5),
@@ -112,15 +117,20 @@ extension RecoverSettings {
 
 extension Expectations {
     init(_ field: Field) throws(DrillFileError) {
-        let map = try field.mapping(allowed: ["rto", "rpo", "lost_writes", "error_rate", "split_brain", "failover"],
+        let map = try field.mapping(allowed: ["rto", "rpo", "lost_writes", "error_rate", "split_brain", "failover",
+                                              "restore_rto", "restore_rpo", "restore_lost_writes"],
                                     example: "{ rto: \"< 60s\", rpo: 0s, lost_writes: 0 }")
-        let lostWrites: Threshold<Int>? = try map["lost_writes"]?.value()
-        if let lostWrites, lostWrites.value < 0 {
-            throw map["lost_writes"]!.error(.invalidValue, "must compare with a count of 0 or more, got '\(lostWrites)'")
+        func count(_ key: String) throws(DrillFileError) -> Threshold<Int>? {
+            let t: Threshold<Int>? = try map[key]?.value()
+            if let t, t.value < 0 { throw map[key]!.error(.invalidValue, "must compare with a count of 0 or more, got '\(t)'") }
+            return t
         }
-        self.init(rto: try map["rto"]?.value(), rpo: try map["rpo"]?.value(), lostWrites: lostWrites,
+        self.init(rto: try map["rto"]?.value(), rpo: try map["rpo"]?.value(), lostWrites: try count("lost_writes"),
                   errorRate: try map["error_rate"]?.value(), splitBrain: try map["split_brain"]?.choice(),
                   failover: try map["failover"]?.bool())
+        restoreRTO = try map["restore_rto"]?.value()
+        restoreRPO = try map["restore_rpo"]?.value()
+        restoreLostWrites = try count("restore_lost_writes")
     }
 }
 

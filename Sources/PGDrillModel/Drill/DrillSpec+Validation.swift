@@ -17,6 +17,11 @@ extension DrillSpec {
                                  message: "probe endpoint '\(endpoint)' is not in cluster '\(cluster.name)'\(suggestion)",
                                  hint: "the cluster's endpoints are \(Suggestion.list(known))")
         }
+        if cluster.endpoint(named: probe.endpoint)?.kind == .read {
+            throw DrillFileError(.invalidValue, file: file, at: probe.endpointMarks[probe.endpoint] ?? mark,
+                                 message: "probe endpoint '\(probe.endpoint)' is a read endpoint (kind: read) in cluster '\(cluster.name)'; the main endpoint is written and verified",
+                                 hint: "probe a write endpoint, and list '\(probe.endpoint)' under also: to measure reads through it")
+        }
         for step in fault {
             try validate(step, against: cluster)
         }

@@ -19,6 +19,11 @@ public struct Expectations: Sendable, Hashable {
     public var splitBrain: SplitBrainPolicy?
     /// `true`: the primary must change; `false`: it must not.
     public var failover: Bool?
+    /// A `restore` step's own figures: disaster moment → read-write restored host, the RPO of
+    /// backup-based recovery, and the writes acknowledged before the cutoff the restored host lacks.
+    public var restoreRTO: Threshold<DrillDuration>?
+    public var restoreRPO: Threshold<DrillDuration>?
+    public var restoreLostWrites: Threshold<Int>?
 
     public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                 errorRate: Threshold<Percentage>? = nil, splitBrain: SplitBrainPolicy? = nil, failover: Bool? = nil) {
@@ -29,6 +34,9 @@ public struct Expectations: Sendable, Hashable {
         self.splitBrain = splitBrain
         self.failover = failover
     }
+
+    /// Whether any expectation is about a `restore` step.
+    public var aboutRestore: Bool { restoreRTO != nil || restoreRPO != nil || restoreLostWrites != nil }
 }
 
 /// Conditions that abort the drill (rollback, verdict ABORTED) rather than wait for timeouts.
