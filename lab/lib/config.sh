@@ -352,7 +352,7 @@ postgres:
   node_conninfo: "dbname=drill user=drill"
 endpoints:
   write:  "host=$px port=$HAPROXY_WRITE_PORT dbname=drill user=drill"
-  read:   "host=$px port=$HAPROXY_READ_PORT dbname=drill user=drill"
+  read:   { conninfo: "host=$px port=$HAPROXY_READ_PORT dbname=drill user=drill", kind: read }
   pooled: "host=$px port=$PGBOUNCER_PORT dbname=drill user=drill"
 haproxy:
   stats: "http://$px:$HAPROXY_STATS_PORT/;csv"
