@@ -27,7 +27,7 @@ import Testing
             ],
             metrics: metrics, clusterBefore: before, clusterAfter: before, events: Fixture.failoverEvents
                 + [ClusterEvent(at: 1, kind: .note, detail: "connected with host=10.77.0.1 password=\(secret) user=drill")],
-            probeLog: "drill-primary-node-down/probe.csv",
+            probeLog: "drill-primary-node-down/probe.csv", probeRunId: "20261126-1200",
             stages: [StageTiming(name: "steady", start: 0, end: 10 * Fixture.s), StageTiming(name: "observe", start: 10 * Fixture.s, end: 30 * Fixture.s)],
             faultInjection: FaultInjectionTiming(host: "pg1", decisionToEffect: 800, decisionToSent: 150, decisionToReturn: 1_900), notes: ["probe used postgresql://drill:\(secret)@10.77.0.1:5000/postgres"]
         )

@@ -104,7 +104,12 @@ struct WriteProbeTests {
         #expect(attempts.allSatisfy { $0.outcome == .ok }, "\(attempts.filter { $0.outcome != .ok }.prefix(3))")
         #expect(attempts.allSatisfy { $0.end >= $0.start })
         let ok = try #require(attempts.first { $0.outcome == .ok })
-        #expect(ok.server == "127.0.0.1:\(s.port)")
+        // Over loopback the socket address names no node: the server is identified by its postmaster's start
+        // time, the same value the runner's own direct connections learn for the node.
+        let started = try PGConnection(conninfo: s.drillConninfo, timeout: .seconds(5))
+        let start = try started.query("SELECT \(ServerIdentity.startMicrosSQL)", [], timeout: .seconds(5)).rows.first?.first ?? nil
+        started.close()
+        #expect(ok.server == ServerIdentity.started(try #require(start)))
         #expect(ok.timeline == 1)
         #expect(ok.serverTime != nil)
         // Each writer's seqs are 1...n without gaps.
@@ -137,7 +142,53 @@ struct WriteProbeTests {
         let attempts = sink.all
         #expect(!attempts.isEmpty)
         #expect(attempts.allSatisfy { $0.outcome == .fail })
-        // Bounded backoff: 50, 100, 200, 400 ms … so a second yields a handful per writer, not thousands.
-        #expect(attempts.count < 20)
+        // Bounded back-off, 10–50 ms: a second yields tens of attempts per writer, not thousands, and never a
+        // pause long enough to blur RTO after the endpoint comes back.
+        #expect(attempts.count >= 2 * 15 && attempts.count <= 2 * 110, "\(attempts.count)")
+        for w in 0..<2 {
+            let starts = attempts.filter { $0.writer == w }.map(\.start).sorted()
+            let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
+            #expect(gaps.allSatisfy { $0 <= 60_000 }, "a gap of \(gaps.max() ?? 0) µs between tries")
+        }
+    }
+}
+
+/// The reconnect back-off bounds RTO's resolution after a connection-refused outage: every wait 10–50 ms.
+@Suite struct ReconnectBackoffTests {
+    @Test func everyWaitIsBetweenTheFloorAndTheCapAndSpreadsOut() {
+        var rng = SystemRandomNumberGenerator()
+        var b = ReconnectBackoff()
+        var waits: [Duration] = []
+        for _ in 0..<1000 { waits.append(b.next(using: &rng)) }
+        #expect(waits.allSatisfy { $0 >= .milliseconds(10) && $0 <= .milliseconds(50) }, "\(waits.min()!)…\(waits.max()!)")
+        #expect(waits.prefix(1).allSatisfy { $0 == .milliseconds(10) }, "the first retry comes after the floor")
+        // At the cap, waits are jittered over [25, 50] ms: writers do not retry in lockstep.
+        let late = waits.dropFirst(10)
+        #expect(late.allSatisfy { $0 >= .milliseconds(25) })
+        #expect(Set(late).count > 100)
+    }
+
+    @Test func aSuccessResetsTheWait() {
+        var rng = SystemRandomNumberGenerator()
+        var b = ReconnectBackoff()
+        for _ in 0..<10 { _ = b.next(using: &rng) }
+        b.reset()
+        #expect(b.next(using: &rng) == .milliseconds(10))
+    }
+}
+
+/// Which server acknowledged: the socket address where it names the node, the postmaster's start time where
+/// the last hop is loopback or a Unix socket (every node would otherwise be 127.0.0.1:5432).
+@Suite struct ServerIdentityTests {
+    @Test func aNodesOwnAddressNamesIt() {
+        #expect(ServerIdentity.from(address: "10.77.0.11/32", port: "5432", startMicros: "1") == "10.77.0.11:5432")
+        #expect(ServerIdentity.from(address: "fd00::11/128", port: "5432", startMicros: "1") == "fd00::11:5432")
+    }
+
+    @Test func loopbackAndSocketHopsUseThePostmastersStartTime() {
+        #expect(ServerIdentity.from(address: "127.0.0.1/32", port: "5432", startMicros: "1764715200123456") == "postmaster-started-1764715200123456")
+        #expect(ServerIdentity.from(address: "::1/128", port: "5432", startMicros: "7") == "postmaster-started-7")
+        #expect(ServerIdentity.from(address: nil, port: nil, startMicros: "7") == "postmaster-started-7")
+        #expect(ServerIdentity.from(address: nil, port: nil, startMicros: nil) == nil)
     }
 }

@@ -18,6 +18,9 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var events: [ClusterEvent]
     /// Probe log file, relative to the report directory.
     public var probeLog: String?
+    /// The `run_id` of this drill's rows in `pgdrill.probe` (kept with `--keep-probe-rows`): the run's id for
+    /// its first drill, `<run>-N` for the N-th.
+    public var probeRunId: String?
     public var stages: [StageTiming]
     /// Decision → first fault in effect on its node, µs (`faultInjection.latency`: measured on the node's
     /// clock when it agrees with the runner's, otherwise the round-trip upper bound).
@@ -37,7 +40,7 @@ public struct DrillReport: Codable, Sendable, Equatable {
         name: String, description: String = "", scenario: String = "", verdict: Verdict,
         whatHappened: [String] = [], expectations: [ExpectationResult] = [], metrics: DrillMetrics? = nil,
         clusterBefore: ClusterSnapshot? = nil, clusterAfter: ClusterSnapshot? = nil, events: [ClusterEvent] = [],
-        probeLog: String? = nil, stages: [StageTiming] = [], faultInjectionLatency: Int64? = nil,
+        probeLog: String? = nil, probeRunId: String? = nil, stages: [StageTiming] = [], faultInjectionLatency: Int64? = nil,
         faultInjection: FaultInjectionTiming? = nil, restore: RestoreReport? = nil, regionFailover: RegionFailoverReport? = nil,
         errors: [String] = [], notes: [String] = []
     ) {
@@ -52,6 +55,7 @@ public struct DrillReport: Codable, Sendable, Equatable {
         self.clusterAfter = clusterAfter
         self.events = events
         self.probeLog = probeLog
+        self.probeRunId = probeRunId
         self.stages = stages
         self.faultInjectionLatency = faultInjectionLatency ?? faultInjection?.latency
         self.faultInjection = faultInjection

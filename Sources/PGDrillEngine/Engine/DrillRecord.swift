@@ -30,6 +30,8 @@ public struct DrillRecord: Sendable {
     /// Node → probe keys present on it after recovery (the new primary first in `readBackOrder`).
     public var readBack: [String: WriteKeySet] = [:]
     public var readBackOrder: [String] = []
+    /// Server identities by postmaster start time → node, as the runner's own connections saw them.
+    public var serverIdentities: [String: String] = [:]
     /// The HAProxy backend that routes writes, as configured or discovered at pre-flight (nil: none known).
     public var writeBackend: String?
     /// Node → timeline it was on when read back.

@@ -90,7 +90,7 @@ extension DrillRunner {
 
             // 5. What it holds, and whether it is intact.
             mark = clock.now()
-            record.restoredKeys = try ProbeTable.readBack(conninfo: scratchConninfo, runID: runID)
+            record.restoredKeys = try ProbeTable.readBack(conninfo: scratchConninfo, runID: probeRunID)
             let amcheck = try connection.runAllowingFailure(RemoteScript(host: scratchHost, script: RestoreTemplates.amcheck(binDir: cluster.binDir, port: cluster.pgPort),
                                                                          summary: "pg_amcheck"), timeout: .seconds(300))
             if amcheck.exitStatus == 0 {

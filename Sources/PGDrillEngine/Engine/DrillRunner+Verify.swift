@@ -49,6 +49,7 @@ extension DrillRunner {
         s.record.primaryAfter = view?.leader?.name ?? writable.first
         s.record.timelineAfter = states[reference]?.timeline ?? view?.leader?.timeline
         s.record.readBackTimelines = states.compactMapValues(\.timeline)
+        for (node, state) in states { if let started = state.startedAt { s.record.serverIdentities[ServerIdentity.started(started)] = node } }
         for node in cluster.nodes.map(\.name) where states[node] == nil {
             s.record.notes.append("verification: \(node) not verified: it did not answer")
         }
@@ -67,12 +68,12 @@ extension DrillRunner {
         for node in [reference] + others {
             guard let conninfo = cluster.nodeConninfo[node] else { continue }
             do {
-                let summary = try ProbeTable.summary(conninfo: conninfo, runID: runID)
+                let summary = try ProbeTable.summary(conninfo: conninfo, runID: probeRunID)
                 if node == reference { primarySummary = summary }
                 if node != reference, summary == primarySummary, let same = s.record.readBack[reference] {
                     s.record.readBack[node] = same
                 } else {
-                    s.record.readBack[node] = try ProbeTable.readBackKeys(conninfo: conninfo, runID: runID)
+                    s.record.readBack[node] = try ProbeTable.readBackKeys(conninfo: conninfo, runID: probeRunID)
                 }
                 s.record.readBackOrder.append(node)
             } catch {
@@ -144,6 +145,7 @@ extension DrillRunner {
         s.record.termination = termination
         s.record.runEnd = s.record.clock.now()
         s.record.events = s.monitor?.events ?? []
+        s.record.serverIdentities.merge(s.monitor?.serverIdentities ?? [:]) { old, _ in old }
         if case .completed(let satisfied) = termination { s.record.observationSatisfied = satisfied }
         // The probe rows have served their purpose once read back (the report keeps every attempt);
         // purge them so repeated drills do not fill the cluster's disk.
@@ -152,9 +154,9 @@ extension DrillRunner {
                 // A degraded cluster (a rollback that could not run) may have a replica that cannot replay: do
                 // not spend the 30 s waiting for it.
                 let degraded = if case .degraded = termination { true } else { false }
-                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: runID), !degraded { waitForReplicas(toReplay: lsn, s) }
+                if let lsn = try ProbeTable.purge(conninfo: conninfo, runID: probeRunID), !degraded { waitForReplicas(toReplay: lsn, s) }
             } catch {
-                s.record.notes.append("could not purge probe rows of run \(runID): \(error)")
+                s.record.notes.append("could not purge probe rows of run \(probeRunID): \(error)")
             }
         }
     }

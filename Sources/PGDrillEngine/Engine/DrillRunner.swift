@@ -19,6 +19,17 @@ public final class DrillRunner {
     public var keepProbeRows = false
     /// Leave the host a `restore` step provisioned running (for an independent check); removed otherwise.
     public var keepScratchHost = false
+    /// Drills run so far by this runner.
+    private var drillsRun = 0
+    /// The `run_id` of the current drill's probe rows: the run's id for its first drill, `<run>-N` for the
+    /// N-th. Each drill's writers count seq from 1, so drills sharing one id collide (23505) once rows are
+    /// kept (`--keep-probe-rows`), showing up as failed writes and as phantoms of the earlier drill.
+    private(set) var probeRunID = ""
+
+    /// The probe run id of the `ordinal`-th drill (1-based) of run `runID`.
+    static func probeRunID(run runID: String, ordinal: Int) -> String {
+        ordinal <= 1 ? runID : "\(runID)-\(ordinal)"
+    }
 
     var cluster: ClusterTarget { connection.cluster }
 
@@ -54,10 +65,12 @@ public final class DrillRunner {
     public func run(_ plan: DrillPlan) -> DrillRecord {
         // This thread decides and sends the faults: ahead of the probe's writers in the run queue.
         ThreadPriority.raiseCurrentThread()
+        drillsRun += 1
+        probeRunID = Self.probeRunID(run: runID, ordinal: drillsRun)
         let clock = RunClock()
         let drillDir = (runDirectory as NSString).appendingPathComponent("drill-" + plan.name)
         try? FileManager.default.createDirectory(atPath: drillDir, withIntermediateDirectories: true)
-        let record = DrillRecord(plan: plan, runID: runID, clock: clock,
+        let record = DrillRecord(plan: plan, runID: probeRunID, clock: clock,
                                  probeLogPath: (drillDir as NSString).appendingPathComponent("probe.csv"),
                                  probeLogRelative: "drill-" + plan.name + "/probe.csv")
         let s = Session(machine: DrillLifecycle(faultCount: plan.steps.count), record: record)
@@ -227,7 +240,7 @@ public final class DrillRunner {
                 sink = { a in log.record(a) }
             }
             let runner = ProbeRunner(
-                runID: runID, endpoint: endpoint, conninfo: cluster.endpoints[endpoint]!,
+                runID: probeRunID, endpoint: endpoint, conninfo: cluster.endpoints[endpoint]!,
                 read: cluster.readEndpoints.contains(endpoint), writers: plan.probe.writers, rate: plan.probe.rate,
                 deadlineMicros: plan.probe.deadlineMicros, clock: clock, sink: sink, logger: logger)
             runner.start()

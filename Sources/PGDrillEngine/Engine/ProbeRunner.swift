@@ -43,10 +43,11 @@ final class NodeSQLPoller: @unchecked Sendable {
 
     init(conninfo: String) { self.conninfo = conninfo }
 
-    static let sql = """
+    static let sql: String = """
         SELECT pg_is_in_recovery(),
                CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver)
-                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END
+                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+               \(ServerIdentity.startMicrosSQL)
         """
 
     func poll() -> ClusterMonitor.NodeSQL? {
@@ -56,7 +57,7 @@ final class NodeSQLPoller: @unchecked Sendable {
             }
             let result = try connection!.query(Self.sql, [], timeout: .milliseconds(500))
             guard let row = result.rows.first else { return nil }
-            return .init(writable: row[0] == "f", timeline: row[1].flatMap { Int($0) })
+            return .init(writable: row[0] == "f", timeline: row[1].flatMap { Int($0) }, startedAt: row[2].flatMap { Int64($0) })
         } catch {
             connection?.close()
             connection = nil

@@ -16,7 +16,9 @@ public enum ReportBuilder {
         var recordProblems = record.recordProblems
         if let t0 = record.t0 {
             var serverNodes: [String: String] = [:]
-            for n in cluster.nodes { serverNodes["\(n.address):\(cluster.pgPort)"] = n.name }
+            for n in cluster.nodes + (cluster.standbyCluster?.nodes ?? []) { serverNodes["\(n.address):\(cluster.pgPort)"] = n.name }
+            // Acks through a loopback or Unix-socket hop carry the postmaster's start time instead (ServerIdentity).
+            serverNodes.merge(record.serverIdentities) { address, _ in address }
             let readBack = record.readBackOrder.first.map { primary in
                 var r = ReadBack(primary: primary, nodes: record.readBack)
                 r.timelines = record.readBackTimelines
@@ -78,6 +80,7 @@ public enum ReportBuilder {
             clusterBefore: record.clusterBefore.map { snapshot($0, cluster, at: record.steadyStart) },
             clusterAfter: record.clusterAfter.map { snapshot($0, cluster, at: record.runEnd ?? 0) },
             events: record.events, probeLog: record.t0 == nil && record.steadyStart == 0 ? nil : record.probeLogRelative,
+            probeRunId: record.t0 == nil && record.steadyStart == 0 ? nil : record.runID,
             stages: stages(record),
             faultInjection: record.applied.first.map(\.injectionTiming),
             restore: record.restore.map { r in

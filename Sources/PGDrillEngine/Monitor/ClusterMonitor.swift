@@ -1,5 +1,6 @@
 import Foundation
 import PGDrillCore
+import PGDrillPostgres
 import Synchronization
 
 /// Watches the cluster while a drill runs and records every change as a `ClusterEvent`: the manager's view
@@ -15,9 +16,13 @@ public final class ClusterMonitor: @unchecked Sendable {
     public struct NodeSQL: Sendable, Equatable {
         public var writable: Bool
         public var timeline: Int?
-        public init(writable: Bool, timeline: Int?) {
+        /// The postmaster's start time, µs since the Unix epoch: the server's identity where its address
+        /// is not the node's (see `ServerIdentity`).
+        public var startedAt: Int64?
+        public init(writable: Bool, timeline: Int?, startedAt: Int64? = nil) {
             self.writable = writable
             self.timeline = timeline
+            self.startedAt = startedAt
         }
     }
 
@@ -44,6 +49,7 @@ public final class ClusterMonitor: @unchecked Sendable {
         var members: [String: String] = [:]    // name → "role/state"
         var timelines: [String: Int] = [:]
         var sql: [String: NodeSQL?] = [:]
+        var identities: [String: String] = [:]  // ServerIdentity.started(…) → node
         var backends: [String: Bool] = [:]     // "backend/server" → up
         var lastCluster: PatroniCluster?
         /// When a Patroni API last answered (or the monitor started, before any did), and each node's last error.
@@ -86,6 +92,10 @@ public final class ClusterMonitor: @unchecked Sendable {
 
     /// Every event recorded so far, in time order.
     public var events: [ClusterEvent] { state.withLock { $0.events.sorted { $0.at < $1.at } } }
+
+    /// Every server identity by postmaster start time seen on each node (each restart adds one): how acks
+    /// through a loopback or Unix-socket hop are attributed to their node.
+    public var serverIdentities: [String: String] { state.withLock { $0.identities } }
 
     /// The latest cluster view from Patroni, if any answered.
     public var latestCluster: PatroniCluster? { state.withLock { $0.lastCluster } }
@@ -185,6 +195,7 @@ public final class ClusterMonitor: @unchecked Sendable {
         let seen = probe()
         let now = clock.now()
         state.withLock { s in
+            if let started = seen?.startedAt { s.identities[ServerIdentity.started(String(started))] = node }
             let before = s.sql[node] ?? nil
             let known = s.sql[node] != nil
             s.sql[node] = .some(seen)

@@ -17,11 +17,15 @@ public enum ProbeTable {
         """
 
     /// The probe's statement. The timeline is read from the current WAL file's name: the row itself says
-    /// which timeline the server was on when it acknowledged it.
+    /// which timeline the server was on when it acknowledged it; the server's address and its postmaster's
+    /// start time say which server it was (`ServerIdentity`), in the same statement — through a
+    /// transaction-pooling PgBouncer consecutive statements of one client connection can reach different
+    /// servers.
     static let insert = """
         INSERT INTO pgdrill.probe (run_id, endpoint, writer, seq, client_start, timeline)
         VALUES ($1, $2, $3, $4, $5, ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int)
-        RETURNING inet_server_addr()::text, inet_server_port(), floor(extract(epoch FROM server_time) * 1000000)::bigint, timeline
+        RETURNING inet_server_addr()::text, inet_server_port(), floor(extract(epoch FROM server_time) * 1000000)::bigint, timeline,
+                  floor(extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint
         """
 
     /// Creates the schema and table if they are missing (through the write endpoint, before a drill).
@@ -98,6 +102,8 @@ public enum ProbeTable {
         public var inRecovery: Bool
         public var timeline: Int?
         public var lsn: String?
+        /// The postmaster's start time, µs since the Unix epoch (`ServerIdentity`).
+        public var startedAt: String?
     }
 
     public static func nodeState(conninfo: String, timeout: Duration = .seconds(5)) throws -> NodeState {
@@ -108,10 +114,11 @@ public enum ProbeTable {
                    CASE WHEN pg_is_in_recovery()
                         THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
                         ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
-                   CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text
+                   CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text,
+                   \(ServerIdentity.startMicrosSQL)
             """, [], timeout: timeout)
         guard let row = r.rows.first else { throw PGError(code: .queryFailed, message: "no row from the node-state query", commitState: .sentUnknown) }
-        return NodeState(inRecovery: row[0] == "t", timeline: row[1].flatMap { Int($0) }, lsn: row[2] ?? nil)
+        return NodeState(inRecovery: row[0] == "t", timeline: row[1].flatMap { Int($0) }, lsn: row[2] ?? nil, startedAt: row[3] ?? nil)
     }
 
     /// Whether the server behind `conninfo` has replayed WAL up to `lsn` (true on a primary).

@@ -17,7 +17,7 @@ public final class ReadProbe: Sendable {
     private let threads: ProbeThreads
     var stopSignal: StopSignal { threads.stopSignal }
 
-    static let sql = "SELECT inet_server_addr()::text, inet_server_port(), pg_is_in_recovery()"
+    static let sql = "SELECT inet_server_addr()::text, inet_server_port(), pg_is_in_recovery(), \(ServerIdentity.startMicrosSQL)"
 
     public init(endpoint: String, conninfo: String, readers: Int, ratePerSecond: Int = 0, deadline: Duration = .seconds(2),
                 clock: RunClock, sink: @escaping @Sendable (ProbeAttempt) -> Void, logger: Logger) {
@@ -41,7 +41,7 @@ public final class ReadProbe: Sendable {
     private func loop(reader: Int) {
         var connection: PGConnection?
         var seq: Int64 = 0
-        var backoff: Duration = .milliseconds(50)
+        var backoff = ReconnectBackoff()
         let interval: Duration = ratePerSecond > 0 ? .nanoseconds(Int64(1e9 * Double(readers) / Double(ratePerSecond))) : .zero
         while !stopSignal.isStopping {
             seq += 1
@@ -56,10 +56,10 @@ public final class ReadProbe: Sendable {
                 attempt.end = clock.now()
                 attempt.outcome = .ok
                 if let row = r.rows.first {
-                    attempt.server = row[0].map { "\($0.split(separator: "/").first ?? Substring($0)):\(row[1] ?? "")" }
+                    attempt.server = ServerIdentity.from(address: row[0], port: row[1], startMicros: row[3])
                     if row[2] == "f" { attempt.error = "answered by a primary (not in recovery)" }
                 }
-                backoff = .milliseconds(50)
+                backoff.reset()
             } catch let error as PGError {
                 attempt.end = clock.now()
                 attempt.sqlstate = error.sqlstate
@@ -67,8 +67,7 @@ public final class ReadProbe: Sendable {
                 connection?.close()
                 connection = nil
                 sink(attempt)
-                if !stopSignal.sleep(backoff) { break }
-                backoff = min(backoff * 2, .milliseconds(500))
+                if !stopSignal.sleep(backoff.next()) { break }
                 continue
             } catch {
                 attempt.end = clock.now()

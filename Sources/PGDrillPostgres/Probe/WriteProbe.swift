@@ -64,7 +64,7 @@ private struct WriterLoop {
     let writer: Int
     var connection: PGConnection?
     var seq: Int64 = 0
-    var backoff: Duration = .milliseconds(50)
+    var backoff = ReconnectBackoff()
     /// Named prepared statement on the current connection (saves a parse per write). Turned off for good
     /// when the endpoint loses it between statements — PgBouncer in transaction pooling mode hands each
     /// statement to any server connection.
@@ -103,7 +103,7 @@ private struct WriterLoop {
                 attempt.end = probe.clock.now()
                 attempt.outcome = .ok
                 if let row = r.rows.first {
-                    attempt.server = row[0].map { addr in "\(addr.split(separator: "/").first ?? Substring(addr)):\(row[1] ?? "")" }
+                    attempt.server = ServerIdentity.from(address: row[0], port: row[1], startMicros: row.count > 4 ? row[4] : nil)
                     attempt.serverTime = row[2].flatMap { Int64($0) }
                     attempt.timeline = row[3].flatMap { Int($0) }
                 }
@@ -111,7 +111,7 @@ private struct WriterLoop {
                     // Acknowledged, but the server says so only with a warning (e.g. the sync wait was abandoned).
                     attempt.error = "WARNING: " + w.message
                 }
-                backoff = .milliseconds(50)
+                backoff.reset()
             } catch let error as PGError {
                 attempt.end = probe.clock.now()
                 attempt.outcome = AttemptClassification.outcome(of: error)
@@ -122,10 +122,9 @@ private struct WriterLoop {
                     connection = nil
                 }
                 if error.commitState == .notSent || error.code == .connectionFailed {
-                    // Connection refused or unreachable: back off (bounded) instead of spinning.
+                    // Connection refused or unreachable: back off 10–50 ms (see ReconnectBackoff) instead of spinning.
                     probe.sink(attempt)
-                    if !probe.stopSignal.sleep(backoff) { break }
-                    backoff = min(backoff * 2, .milliseconds(500))
+                    if !probe.stopSignal.sleep(backoff.next()) { break }
                     continue
                 }
             } catch {
