@@ -94,6 +94,8 @@ let badDrills: [BadInput] = [
              at: 6, 16, .invalidValue, "'rto' has an unknown comparison in '=< 60s'", hint: "use <, <=, >, >= or =="),
     BadInput("error rate without percent sign", drill(name, about, fault, kill, observe, "expect: { error_rate: \"< 5\" }"),
              at: 6, 23, .invalidValue, "'error_rate' needs a percent sign, got '5'"),
+    BadInput("healthy: false is refused, not ignored", drill(name, about, fault, kill, observe, "preflight: { healthy: false }"),
+             at: 6, 23, .notAllowed, "'healthy' is false, but pgdrill never injects a fault into an unhealthy cluster"),
     BadInput("restore expectation without a restore step", drill(name, about, fault, kill, observe, "expect: { restore_rto: \"< 60s\" }"),
              at: 6, 9, .conflict, "has restore_rto / restore_rpo / restore_lost_writes, but no fault step is a restore"),
     BadInput("negative restore lost writes", drill(name, about, fault, "  - restore: { target: latest }", observe, "expect: { restore_lost_writes: \"< -1\" }"),

@@ -43,12 +43,13 @@ public struct ClusterHealth: Sendable, Equatable {
         }
         var streaming = 0
         for m in cluster.members where !m.isLeader {
-            if m.state != "streaming" {
-                problems.append("\(m.name) is \(m.state), not streaming")
+            let (isStreaming, lag) = replicaState(m, cluster)
+            if !isStreaming {
+                problems.append("\(m.name) is \(m.state), not streaming" + (cluster.replication != nil ? " (the leader's pg_stat_replication does not show it streaming)" : ""))
                 continue
             }
             streaming += 1
-            if let lag = m.lag, lag > criteria.maxLagBytes {
+            if let lag, lag > criteria.maxLagBytes {
                 problems.append("\(m.name) lags \(lag) bytes (limit \(criteria.maxLagBytes))")
             }
             if let lt = leader?.timeline, let t = m.timeline, t != lt {
@@ -58,14 +59,34 @@ public struct ClusterHealth: Sendable, Equatable {
         if streaming < criteria.minReplicas {
             problems.append("\(streaming) replica(s) streaming, \(criteria.minReplicas) required")
         }
-        let sync = cluster.members.first { $0.role == "sync_standby" }
-        if criteria.requireSync, sync == nil {
-            problems.append("no synchronous standby")
+        let sync = cluster.members.first { $0.role == "sync_standby" || $0.role == "quorum_standby" }
+            ?? cluster.replication?.first { $0.syncState == "sync" || $0.syncState == "quorum" }.flatMap { r in cluster.members.first { $0.name == r.name } }
+        if sync == nil {
+            if criteria.requireSync {
+                problems.append(cluster.synchronousMode == false
+                    ? "no synchronous standby: the drill requires one (require_sync: true), but the cluster is configured asynchronous (synchronous_mode off)"
+                    : "no synchronous standby")
+            } else if cluster.synchronousMode == true {
+                problems.append("no synchronous standby, though the cluster is configured for synchronous replication (synchronous_mode on)")
+            }
         }
         if !criteria.standbyMembers.isEmpty {
             problems += standbyRegionProblems(cluster, members: criteria.standbyMembers)
         }
         return ClusterHealth(problems: problems, leader: leader?.name, syncStandby: sync?.name)
+    }
+
+    /// Whether a replica streams from the leader, and its lag in bytes. The leader's own
+    /// `pg_stat_replication` decides when it answered (state `streaming`, replay lag); a member it does not
+    /// list counts only if the manager itself says `streaming` (a cascading replica). Without the leader's
+    /// SQL, the manager's word: `streaming`, or `running` with a known lag — what Patroni before 3.0.4
+    /// calls a streaming replica.
+    static func replicaState(_ m: PatroniCluster.Member, _ cluster: PatroniCluster) -> (streaming: Bool, lag: Int64?) {
+        if let rows = cluster.replication {
+            if let row = rows.first(where: { $0.name == m.name }) { return (row.state == "streaming", row.lagBytes ?? m.lag) }
+            return (m.state == "streaming", m.lag)
+        }
+        return (m.state == "streaming" || (m.state == "running" && m.lag != nil), m.lag)
     }
 
     /// The other region: still a standby cluster, every member seen, its standby leader streaming (from the

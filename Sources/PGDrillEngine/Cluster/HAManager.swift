@@ -28,17 +28,51 @@ public struct PatroniManager: HAManager {
     public let apis: [(node: String, client: PatroniClient)]
     /// A standby cluster in another region: its label and member APIs.
     public let standby: (name: String, apis: [(node: String, client: PatroniClient)])?
+    /// Asks the leader over SQL for its `pg_stat_replication` (nil: the view is Patroni's word alone).
+    public let sql: NodeSQLObserver?
     public var kind: String { "patroni" }
 
-    public init(apis: [(node: String, client: PatroniClient)], standby: (name: String, apis: [(node: String, client: PatroniClient)])? = nil) {
+    public init(apis: [(node: String, client: PatroniClient)], standby: (name: String, apis: [(node: String, client: PatroniClient)])? = nil,
+                sql: NodeSQLObserver? = nil) {
         self.apis = apis
         self.standby = standby
+        self.sql = sql
+    }
+
+    /// The view with what the cluster is configured to do (`/config` `synchronous_mode`) and the leader's
+    /// Patroni version (`/patroni`): for health and reports, not polled by the monitor.
+    public func configuredView() throws -> ClusterView {
+        var v = try view()
+        if let leader = v.leader?.name, let client = apis.first(where: { $0.node == leader })?.client ?? apis.first?.client {
+            if let config = try? client.config() { v.synchronousMode = (config["synchronous_mode"] as? Bool) ?? Self.truthy(config["synchronous_mode"]) }
+            v.managerVersion = (try? client.status())?.patroni?.version
+        }
+        return v
+    }
+
+    /// Patroni accepts `synchronous_mode: "on"`/"quorum" in some versions' configs.
+    static func truthy(_ value: Any?) -> Bool {
+        switch value {
+        case let b as Bool: b
+        case let s as String: ["on", "true", "quorum", "yes"].contains(s.lowercased())
+        default: false
+        }
+    }
+
+    /// The view with the leader's replication as the leader itself reports it.
+    public func view() throws -> ClusterView {
+        var v = try patroniView()
+        if let sql, let leader = v.leader?.name, let node = sql.nodes.first(where: { $0.name == leader }) {
+            let o = NodeSQLObserver(nodes: [node], timeout: sql.timeout).observe().observations[leader]
+            if o?.inRecovery == false { v.replication = o?.replication }
+        }
+        return v
     }
 
     /// With a standby cluster, both regions are asked at once; `members` is the region that leads (the
     /// standby cluster once it holds a primary and the cluster does not), `otherRegion` the other. A region
     /// that does not answer (cut off) is empty; only when neither answers is that an error.
-    public func view() throws -> ClusterView {
+    func patroniView() throws -> ClusterView {
         guard let standby else { return try Self.firstAnswer(apis) }
         let results = Mutexed<(main: Result<PatroniCluster, any Error>?, standby: Result<PatroniCluster, any Error>?)>((nil, nil))
         let groups = [apis, standby.apis]

@@ -86,7 +86,10 @@ public struct PatroniClient: Sendable {
         public var timeline: Int?
         public var replicationState: String?
         public var xlog: WAL?
-        enum CodingKeys: String, CodingKey { case state, role, timeline, replicationState = "replication_state", xlog }
+        /// `{"patroni": {"version": "3.0.2", "scope": …}}`.
+        public struct PatroniInfo: Decodable, Sendable { public var version: String? }
+        public var patroni: PatroniInfo?
+        enum CodingKeys: String, CodingKey { case state, role, timeline, replicationState = "replication_state", xlog, patroni }
 
         /// A running primary ("primary" in Patroni 4, "master" before).
         public var isPrimary: Bool { (role == "primary" || role == "master") && state == "running" }
@@ -149,6 +152,15 @@ public struct PatroniCluster: Decodable, Sendable {
     public var members: [Member]
     /// The other region's members (a standby cluster's while the cluster leads; empty without one).
     public var otherRegion: [Member] = []
+    /// The leader's own `pg_stat_replication`, as it answered over SQL (nil: not asked, or no answer): the
+    /// replication truth whatever the manager's state strings say (Patroni < 3.0.4 calls a streaming
+    /// replica `running`, later versions `streaming`).
+    public var replication: [ReplicationView.Replica]?
+    /// Whether the cluster is configured for synchronous replication (Patroni `/config` `synchronous_mode`);
+    /// nil: not known. An asynchronous cluster is healthy without a synchronous standby.
+    public var synchronousMode: Bool?
+    /// The Patroni version the leader reports (`/patroni`), when asked.
+    public var managerVersion: String?
 
     enum CodingKeys: String, CodingKey { case members }
 

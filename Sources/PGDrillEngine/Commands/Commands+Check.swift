@@ -14,7 +14,9 @@ extension Commands {
         var out = "Cluster \(cluster.name) (\(cluster.manager))\n"
         var leader: String?
         do {
-            let criteria = ClusterHealth.Criteria(members: cluster.nodes.map(\.name), standbyMembers: cluster.standbyNodeNames)
+            // Synchronous replication is judged against what the cluster is configured to do: an asynchronous
+            // cluster is healthy without a synchronous standby.
+            let criteria = ClusterHealth.Criteria(members: cluster.nodes.map(\.name), requireSync: false, standbyMembers: cluster.standbyNodeNames)
             var view = try connection.clusterView()
             var health = ClusterHealth.evaluate(view, criteria: criteria)
             // A replica a few MB behind right after a burst (autovacuum after a drill's purge, a forced WAL switch)
@@ -33,6 +35,10 @@ extension Commands {
                              m.timeline.map(String.init) ?? "", m.isLeader ? "" : (m.lag.map { ReportFormat.bytes($0) } ?? "unknown")])
             }
             out += table(rows)
+            let replication = view.synchronousMode.map { $0 ? "synchronous (synchronous_mode on)" : "asynchronous (synchronous_mode off)" }
+            let facts = [replication.map { "Replication: \($0)" }, view.managerVersion.map { "Patroni \($0) on the leader" },
+                         view.replication == nil ? "leader's pg_stat_replication: not read (node SQL did not answer)" : nil].compactMap { $0 }
+            if !facts.isEmpty { out += facts.joined(separator: " · ") + "\n" }
             problems += health.problems
         } catch {
             problems.append("\(error)")

@@ -86,7 +86,8 @@ public final class ClusterConnection: @unchecked Sendable {
             func apis(_ hosts: [ClusterTarget.Host]) -> [(node: String, client: PatroniClient)] {
                 hosts.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout)) } }
             }
-            return PatroniManager(apis: apis(cluster.nodes), standby: cluster.standbyCluster.map { (name: $0.name, apis: apis($0.nodes)) })
+            return PatroniManager(apis: apis(cluster.nodes), standby: cluster.standbyCluster.map { (name: $0.name, apis: apis($0.nodes)) },
+                                  sql: observer)
         }
     }
 
@@ -112,7 +113,11 @@ public final class ClusterConnection: @unchecked Sendable {
     }
 
     /// The cluster as its manager sees it now.
-    public func clusterView() throws -> ClusterView { try manager.view() }
+    public func clusterView() throws -> ClusterView {
+        let m = manager
+        if let patroni = m as? PatroniManager { return try patroni.configuredView() }
+        return try m.view()
+    }
 
     public func closeAll() {
         lock.withLock {

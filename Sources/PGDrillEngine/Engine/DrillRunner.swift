@@ -154,6 +154,7 @@ public final class DrillRunner {
         guard health.isHealthy, let view = seen else {
             return .preflightFailed("cluster \(cluster.name) is not healthy: " + health.problems.joined(separator: "; "))
         }
+        if let refusal = Self.syncTargetRefusal(plan, view) { return .preflightFailed(refusal) }
         if let leftovers = leftovers(), !leftovers.isEmpty {
             return .preflightFailed("leftovers of an earlier run on the cluster: \(leftovers.joined(separator: "; ")); run `pgdrill recover --cluster …` or remove them")
         }
@@ -196,6 +197,27 @@ public final class DrillRunner {
             s.record.notes.append("routing phase not measured: \(problem.reason)")
             return nil
         }
+    }
+
+    /// A step aimed at the synchronous standby on a cluster that has none by configuration: refused at
+    /// pre-flight, nothing injected, rather than a step that fails (or picks some node) at injection.
+    static func syncTargetRefusal(_ plan: DrillPlan, _ view: ClusterView) -> String? {
+        let aimed = plan.steps.enumerated().filter { _, step in
+            switch step.action {
+            case .switchover(to: .syncStandby?), .failover(to: .syncStandby): true
+            default: step.action.target == .syncStandby
+            }
+        }
+        guard let (index, step) = aimed.first else { return nil }
+        let hasSync = view.members.contains { $0.role == "sync_standby" || $0.role == "quorum_standby" }
+            || (view.replication ?? []).contains { $0.syncState == "sync" || $0.syncState == "quorum" }
+        if view.synchronousMode == false {
+            return "step \(index + 1) (\(step.action.name)\(step.line.map { ", line \($0)" } ?? "")) targets sync_standby, but cluster is configured for asynchronous replication (synchronous_mode off): there is no synchronous standby to act on; target replica or node:NAME instead"
+        }
+        if !hasSync {
+            return "step \(index + 1) (\(step.action.name)\(step.line.map { ", line \($0)" } ?? "")) targets sync_standby, but the cluster has no synchronous standby now"
+        }
+        return nil
     }
 
     /// Filler files and iptables chains left by any pgdrill run, on any host.

@@ -60,6 +60,11 @@ extension PreflightChecks {
     init(_ field: Field) throws(DrillFileError) {
         let map = try field.mapping(allowed: ["healthy", "max_lag", "min_replicas", "require_sync", "backup_max_age"],
                                     example: "{ healthy: true, max_lag: 1MB }")
+        // `healthy: false` was accepted and ignored: a drill file must never say something pgdrill does not do.
+        if let field = map["healthy"], try field.bool() == false {
+            throw field.error(.notAllowed, "is false, but pgdrill never injects a fault into an unhealthy cluster (pre-flight refuses it)",
+                              hint: "remove 'healthy: false'; relax max_lag, min_replicas or require_sync instead")
+        }
         self.init(requireHealthy: try map["healthy"]?.bool() ?? true,
                   maxLag: try map["max_lag"]?.value() ?? .mebibytes(1),
                   minReplicas: try map["min_replicas"]?.int(in: 0...64) ?? 2,
