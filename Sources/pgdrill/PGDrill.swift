@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import PGDrillEngine
@@ -16,6 +17,28 @@ struct PGDrill: ParsableCommand {
         version: PGDrillVersion.current,
         subcommands: [Run.self, Plan.self, Check.self, Validate.self, Recover.self, History.self]
     )
+
+    /// The argument parser's own `main`, with its exit statuses folded into pgdrill's 0–4: a usage error
+    /// (its 64, EX_USAGE) is 2 like every other bad input, help and version are 0. A CI job or wrapper script
+    /// can then tell every outcome from the status alone.
+    static func main() {
+        ProcessSignals.prepare()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let status = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if status == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            StandardError.write(message + (message.hasSuffix("\n") ? "" : "\n"))
+            Foundation.exit(Commands.Exit.usage)
+        }
+    }
 }
 
 /// Options every command that talks to a cluster shares.

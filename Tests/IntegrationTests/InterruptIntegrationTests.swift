@@ -1,4 +1,5 @@
 import Foundation
+import PGDrillEngine
 import Testing
 
 /// Interrupting a run before, during and after the fault leaves the cluster healthy (exit 3); a runner killed
@@ -66,6 +67,79 @@ extension LabIntegration {
             #expect(check.stdout.contains(".pgdrill-filler-"), "check must name the leftover filler file:\n\(check.stdout)")
             let rec = try CLI.pgdrill(["recover", "--cluster", Lab.clusterPath!], stateDir: dir, timeout: 300)
             #expect(rec.status == 0, "\(rec.stderr.suffix(3000))")
+            try expectHealthyAndClean(dir)
+        }
+
+        /// SIGHUP mid-fault with the output pipe already gone: what a dropped ssh session to the jump box does
+        /// to `pgdrill run … | tee`. The reader of stderr and stdout is closed first, then SIGHUP arrives; the
+        /// run must roll back (every progress line after that goes to a dead pipe) and exit 3.
+        @Test func hangupWithItsOutputPipeGoneRollsBack() throws {
+            let dir = Lab.scratch("sighup")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Lab.binary)
+            p.arguments = ["run", Self.partition, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"]
+            p.environment = ProcessInfo.processInfo.environment.merging(["PGDRILL_STATE_DIR": dir, "NO_COLOR": "1"]) { $1 }
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = pipe
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            var seen = ""
+            let reader = pipe.fileHandleForReading
+            let deadline = Date().addingTimeInterval(180)
+            while !seen.contains("fault: partition"), Date() < deadline, p.isRunning {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            try #require(seen.contains("fault: partition"), "the fault never started:\n\(seen.suffix(2000))")
+            try reader.close()  // the terminal is gone: every later write gets EPIPE
+            kill(p.processIdentifier, SIGHUP)
+            let waited = Date()
+            while p.isRunning, Date().timeIntervalSince(waited) < 240 { Thread.sleep(forTimeInterval: 0.1) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            p.waitUntilExit()
+            #expect(p.terminationReason == .exit && p.terminationStatus == 3,
+                    "pgdrill ended with \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus) after SIGHUP")
+            let report = try Report.load(dir + "/r")
+            #expect(report.drills.first?.verdict == "ABORTED")
+            try expectHealthyAndClean(dir)
+        }
+
+        /// Ctrl-C in `pgdrill run … 2>&1 | tee log`: SIGINT reaches the whole process group, so `tee` dies with
+        /// pgdrill's reader and the rollback writes into a broken pipe. pgdrill's own status is kept in a file
+        /// (the pipeline's would be tee's).
+        @Test func interruptOfTheWholePipelineRollsBack() throws {
+            let dir = Lab.scratch("sigint-tee")
+            let command = "{ \(Lab.binary.shellQuoted) run \(Self.partition.shellQuoted) --cluster \(Lab.clusterPath!.shellQuoted) --yes --report-dir \((dir + "/r").shellQuoted); echo $? > \((dir + "/rc").shellQuoted); } 2>&1 | tee \((dir + "/log").shellQuoted) >/dev/null"
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            p.arguments = ["/bin/bash", "-c", command]
+            p.environment = ProcessInfo.processInfo.environment.merging(["PGDRILL_STATE_DIR": dir, "NO_COLOR": "1"]) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            let deadline = Date().addingTimeInterval(180)
+            var log = ""
+            while !log.contains("fault: partition"), Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+                log = (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? ""
+            }
+            try #require(log.contains("fault: partition"), "the fault never started:\n\(log.suffix(2000))")
+            // setsid made bash the leader of a new process group: its id is bash's pid.
+            kill(-p.processIdentifier, SIGINT)
+            let waited = Date()
+            var rc: String?
+            while rc == nil, Date().timeIntervalSince(waited) < 240 {
+                Thread.sleep(forTimeInterval: 0.2)
+                rc = (try? String(contentsOfFile: dir + "/rc", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if rc?.isEmpty == true { rc = nil }
+            }
+            p.waitUntilExit()
+            #expect(rc == "3", "pgdrill's status after SIGINT to its pipeline: \(rc ?? "none (killed?)")")
+            let report = try Report.load(dir + "/r")
+            #expect(report.drills.first?.verdict == "ABORTED")
             try expectHealthyAndClean(dir)
         }
 

@@ -22,7 +22,7 @@ public enum Commands {
     static func fail(_ error: any Error) -> Int32 {
         let text: String
         if let e = error as? DrillFileError { text = e.description } else { text = "error: \(error)" }
-        FileHandle.standardError.write(Data((Redactor().redact(text) + "\n").utf8))
+        StandardError.write((Redactor().redact(text) + "\n"))
         return Exit.usage
     }
 

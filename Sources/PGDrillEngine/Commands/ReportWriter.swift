@@ -20,7 +20,7 @@ struct ReportWriter {
         func put(_ name: String, _ text: String) {
             let path = (directory as NSString).appendingPathComponent(name)
             do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                FileHandle.standardError.write(Data("warning: cannot write \(path): \(error)\n".utf8))
+                StandardError.write("warning: cannot write \(path): \(error)\n")
             }
         }
         put("report.md", MarkdownReport().render(report))
@@ -38,7 +38,7 @@ struct ReportWriter {
                 try PrometheusTextfile.render(run: report).write(toFile: tmp, atomically: false, encoding: .utf8)
                 _ = rename(tmp, prometheusPath)
             } catch {
-                FileHandle.standardError.write(Data("warning: cannot write \(prometheusPath): \(error)\n".utf8))
+                StandardError.write("warning: cannot write \(prometheusPath): \(error)\n")
             }
         }
     }

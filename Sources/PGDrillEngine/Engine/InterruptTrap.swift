@@ -5,8 +5,12 @@ import Glibc
 import PGDrillCore
 import Synchronization
 
-/// Turns SIGINT and SIGTERM into a flag the run loop polls, so an interrupt leads to an orderly rollback
-/// instead of a dead process with faults still in place.
+/// Turns SIGINT, SIGTERM and SIGHUP into a flag the run loop polls, so an interrupt leads to an orderly
+/// rollback instead of a dead process with faults still in place.
+///
+/// SIGHUP is what an on-call engineer's dropped ssh session (or closed terminal) sends: the run rolls back
+/// exactly as for Ctrl-C, and since its terminal is gone by then, nothing it prints can stop it
+/// (`ProcessSignals.prepare()`, `StandardError`).
 ///
 /// The first signal asks the run to abort. Further signals during rollback do not abandon it: the trap
 /// says what is still being restored; a third signal within 3 s forces an exit with code 4, leaving the
@@ -27,25 +31,31 @@ public final class InterruptTrap: @unchecked Sendable {
     public init(progress: Progress, onForce: @escaping @Sendable () -> Void) {
         self.progress = progress
         self.onForce = onForce
+        ProcessSignals.ignoreBrokenPipes()
         let queue = DispatchQueue(label: "pgdrill.signals")
         var made: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in Self.trapped {
             signal(sig, SIG_IGN)
             made.append(DispatchSource.makeSignalSource(signal: sig, queue: queue))
         }
         sources = made
-        for (source, sig) in zip(sources, [SIGINT, SIGTERM]) {
+        for (source, sig) in zip(sources, Self.trapped) {
             source.setEventHandler { [weak self] in self?.received(sig) }
             source.resume()
         }
     }
+
+    /// The signals that ask for an orderly abort.
+    static let trapped = [SIGINT, SIGTERM, SIGHUP]
 
     /// True once any interrupt arrived.
     public var interrupted: Bool { state.withLock { $0.count > 0 } }
 
     /// The name of the first signal received (for the verdict).
     public var signalName: String? {
-        state.withLock { s in s.count == 0 ? nil : (s.signal == SIGTERM ? "SIGTERM" : "SIGINT") }
+        state.withLock { s in
+            s.count == 0 ? nil : (s.signal == SIGTERM ? "SIGTERM" : s.signal == SIGHUP ? "SIGHUP (terminal closed)" : "SIGINT")
+        }
     }
 
     /// What rollback is doing now; shown if the operator interrupts again.

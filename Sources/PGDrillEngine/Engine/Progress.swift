@@ -1,10 +1,13 @@
 import Foundation
+import PGDrillCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Progress for people watching a drill: one live, rewritten line on a terminal; plain timestamped lines
-/// otherwise (CI logs). Always on stderr, so stdout stays for data. Honours NO_COLOR.
+/// otherwise (CI logs). Always on stderr, so stdout stays for data. Honours NO_COLOR. Every line passes the
+/// `Redactor` (remote output quoted in a line may carry a password) and a gone reader never stops the run
+/// (`StandardError`).
 public final class Progress: @unchecked Sendable {
     // @unchecked Sendable: `lock` serialises every write and the live-line state.
     private let lock = NSLock()
@@ -68,6 +71,6 @@ public final class Progress: @unchecked Sendable {
 
     private func emit(_ s: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data(s.utf8))
+        StandardError.write(Redactor().redact(s))
     }
 }
