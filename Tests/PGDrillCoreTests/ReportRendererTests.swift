@@ -101,6 +101,14 @@ import Testing
         ("host=h sslpassword=p#w&x", "host=h sslpassword=***"),
         ("no secrets: password is required", "no secrets: password is required"),
         ("http://10.77.0.11:8008/cluster", "http://10.77.0.11:8008/cluster"),
+        // The forms remote output and files carry (issue 20): JSON, YAML, SQL, pgpass.
+        (#"{"user": "drill", "password": "s3cr et", "host": "h"}"#, #"{"user": "drill", "password": ***, "host": "h"}"#),
+        ("  password: s3cr et # yaml\n  user: drill", "  password: ***\n  user: drill"),
+        ("ALTER ROLE drill PASSWORD 's3''cret' LOGIN", "ALTER ROLE drill PASSWORD *** LOGIN"),
+        ("CREATE USER x WITH ENCRYPTED PASSWORD \"s3cret\"", "CREATE USER x WITH ENCRYPTED PASSWORD ***"),
+        ("pg1: *:*:*:drill:s3cr\\:et\n10.77.0.11:5432:postgres:postgres:pw2", "pg1: *:*:*:drill:***\n10.77.0.11:5432:postgres:postgres:***"),
+        ("fe_sendauth: no password supplied", "fe_sendauth: no password supplied"),
+        ("at 2026-12-03T09:07:36.123Z on fe80::1:2 aa:bb:cc:dd:ee", "at 2026-12-03T09:07:36.123Z on fe80::1:2 aa:bb:cc:dd:ee"),
     ])
     func redactorForms(input: String, expected: String) {
         #expect(Redactor().redact(input) == expected)
