@@ -155,6 +155,7 @@ public final class DrillRunner {
             return .preflightFailed("cluster \(cluster.name) is not healthy: " + health.problems.joined(separator: "; "))
         }
         if let refusal = Self.syncTargetRefusal(plan, view) { return .preflightFailed(refusal) }
+        if let refusal = Self.unlistedMemberRefusal(view, nodes: cluster.nodes.map(\.name)) { return .preflightFailed(refusal) }
         if let leftovers = leftovers(), !leftovers.isEmpty {
             return .preflightFailed("leftovers of an earlier run on the cluster: \(leftovers.joined(separator: "; ")); run `pgdrill recover --cluster …` or remove them")
         }
@@ -218,6 +219,17 @@ public final class DrillRunner {
             return "step \(index + 1) (\(step.action.name)\(step.line.map { ", line \($0)" } ?? "")) targets sync_standby, but the cluster has no synchronous standby now"
         }
         return nil
+    }
+
+    /// Members the manager reports that the cluster file does not list: refused at pre-flight. A role (primary,
+    /// replica) may resolve to one of them mid-drill, and pgdrill acts only on hosts the file names — never on a
+    /// name it read from the DCS (a member called `local`, or one with a typo).
+    static func unlistedMemberRefusal(_ view: ClusterView, nodes: [String]) -> String? {
+        let unlisted = view.members.map(\.name).filter { !nodes.contains($0) }
+        guard !unlisted.isEmpty else { return nil }
+        return "the cluster reports member(s) \(unlisted.map { "'\($0)'" }.joined(separator: ", ")) that the cluster file does not list "
+            + "(nodes: \(nodes.joined(separator: ", "))): pgdrill acts only on the nodes the file names; add each member to `nodes:` "
+            + "under its member name with its address, or remove it from the cluster"
     }
 
     /// Filler files and iptables chains left by any pgdrill run, on any host.
