@@ -51,6 +51,6 @@ import PGDrillModel
         #expect(!latest.contains("--type=time"))
         let pitr = RestoreTemplates.restore(backup: backup, dataDir: "/d", targetTime: "2026-11-26 20:18:36.817844+00")
         #expect(pitr.contains("--type=time --target='2026-11-26 20:18:36.817844+00' --target-action=promote"))
-        #expect(FaultTemplates.cutOff(tag: "t", peers: ["10.0.0.11"]).contains("-s 10.0.0.11 -p tcp -j REJECT --reject-with tcp-reset"))
+        #expect(FaultTemplates.cutOff(tag: "t", peers: ["10.0.0.11"], sshPort: 22).contains("-s 10.0.0.11 -p tcp -j REJECT --reject-with tcp-reset"))
     }
 }

@@ -127,6 +127,33 @@ struct BlastRadiusTests {
         #expect(!FileManager.default.fileExists(atPath: filler))
     }
 
+    /// The postgres user owns the directory, so it can swap the filler for a symlink after root created it
+    /// (between the create and the writes). A `fallocate` that does exactly that first stands in for the race:
+    /// the writes must still land in the file pgdrill created, never in the file the link points at.
+    @Test func fillDiskWritesThroughItsDescriptorWhenTheNameIsSwapped() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tag = "blast04"
+        let filler = FaultTemplates.fillerPath(directory: scratch.target, tag: tag)
+        let victim = scratch.root + "/sibling/keep"
+        let shim = scratch.root + "/bin"
+        try FileManager.default.createDirectory(atPath: shim, withIntermediateDirectories: true)
+        try """
+        #!/bin/sh
+        mv \(filler.shellQuoted) \((scratch.root + "/moved").shellQuoted) && ln -s \(victim.shellQuoted) \(filler.shellQuoted)
+        exec /usr/bin/fallocate "$@"
+
+        """.write(toFile: shim + "/fallocate", atomically: true, encoding: .utf8)
+        _ = chmod(shim + "/fallocate", 0o755)
+        let (status, out) = try shell("PATH=\(shim.shellQuoted):$PATH; export PATH\n"
+            + FaultTemplates.fillDisk(directory: scratch.target, tag: tag, bytes: 3 << 20, leave: nil))
+        #expect(status == 0, "\(out)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: victim)) == Data(repeating: 0x64, count: 4000),
+                "root wrote through the symlink swapped in at the filler's name")
+        let moved = try FileManager.default.attributesOfItem(atPath: scratch.root + "/moved")[.size] as? Int
+        #expect(moved == 3 << 20, "the filler pgdrill created holds \(moved ?? -1) bytes")
+    }
+
     /// A target directory that does not exist: exit 3, nothing created anywhere.
     @Test func fillDiskOfAMissingDirectoryCreatesNothing() throws {
         let scratch = try Scratch()
@@ -174,10 +201,10 @@ struct BlastRadiusTests {
         let before = try Self.rules(in: namespace)
         var scripts: [(String, String, String)] = FaultTemplates.PartitionScope.allCases.map { scope in
             let tag = "b\(scope.rawValue)"
-            return (tag, FaultTemplates.partition(tag: tag, scope: scope, peers: ["10.77.250.12", "10.77.250.13"], pgPort: 5432),
+            return (tag, FaultTemplates.partition(tag: tag, scope: scope, peers: ["10.77.250.12", "10.77.250.13"], pgPort: 5432, sshPort: 22),
                     "partition from \(scope)")
         }
-        scripts.append(("bloss", FaultTemplates.loss(tag: "bloss", probability: 0.3), "loss 30%"))
+        scripts.append(("bloss", FaultTemplates.loss(tag: "bloss", probability: 0.3, sshPort: 22), "loss 30%"))
         for (tag, apply, what) in scripts {
             let (applied, text) = try shell("ip netns exec \(namespace) sh -c \(apply.shellQuoted)")
             #expect(applied == 0, "\(what): \(text)")
@@ -195,6 +222,60 @@ struct BlastRadiusTests {
             #expect(try shell("ip netns exec \(namespace) sh -c \(FaultTemplates.removeChains(tag: tag).shellQuoted)").0 == 0)
             #expect(try Self.rules(in: namespace) == before)
         }
+    }
+}
+
+extension BlastRadiusTests {
+    /// sshd on a port other than 22: a partition cutting "all" and a total packet loss on the node keep that
+    /// port reachable (the runner's session, its rollback and `recover` need it) and cut everything else.
+    /// Two throwaway namespaces on a veth pair; the node listens on 2222 (ssh) and 5432.
+    @Test(arguments: ["partition", "loss"])
+    func faultsLeaveTheClustersSSHPortOpen(_ kind: String) throws {
+        let (node, client) = ("pgdrill-sshn-\(getpid())", "pgdrill-sshc-\(getpid())")
+        let setup = """
+        ip netns add \(node) && ip netns add \(client) &&
+        ip link add pgdsn\(getpid() % 10000) netns \(node) type veth peer name pgdsc\(getpid() % 10000) netns \(client) &&
+        ip -n \(node) addr add 10.231.77.1/24 dev pgdsn\(getpid() % 10000) && ip -n \(client) addr add 10.231.77.2/24 dev pgdsc\(getpid() % 10000) &&
+        ip -n \(node) link set pgdsn\(getpid() % 10000) up && ip -n \(client) link set pgdsc\(getpid() % 10000) up &&
+        ip -n \(node) link set lo up && ip -n \(client) link set lo up
+        """
+        let (created, out) = try shell(setup)
+        defer { _ = try? shell("ip netns del \(node); ip netns del \(client)") }
+        try #require(created == 0, "\(out)")
+        // Listeners as daemons of their own (a long-lived child of the test process keeps Foundation from
+        // reaping later children, and an inherited pipe end would keep another test's reader from EOF); each
+        // writes its pid, and is killed by it.
+        var listeners: [Int32] = []
+        defer { for pid in listeners { kill(pid, SIGKILL) } }
+        for port in [2222, 5432] {
+            let pidFile = NSTemporaryDirectory() + "pgdrill-listener-\(getpid())-\(port)"
+            let program = "import os, socket\nos.closerange(3, 65536)\nopen('\(pidFile)', 'w').write(str(os.getpid()))\n"
+                + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('10.231.77.1', \(port))); s.listen(16)\n"
+                + "while True:\n    c, _ = s.accept(); c.close()"
+            let (started, text) = try shell("ip netns exec \(node) python3 -c \(program.shellQuoted) </dev/null >/dev/null 2>&1 &")
+            try #require(started == 0, "\(text)")
+            for _ in 0..<50 where !FileManager.default.fileExists(atPath: pidFile) { Thread.sleep(forTimeInterval: 0.05) }
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) { listeners.append(pid) }
+            try? FileManager.default.removeItem(atPath: pidFile)
+        }
+        try #require(listeners.count == 2, "the listeners did not start")
+        func reachable(_ port: Int) throws -> Bool {
+            try shell("ip netns exec \(client) python3 -c 'import socket; socket.create_connection((\"10.231.77.1\", \(port)), timeout=1)' 2>/dev/null").0 == 0
+        }
+        var up = false
+        for _ in 0..<50 where !up { up = try reachable(2222) && reachable(5432); if !up { Thread.sleep(forTimeInterval: 0.1) } }
+        try #require(up, "listeners in the node namespace did not come up")
+        let tag = "bssh\(kind.prefix(1))"
+        let apply = kind == "partition"
+            ? FaultTemplates.partition(tag: tag, scope: .all, peers: ["10.231.77.3"], pgPort: 5432, sshPort: 2222)
+            : FaultTemplates.loss(tag: tag, probability: 1, sshPort: 2222)
+        let (applied, text) = try shell("ip netns exec \(node) sh -c \(apply.shellQuoted)")
+        try #require(applied == 0, "\(text)")
+        #expect(try reachable(2222), "\(kind) cut the runner's ssh port 2222")
+        #expect(try !reachable(5432), "\(kind) did not cut PostgreSQL's port")
+        let (undone, undoText) = try shell("ip netns exec \(node) sh -c \(FaultTemplates.removeChains(tag: tag).shellQuoted)")
+        #expect(undone == 0, "\(undoText)")
+        #expect(try reachable(5432))
     }
 }
 

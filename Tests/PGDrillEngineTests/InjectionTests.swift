@@ -194,13 +194,13 @@ import PGDrillModel
         let postmaster = try Self.runStubbed(FaultTemplates.kill(processes: ["postgres"], signal: "KILL", dataDir: "/nonexistent/" + value))
         let signal = try Self.runStubbed(FaultTemplates.kill(processes: ["postgres", "etcd"], signal: value, dataDir: "/nonexistent"))
         #expect(signal.status == 3)
-        #expect(postmaster.output.contains("no live pid in /nonexistent/\(value)/postmaster.pid"), "\(postmaster.output)")
+        #expect(postmaster.output.contains("the first line of /nonexistent/\(value)/postmaster.pid is not the PID of a live postgres process"), "\(postmaster.output)")
         // pause and resume: pkill gets the name as one exact argument.
         let pause = try Self.runStubbed(FaultTemplates.pause(process: value) + "\n" + FaultTemplates.resume(process: value))
         #expect(pause.log.contains("<--signal><STOP><-x><\(value)>"), "\(pause.log)")
         #expect(pause.log.contains("<--signal><CONT><-x><\(value)>"), "\(pause.log)")
         // partition: a peer address arrives as one argument of -s / -d.
-        let partition = try Self.runStubbed(FaultTemplates.partition(tag: "t1", scope: .peers, peers: [value], pgPort: 5432))
+        let partition = try Self.runStubbed(FaultTemplates.partition(tag: "t1", scope: .peers, peers: [value], pgPort: 5432, sshPort: 22))
         #expect(partition.log.contains("<-s><\(value)><-j><DROP>"), "\(partition.log)")
         #expect(partition.log.contains("<-d><\(value)><-j><DROP>"), "\(partition.log)")
         // A service without commands in the cluster file falls back to systemctl with the name quoted.

@@ -54,6 +54,57 @@ import Testing
         #expect(digits == (shell.hasSuffix("bash") ? 6 : 9), "\(stampLine)")
     }
 
+    /// `postmaster.pid` is the postgres user's file: root signals its first line only when it is a PID above 1
+    /// whose process is named postgres. Signal 0 (a check, harmless even for `-1`) for the values no kill must
+    /// ever reach; a live process of another name is sent a real SIGTERM and must survive it.
+    @Test(arguments: ["-1", "1", "garbage", "12x", "", "other", "0"])
+    func postmasterPIDIsCheckedBeforeItIsSignalled(_ content: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgdrill-pid-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var bystander: Process?
+        defer { if let b = bystander, b.isRunning { b.terminate() } }
+        var line = content
+        if content == "other" {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sleep")
+            p.arguments = ["30"]
+            try p.run()
+            bystander = p
+            line = String(p.processIdentifier)
+        }
+        try (line + "\n/var/lib/postgresql/data\n").write(toFile: dir + "/postmaster.pid", atomically: true, encoding: .utf8)
+        let signal = content == "other" ? "TERM" : "0"
+        for shell in Self.shells {
+            let (status, output) = try run(shell, FaultTemplates.kill(processes: ["postgres"], signal: signal, dataDir: dir))
+            #expect(status == 3, "\(shell), postmaster.pid '\(content)': \(output)")
+            #expect(output.contains("not the PID of a live postgres process") && !output.contains("postmaster="), "\(output)")
+        }
+        if let bystander {
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(bystander.isRunning, "a process that is not postgres was signalled")
+        }
+    }
+
+    /// The postmaster itself (a process named postgres) is still signalled.
+    @Test func aLivePostmasterIsSignalled() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgdrill-pid-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: dir + "/postgres")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: dir + "/postgres")
+        p.arguments = ["30"]
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        try "\(p.processIdentifier)\n\(dir)\n".write(toFile: dir + "/postmaster.pid", atomically: true, encoding: .utf8)
+        let (status, output) = try run("/bin/bash", FaultTemplates.kill(processes: ["postgres"], signal: "KILL", dataDir: dir))
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("postgres:postmaster=\(p.processIdentifier)"), "\(output)")
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL)
+    }
+
     @Test func processIDsReadsOnlyNameAndPIDLines() {
         #expect(FaultTemplates.parseProcessIDs("patroni 89\npatroni 4021\netcd 66\n\ngarbage\npatroni x\npatroni -3\n")
                 == ["patroni": [89, 4021], "etcd": [66]])

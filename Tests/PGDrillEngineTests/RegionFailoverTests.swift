@@ -66,12 +66,12 @@ import Testing
     }
 
     @Test func regionScopeKeepsThePeersAndDropsEverythingElse() {
-        let s = FaultTemplates.partition(tag: "t", scope: .region, peers: ["10.0.0.12", "10.0.0.13"], pgPort: 5432)
+        let s = FaultTemplates.partition(tag: "t", scope: .region, peers: ["10.0.0.12", "10.0.0.13"], pgPort: 5432, sshPort: 22)
         let peer = s.range(of: "-A PGDRILL-t-IN -s 10.0.0.12 -j RETURN")
         let drop = s.range(of: "-A PGDRILL-t-IN -j DROP")
         #expect(peer != nil && drop != nil && peer!.lowerBound < drop!.lowerBound, "\(s)")
         #expect(s.contains("--dport 22 -j RETURN"))
-        let cut = FaultTemplates.cutReplication(tag: "t", from: ["10.0.0.11"], endpointHost: "10.0.0.2", endpointPort: 5000)
+        let cut = FaultTemplates.cutReplication(tag: "t", from: ["10.0.0.11"], endpointHost: "10.0.0.2", endpointPort: 5000, sshPort: 22)
         #expect(cut.contains("-A PGDRILL-t-OUT -d 10.0.0.2 -p tcp --dport 5000 -j DROP"), "\(cut)")
         #expect(cut.contains("-A PGDRILL-t-IN -s 10.0.0.11 -j DROP"))
         #expect(!cut.contains("-A PGDRILL-t-IN -j DROP"), "the standby region must stay reachable for the write endpoint")

@@ -99,6 +99,9 @@ private let streaming: [ReplicationView.Replica] = [
         let script = FaultTemplates.repointStandby(binDir: "/usr/lib/postgresql/15/bin", port: 5432, primaryHost: "10.0.0.12")
         #expect(try sh(["-n", "-c", script]).status == 0)
         #expect(script.contains("ALTER SYSTEM SET primary_conninfo = :'ci';"))
+        // The conninfo is never on a command line (`ps` shows it to every user of the node): no `-v ci=`, no
+        // shell variable holding it.
+        #expect(!script.contains("-v ci=") && !script.contains("$ci") && !script.contains("SHOW primary_conninfo"), "\(script)")
     }
 
     /// A killed PostgreSQL under repmgr comes back through the rejoin, before repmgrd is restarted.

@@ -55,8 +55,10 @@ import Testing
         // A fake postmaster.pid naming a process of ours (SIGKILL: a test runner may block other signals
         // in the children it spawns).
         let name = "pgdt\(getpid() % 100000)"
+        // A copy of sleep named postgres: the template signals only a process of that name.
+        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: dir + "/postgres")
         let victim = Process()
-        victim.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        victim.executableURL = URL(fileURLWithPath: dir + "/postgres")
         victim.arguments = ["30"]
         try victim.run()
         try "\(victim.processIdentifier)\n/data\n".write(toFile: "\(dir)/postmaster.pid", atomically: true, encoding: .utf8)
@@ -72,7 +74,7 @@ import Testing
     }
 
     @Test func partitionUsesOnlyItsOwnChainsAndKeepsSSH() {
-        let s = FaultTemplates.partition(tag: "ab12cd34", scope: .all, peers: ["10.77.0.12"], pgPort: 5432)
+        let s = FaultTemplates.partition(tag: "ab12cd34", scope: .all, peers: ["10.77.0.12"], pgPort: 5432, sshPort: 22)
         #expect(s.contains("iptables -w 5 -N PGDRILL-ab12cd34-IN"))
         #expect(s.contains("--dport 22 -j RETURN"))
         #expect(s.contains("-I INPUT 1 -j PGDRILL-ab12cd34-IN"))
@@ -85,9 +87,11 @@ import Testing
 
     @Test func fillerStaysInsideItsDirectory() {
         let s = FaultTemplates.fillDisk(directory: "/data/pg_wal", tag: "t1", bytes: 10 << 20, leave: nil)
-        #expect(s.contains("of=/data/pg_wal/.pgdrill-filler-t1"))
-        #expect(s.contains("fallocate -l $(( (want - 1) * 1048576 )) /data/pg_wal/.pgdrill-filler-t1"))
-        #expect(s.contains("seek=\"$done\" count=$((want - done)) conv=notrunc"))
+        // Opened once, exclusively; every write through that descriptor, never the path again.
+        #expect(s.contains("set -C; exec 3> /data/pg_wal/.pgdrill-filler-t1"))
+        #expect(s.contains("fallocate -l $(( (want - 1) * 1048576 )) /dev/fd/3"))
+        #expect(s.contains("of=/dev/fd/3 bs=1M seek=\"$done\" count=$((want - done)) conv=notrunc"))
+        #expect(!s.contains("of=/data/pg_wal/.pgdrill-filler-t1") && !s.contains("1048576 )) /data/pg_wal"))
         #expect(FaultTemplates.removeFiller(directory: "/data/pg_wal", tag: "t1") == "rm -f -- /data/pg_wal/.pgdrill-filler-t1 && echo 'filler removed'")
     }
 
@@ -154,6 +158,29 @@ import Testing
         #expect(throws: EngineError.self) { try RoleResolver.resolve(.primary, cluster: PatroniCluster(members: []), nodes: nodes, proxies: []) }
     }
 
+    /// A member the cluster file does not list (here one named `local`, the name that once meant the runner's
+    /// own machine) is never a fault's host: roles resolve to listed nodes or are refused, and pre-flight
+    /// refuses the cluster outright.
+    @Test func rolesNeverResolveToAMemberTheFileDoesNotList() throws {
+        let nodes = ["pg1", "pg2", "pg3"]
+        let hostile = PatroniCluster(members: [
+            .init(name: "local", role: "leader", state: "running", timeline: 3),
+            .init(name: "pg2", role: "sync_standby", state: "streaming", timeline: 3, lag: 0),
+            .init(name: "evil", role: "replica", state: "streaming", timeline: 3, lag: 0),
+            .init(name: "pg3", role: "replica", state: "streaming", timeline: 3, lag: 0),
+        ])
+        #expect(throws: EngineError.self) { try RoleResolver.resolve(.primary, cluster: hostile, nodes: nodes, proxies: []) }
+        #expect(try RoleResolver.resolve(.replica, cluster: hostile, nodes: nodes, proxies: []) == ["pg3"])
+        #expect(try RoleResolver.resolve(.asyncStandby, cluster: hostile, nodes: nodes, proxies: []) == ["pg3"])
+        let onlyUnlisted = PatroniCluster(members: [.init(name: "pg1", role: "leader", state: "running", timeline: 3),
+                                                    .init(name: "local", role: "replica", state: "streaming", timeline: 3, lag: 0)])
+        #expect(throws: EngineError.self) { try RoleResolver.resolve(.replica, cluster: onlyUnlisted, nodes: nodes, proxies: []) }
+        let refusal = try #require(DrillRunner.unlistedMemberRefusal(hostile, nodes: nodes))
+        #expect(refusal.contains("'local'") && refusal.contains("'evil'"), "\(refusal)")
+        #expect(DrillRunner.unlistedMemberRefusal(Self.healthy, nodes: nodes) == nil)
+        #expect(ClusterTarget.localHostName != "local")
+    }
+
     @Test func haproxyCSVParsesServerLinesOnly() {
         let csv = """
         # pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight
@@ -164,5 +191,67 @@ import Testing
         """
         let s = HAProxyStats(csv: csv)
         #expect(s.servers == [.init(backend: "write", server: "pg1", status: "UP"), .init(backend: "write", server: "pg2", status: "DOWN")])
+    }
+}
+
+/// `latency` keeps the runner's ssh undelayed and its rollback proves the delay is gone. netem is absent on
+/// the lab's kernel, so these read the templates; the scripts are also checked to be valid shell.
+@Suite struct LatencyTemplateTests {
+    @Test func theRunnersSSHPortBypassesTheDelay() throws {
+        let s = FaultTemplates.latency(delayMillis: 200, sshPort: 2222)
+        #expect(s.contains("u32 match ip sport 2222 0xffff flowid 1:1"), "\(s)")
+        #expect(s.contains("u32 match ip6 sport 2222 0xffff flowid 1:1"))
+        #expect(s.contains("parent 1:3 handle 30: netem delay 200ms"))
+        // Every priority band but the exempt one leads to the netem band.
+        #expect(s.contains("priomap 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2"))
+        #expect(!s.contains("root netem"), "a netem root would delay the runner's ssh too")
+        #expect(try shell("bash -n -c " + s.shellQuoted).0 == 0)
+    }
+
+    @Test func removalFailsWhileADelayRemainsAndLeftoversNameIt() throws {
+        #expect(FaultTemplates.removeLatency.contains(FaultTemplates.leftoverNetem))
+        #expect(FaultTemplates.removeLatency.contains("exit 1"))
+        #expect(FaultTemplates.leftovers(dataDir: "/d").contains(FaultTemplates.leftoverNetem))
+        #expect(Commands.sweepScript(ClusterTarget(name: "c", manager: "patroni", protected: false,
+                                                   ssh: .init(user: "root", port: 22, identityFile: "id", knownHostsFile: "k", connectTimeout: .seconds(1)),
+                                                   nodes: [], proxies: [], dataDir: "/d", binDir: "/b", pgPort: 5432, endpoints: [:],
+                                                   nodeConninfo: [:], haproxyStats: nil, services: [:])).contains("netem"))
+        // A stubbed `tc` that still shows a netem qdisc after the delete: the rollback must fail.
+        let dir = NSTemporaryDirectory() + "pgdrill-tc-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#!/bin/sh\n[ \"$1 $2\" = 'qdisc show' ] && echo 'qdisc netem 30: parent 1:3 limit 1000 delay 200ms'\nexit 0\n"
+            .write(toFile: dir + "/tc", atomically: true, encoding: .utf8)
+        _ = chmod(dir + "/tc", 0o755)
+        let stuck = try shell("PATH=\(dir):$PATH\n" + FaultTemplates.removeLatency)
+        #expect(stuck.0 == 1, "removal reported success with a netem qdisc left: \(stuck)")
+    }
+}
+
+/// Rollbacks that cannot report success while the fault stays (issue 20, item 10).
+@Suite struct RollbackTruthTests {
+    /// SIGTSTP/SIGTTIN/SIGTTOU stop a process like SIGSTOP: the rollback continues it, instead of checking that
+    /// a frozen service is "active".
+    @Test(arguments: ["STOP", "19", "20", "21", "22"])
+    func stoppingSignalsAreRolledBackWithSIGCONT(_ signal: String) throws {
+        let context = HostContext(name: "pg1", address: "10.0.0.11", dataDir: "/d", pgPort: 5432, binDir: "/b", peers: [],
+                                  services: [:], managerRestartsPostgres: true)
+        let fault = try FaultAction.kill(processes: ["patroni"], signal: signal, on: .primary).hostFault(on: context, tag: "t1")
+        let rollback = try #require(fault.rollback?.script)
+        #expect(rollback.contains("pkill --signal CONT -x patroni"), "\(rollback)")
+        #expect(!rollback.contains("systemctl"), "\(rollback)")
+    }
+
+    /// A rule listing that fails is no proof the chains are gone: the removal must fail, not say "removed".
+    @Test func chainRemovalFailsWhenTheRulesCannotBeListed() throws {
+        let dir = NSTemporaryDirectory() + "pgdrill-ipt-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#!/bin/sh\nfor a; do [ \"$a\" = -S ] && { echo 'iptables: lock held' >&2; exit 4; }; done\nexit 1\n"
+            .write(toFile: dir + "/iptables", atomically: true, encoding: .utf8)
+        _ = chmod(dir + "/iptables", 0o755)
+        let (status, out) = try shell("PATH=\(dir):$PATH\n" + FaultTemplates.removeChains(tag: "t1"))
+        #expect(status == 1, "\(out)")
+        #expect(out.contains("cannot list the rules"), "\(out)")
     }
 }

@@ -60,7 +60,7 @@ extension Commands {
         guard let backup = cluster.backup, let scratch = cluster.scratch else {
             return "  refused when it runs: the cluster file needs `backup:` and `scratch:`\n"
         }
-        var out = "  disaster moment, on the repository \(backup.host):\n" + indent(FaultTemplates.cutOff(tag: tag, peers: cluster.nodes.map(\.address)))
+        var out = "  disaster moment, on the repository \(backup.host):\n" + indent(FaultTemplates.cutOff(tag: tag, peers: cluster.nodes.map(\.address), sshPort: cluster.ssh.port))
         out += "  rollback on the repository (journalled before apply):\n" + indent(FaultTemplates.removeChains(tag: tag))
         out += "  on this machine: \(scratch.create)   (rollback, journalled: \(scratch.destroy))\n"
         out += "  on the scratch host \(scratch.host):\n"

@@ -47,7 +47,7 @@ extension DrillRunner {
                 let write = cluster.endpoints["write"] ?? ""
                 let script = FaultTemplates.cutReplication(
                     tag: tag, from: cluster.nodes.map(\.address), endpointHost: Conninfo.value("host", in: write),
-                    endpointPort: Conninfo.value("port", in: write).flatMap(Int.init) ?? 5432)
+                    endpointPort: Conninfo.value("port", in: write).flatMap(Int.init) ?? 5432, sshPort: cluster.ssh.port)
                 for node in standby.nodes {
                     let summary = "stop replication from the primary region to \(node.name) (iptables chains PGDRILL-\(tag)-IN/OUT)"
                     s.journalIDs.append(try journal.record(runID: runID, drill: name, host: node.name, fault: summary,

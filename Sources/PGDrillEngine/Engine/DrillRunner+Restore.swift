@@ -18,7 +18,7 @@ extension DrillRunner {
         let scratchHost = ClusterTarget.scratchHostName
         do {
             // 1. The disaster moment: from now on nothing reaches the archive, as if the cluster were gone.
-            let cutScript = FaultTemplates.cutOff(tag: tag, peers: cluster.nodes.map(\.address))
+            let cutScript = FaultTemplates.cutOff(tag: tag, peers: cluster.nodes.map(\.address), sshPort: cluster.ssh.port)
             var ids = [try journal.record(runID: runID, drill: name, host: repository, fault: "cut the cluster off from its backup repository",
                                           rollback: FaultTemplates.removeChains(tag: tag))]
             s.journalIDs += ids

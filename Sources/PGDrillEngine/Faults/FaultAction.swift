@@ -94,6 +94,8 @@ public struct HostContext: Sendable {
     public var dataDir: String
     public var pgPort: Int
     public var binDir: String
+    /// The port the runner's ssh reaches the host on: partition and loss chains leave it open.
+    public var sshPort: Int = 22
     public var peers: [String]
     public var services: [String: ServiceCommands]
     /// True when an HA manager (Patroni, repmgrd) restarts PostgreSQL itself.
@@ -150,10 +152,10 @@ extension FaultAction {
                                "kill -\(FaultTemplates.signalName(signal)) \(processes.joined(separator: "+")) on \(host.name)")
             var undo: [String] = []
             let sig = FaultTemplates.signalName(signal)
-            for p in processes where sig == "STOP" {
+            for p in processes where FaultTemplates.stopsProcess(signal) {
                 undo.append(FaultTemplates.resume(process: p))
             }
-            if sig != "STOP" && sig != "CONT" {
+            if !FaultTemplates.stopsProcess(signal) && sig != "CONT" {
                 // PostgreSQL first: a manager daemon (repmgrd) started before it would find no local node.
                 for p in processes.sorted(by: { ($0 == "postgres" ? 0 : 1) < ($1 == "postgres" ? 0 : 1) }) {
                     if p == "postgres" {
@@ -180,12 +182,12 @@ extension FaultAction {
             return HostFault(host: host.name, apply: script(s.ensureRunning, "start \(name) on \(host.name)"), rollback: nil)
         case .partition(let scope, _):
             return HostFault(host: host.name,
-                             apply: script(FaultTemplates.partition(tag: tag, scope: scope, peers: host.peers, pgPort: host.pgPort),
+                             apply: script(FaultTemplates.partition(tag: tag, scope: scope, peers: host.peers, pgPort: host.pgPort, sshPort: host.sshPort),
                                            "partition \(host.name) from \(scope.rawValue) (iptables chains PGDRILL-\(tag)-IN/OUT)"),
                              rollback: script(FaultTemplates.removeChains(tag: tag), "heal partition of \(host.name)"))
         case .loss(let p, _):
             return HostFault(host: host.name,
-                             apply: script(FaultTemplates.loss(tag: tag, probability: p), "drop \(Int(p * 100))% of packets on \(host.name)"),
+                             apply: script(FaultTemplates.loss(tag: tag, probability: p, sshPort: host.sshPort), "drop \(Int(p * 100))% of packets on \(host.name)"),
                              rollback: script(FaultTemplates.removeChains(tag: tag), "stop packet loss on \(host.name)"))
         case .fillDisk(let path, let bytes, let leave, _):
             let dir: String
@@ -210,7 +212,7 @@ extension FaultAction {
                              apply: script(processes.map(FaultTemplates.pause(process:)).joined(separator: "\n"), "SIGSTOP \(names) on \(host.name)"),
                              rollback: script(processes.map(FaultTemplates.resume(process:)).joined(separator: "\n"), "SIGCONT \(names) on \(host.name)"))
         case .latency(let ms, _):
-            return HostFault(host: host.name, apply: script(FaultTemplates.latency(delayMillis: ms), "add \(ms) ms latency on \(host.name)"),
+            return HostFault(host: host.name, apply: script(FaultTemplates.latency(delayMillis: ms, sshPort: host.sshPort), "add \(ms) ms latency on \(host.name)"),
                              rollback: script(FaultTemplates.removeLatency, "remove latency on \(host.name)"))
         case .shell(let command, let rollback, _):
             return HostFault(host: host.name, apply: script(command, "shell on \(host.name): \(command.prefix(60))"),

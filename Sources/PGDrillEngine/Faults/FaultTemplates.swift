@@ -8,6 +8,13 @@ public enum FaultTemplates {
     /// Signals by name, as `kill -s` and `pkill --signal` take them.
     public static func signalName(_ signal: String) -> String { signal.uppercased() }
 
+    /// Signals that stop a process rather than end it (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, by name or number):
+    /// their rollback is SIGCONT — a stopped service still counts as "active" to systemd, so a restart check
+    /// would call it rolled back while it stays frozen.
+    public static func stopsProcess(_ signal: String) -> Bool {
+        ["STOP", "TSTP", "TTIN", "TTOU", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "19", "20", "21", "22"].contains(signalName(signal))
+    }
+
     /// Sends `signal` to the named processes on one host in a single script, so they die at once.
     /// `postgres` means the postmaster (from `postmaster.pid`), the way a crash of PostgreSQL looks;
     /// the others are matched by exact process name (`/proc/PID/comm`, like `pkill -x`, never `-f`:
@@ -36,10 +43,15 @@ public enum FaultTemplates {
             let found = "pgd_found\(i)"
             if process == "postgres" {
                 let pidFile = (dataDir + "/postmaster.pid").shellQuoted
+                // The file is the postgres user's to write: its first line is signalled as root only when it is a
+                // PID above 1 (never `-1`, every process; never init) whose process is named postgres now (not a
+                // stale file's PID reused by something else).
                 now.append("\(found)=''; read -r \(found) < \(pidFile) 2>/dev/null; "
-                    + "[ -n \"$\(found)\" ] && kill -s \(sig) \"$\(found)\" 2>/dev/null || \(found)=''")
+                    + "case $\(found) in ''|*[!0-9]*) \(found)='' ;; esac; "
+                    + "[ -n \"$\(found)\" ] && [ \"$\(found)\" -gt 1 ] && { pgd_c=''; read -r pgd_c < /proc/$\(found)/comm 2>/dev/null; [ \"$pgd_c\" = postgres ]; } "
+                    + "&& kill -s \(sig) \"$\(found)\" 2>/dev/null || \(found)=''")
                 after.append("if [ -n \"$\(found)\" ]; then done=\"$done postgres:postmaster=$\(found)\"; "
-                    + "else echo \("postgres: no running postmaster (no live pid in \(dataDir)/postmaster.pid)".shellQuoted) >&2; rc=3; fi")
+                    + "else echo \("postgres: no running postmaster (the first line of \(dataDir)/postmaster.pid is not the PID of a live postgres process); nothing signalled".shellQuoted) >&2; rc=3; fi")
                 continue
             }
             let name = process.shellQuoted
@@ -97,7 +109,7 @@ public enum FaultTemplates {
 
     /// What a partition cuts off.
     public enum PartitionScope: String, Sendable, CaseIterable {
-        /// Every address but loopback (and the runner's own ssh, port 22).
+        /// Every address but loopback (and the runner's own ssh port).
         case all
         /// The other nodes' etcd (client and peer ports, both directions).
         case dcs
@@ -111,8 +123,9 @@ public enum FaultTemplates {
     }
 
     /// Isolates the host with DROP rules in two new chains, jumped to first from INPUT and OUTPUT.
-    /// Port 22 stays open so the runner keeps control of the node it partitioned (said in the report).
-    public static func partition(tag: String, scope: PartitionScope, peers: [String], pgPort: Int) -> String {
+    /// The runner's ssh port (the cluster file's `ssh.port`) stays open so it keeps control of the node it
+    /// partitioned and can roll the partition back (said in the report).
+    public static func partition(tag: String, scope: PartitionScope, peers: [String], pgPort: Int, sshPort: Int) -> String {
         var rules: [(String, String)] = []  // (IN rule, OUT rule)
         switch scope {
         case .all:
@@ -134,7 +147,7 @@ public enum FaultTemplates {
             for p in peers { rules.append(("-s \(p.shellQuoted) -j RETURN", "-d \(p.shellQuoted) -j RETURN")) }
             rules.append(("-j DROP", "-j DROP"))
         }
-        return chainScript(tag: tag, rules: rules)
+        return chainScript(tag: tag, sshPort: sshPort, rules: rules)
     }
 
     /// Cuts a host off from `peers` with TCP resets on what they send it (REJECT, not DROP): a client there
@@ -142,8 +155,8 @@ public enum FaultTemplates {
     /// archive-push at a restore drill's disaster moment, so that archiving resumes as soon as the chains
     /// are removed. Outgoing packets pass (a REJECT there would reset only the host's own socket and leave
     /// the peer waiting on a dead connection).
-    public static func cutOff(tag: String, peers: [String]) -> String {
-        chainScript(tag: tag, rules: peers.map {
+    public static func cutOff(tag: String, peers: [String], sshPort: Int) -> String {
+        chainScript(tag: tag, sshPort: sshPort, rules: peers.map {
             ("-s \($0.shellQuoted) -p tcp -j REJECT --reject-with tcp-reset", "-d \($0.shellQuoted) -j RETURN")
         })
     }
@@ -152,31 +165,33 @@ public enum FaultTemplates {
     /// its traffic with the primary region's nodes and its connections to the write endpoint (through which
     /// its standby leader streams), but not the endpoint's connections to it (health checks, and writes once
     /// it is promoted) nor the backup repository (it may still fetch archived WAL).
-    public static func cutReplication(tag: String, from nodes: [String], endpointHost: String?, endpointPort: Int?) -> String {
+    public static func cutReplication(tag: String, from nodes: [String], endpointHost: String?, endpointPort: Int?, sshPort: Int) -> String {
         var rules = nodes.map { ("-s \($0.shellQuoted) -j DROP", "-d \($0.shellQuoted) -j DROP") }
         if let endpointHost, let endpointPort {
             rules.append(("-s \(endpointHost.shellQuoted) -p tcp --sport \(endpointPort) -j DROP",
                           "-d \(endpointHost.shellQuoted) -p tcp --dport \(endpointPort) -j DROP"))
         }
-        return chainScript(tag: tag, rules: rules)
+        return chainScript(tag: tag, sshPort: sshPort, rules: rules)
     }
 
     /// Drops a share of packets at random (iptables `statistic`), except the runner's ssh.
-    public static func loss(tag: String, probability: Double) -> String {
+    public static func loss(tag: String, probability: Double, sshPort: Int) -> String {
         let p = String(format: "%.4f", min(max(probability, 0), 1))
-        return chainScript(tag: tag, rules: [(
+        return chainScript(tag: tag, sshPort: sshPort, rules: [(
             "-m statistic --mode random --probability \(p) -j DROP",
             "-m statistic --mode random --probability \(p) -j DROP")])
     }
 
-    private static func chainScript(tag: String, rules: [(String, String)]) -> String {
+    /// The chains of one fault. Loopback and the runner's ssh (`sshPort`, both directions: sessions to the host's
+    /// sshd) are exempt first, so no rule after them can cut the runner off its own rollback.
+    private static func chainScript(tag: String, sshPort: Int, rules: [(String, String)]) -> String {
         let (cin, cout) = chains(tag: tag)
         var lines = [
             "set -e",
             "command -v iptables >/dev/null || { echo 'iptables is not installed on this host' >&2; exit 3; }",
             "iptables -w 5 -N \(cin)", "iptables -w 5 -N \(cout)",
             "iptables -w 5 -A \(cin) -i lo -j RETURN", "iptables -w 5 -A \(cout) -o lo -j RETURN",
-            "iptables -w 5 -A \(cin) -p tcp --dport 22 -j RETURN", "iptables -w 5 -A \(cout) -p tcp --sport 22 -j RETURN",
+            "iptables -w 5 -A \(cin) -p tcp --dport \(sshPort) -j RETURN", "iptables -w 5 -A \(cout) -p tcp --sport \(sshPort) -j RETURN",
         ]
         for (i, o) in rules {
             lines.append("iptables -w 5 -A \(cin) \(i)")
@@ -188,7 +203,8 @@ public enum FaultTemplates {
         return lines.joined(separator: "\n")
     }
 
-    /// Removes the run's chains and the jumps to them, nothing else; idempotent.
+    /// Removes the run's chains and the jumps to them, nothing else; idempotent. Succeeds only when a listing of
+    /// the rules shows them gone (a listing that fails is a failure, not "nothing found").
     public static func removeChains(tag: String) -> String {
         let (cin, cout) = chains(tag: tag)
         return """
@@ -196,7 +212,8 @@ public enum FaultTemplates {
         while iptables -w 5 -D OUTPUT -j \(cout) 2>/dev/null; do :; done
         iptables -w 5 -F \(cin) 2>/dev/null || true; iptables -w 5 -X \(cin) 2>/dev/null || true
         iptables -w 5 -F \(cout) 2>/dev/null || true; iptables -w 5 -X \(cout) 2>/dev/null || true
-        if iptables -w 5 -S 2>/dev/null | grep -q -e "\(cin)" -e "\(cout)"; then echo 'chains still present' >&2; exit 1; fi
+        if ! pgd_rules=$(iptables -w 5 -S 2>&1); then echo "cannot list the rules to confirm the chains are gone: $pgd_rules" >&2; exit 1; fi
+        case "$pgd_rules" in *"\(cin)"*|*"\(cout)"*) echo 'chains still present' >&2; exit 1 ;; esac
         echo "removed \(cin)/\(cout)"
         """
     }
@@ -210,8 +227,12 @@ public enum FaultTemplates {
     public static func fillerPath(directory: String, tag: String) -> String { directory + "/.pgdrill-filler-" + tag }
 
     /// Fills the filesystem of `directory`: `bytes` at most, or until full (nil), or until `leave` bytes remain.
-    /// Writes only the filler file inside `directory`, which it creates (`conv=excl`: never an existing
-    /// file, never through a symlink planted at that name); prints the bytes written and what is left.
+    ///
+    /// Root writes into a directory the postgres user owns, so the filler is opened exactly once and every byte
+    /// goes through that descriptor: the shell's noclobber `>` (O_CREAT|O_EXCL for a name that does not exist) on
+    /// fd 3, checked to be the empty regular file it just created; `fallocate` and `dd` then reach it as
+    /// `/dev/fd/3`, which names the open file itself, not the path — a symlink or rename at that name in the
+    /// meantime changes nothing. Prints the bytes written and what is left.
     public static func fillDisk(directory: String, tag: String, bytes: Int64?, leave: Int64?) -> String {
         let dir = directory.shellQuoted
         let file = fillerPath(directory: directory, tag: tag).shellQuoted
@@ -226,20 +247,27 @@ public enum FaultTemplates {
         return """
         set -u
         [ -d \(dir) ] || { echo \("no directory \(directory) on this host".shellQuoted) >&2; exit 3; }
+        if [ -e \(file) ] || [ -L \(file) ]; then echo \("\(fillerPath(directory: directory, tag: tag)) exists: not writing through it".shellQuoted) >&2; exit 3; fi
         avail=$(df -P -B1 \(dir) | awk 'NR==2 {print $4}')
         \(target)
         [ "$want" -lt 0 ] && want=0
-        if ! err=$(dd if=/dev/zero of=\(file) bs=1M count=0 conv=excl status=none 2>&1); then echo "$err" >&2; exit 3; fi
+        if ! { set -C; exec 3> \(file); } 2>/dev/null; then echo \("cannot create \(fillerPath(directory: directory, tag: tag)) exclusively".shellQuoted) >&2; exit 3; fi
+        set +C
+        case "$(stat -L -c '%F:%s:%h' /dev/fd/3)" in
+          'regular empty file:0:1') ;;
+          *) exec 3>&-; echo \("\(fillerPath(directory: directory, tag: tag)) is not the empty file just created (something was put in its place): nothing written".shellQuoted) >&2; exit 3 ;;
+        esac
         # All but the last MiB allocated at once where the filesystem can (tmpfs, ext4, xfs): full within
         # milliseconds rather than the seconds dd takes under load, which decide whether the heap or a new WAL
         # segment meets ENOSPC first. dd writes the rest (to ENOSPC for until-full), and all of it where
         # fallocate is refused.
         done=0
-        if [ "$want" -gt 1 ] && fallocate -l $(( (want - 1) * \(mib) )) \(file) 2>/dev/null; then done=$((want - 1)); fi
-        if ! err=$(dd if=/dev/zero of=\(file) bs=1M seek="$done" count=$((want - done)) conv=notrunc status=none 2>&1); then
+        if [ "$want" -gt 1 ] && fallocate -l $(( (want - 1) * \(mib) )) /dev/fd/3 2>/dev/null; then done=$((want - 1)); fi
+        if ! err=$(dd if=/dev/zero of=/dev/fd/3 bs=1M seek="$done" count=$((want - done)) conv=notrunc status=none 2>&1); then
           case "$err" in *"No space left"*) ;; *) echo "$err" >&2; exit 3 ;; esac
         fi
-        echo "filler $(stat -c %s \(file)) bytes; $(df -P -B1 \(dir) | awk 'NR==2 {print $4}') bytes left"
+        echo "filler $(stat -L -c %s /dev/fd/3) bytes; $(df -P -B1 \(dir) | awk 'NR==2 {print $4}') bytes left"
+        exec 3>&-
         """
     }
 
@@ -250,7 +278,7 @@ public enum FaultTemplates {
 
     /// Lists every pgdrill chain and filler file on a host, one per line (pre-flight and `check`).
     public static func leftovers(dataDir: String) -> String {
-        "\(leftoverChains)\nls -d \(fillerGlobs(dataDir: dataDir)) 2>/dev/null || true\n\(pausedProcesses)"
+        "\(leftoverChains)\nls -d \(fillerGlobs(dataDir: dataDir)) 2>/dev/null || true\n\(pausedProcesses)\n\(leftoverNetem)"
     }
 
     /// Cluster services left stopped by SIGSTOP (state T), e.g. by a `pause` whose SIGCONT never ran.
@@ -270,23 +298,39 @@ public enum FaultTemplates {
 
     // MARK: latency
 
-    /// Adds netem delay on every interface but loopback; fails clearly where the kernel has no sch_netem.
-    public static func latency(delayMillis: Int) -> String {
+    /// Adds netem delay on every interface but loopback, except the runner's ssh: each interface gets a
+    /// `prio` root (handle `1:`) whose bands all lead to the netem band `1:3`, and a filter sends packets from
+    /// the node's sshd (source port `sshPort`, IPv4 and IPv6) to the undelayed band `1:1` — so the runner's
+    /// session, the rollback and `recover` are never behind the delay. Fails clearly where the kernel has no
+    /// sch_netem; an interface that already has a root qdisc other than the default is refused (it is someone
+    /// else's, and replacing it would lose it).
+    public static func latency(delayMillis: Int, sshPort: Int) -> String {
         """
         set -e
         command -v tc >/dev/null || { echo 'tc (iproute2) is not installed on this host' >&2; exit 3; }
         for i in $(ls /sys/class/net); do
           [ "$i" = lo ] && continue
-          if ! err=$(tc qdisc add dev "$i" root netem delay \(delayMillis)ms 2>&1); then
+          case "$(tc qdisc show dev "$i" root 2>/dev/null)" in
+            ''|*noqueue*|*pfifo_fast*|*fq_codel*|*" mq "*|*"qdisc mq"*) ;;
+            *) echo "$i already has a root qdisc ($(tc qdisc show dev "$i" root | head -n 1)): not replacing it" >&2; exit 3 ;;
+          esac
+        done
+        for i in $(ls /sys/class/net); do
+          [ "$i" = lo ] && continue
+          if ! err=$(tc qdisc add dev "$i" root handle 1: prio bands 3 priomap 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2>&1 &&
+                     tc filter add dev "$i" parent 1: protocol ip prio 1 u32 match ip sport \(sshPort) 0xffff flowid 1:1 2>&1 &&
+                     tc filter add dev "$i" parent 1: protocol ipv6 prio 2 u32 match ip6 sport \(sshPort) 0xffff flowid 1:1 2>&1 &&
+                     tc qdisc add dev "$i" parent 1:3 handle 30: netem delay \(delayMillis)ms 2>&1); then
+            tc qdisc del dev "$i" root handle 1: 2>/dev/null || true
             case "$err" in
               *"not supported"*|*"No such file"*|*"Unknown qdisc"*|*"unknown qdisc"*|*"kind is unknown"*)
-                echo 'this kernel has no sch_netem (tc netem): latency cannot be injected on this host' >&2 ;;
+                echo 'this kernel has no sch_netem (tc netem) or prio/u32: latency cannot be injected on this host' >&2 ;;
               *) echo "$err" >&2 ;;
             esac
             exit 3
           fi
         done
-        echo 'netem delay \(delayMillis)ms active'
+        echo 'netem delay \(delayMillis)ms active (ssh port \(sshPort) exempt)'
         """
     }
 
@@ -301,9 +345,21 @@ public enum FaultTemplates {
         exit 3
         """
 
+    /// Removes the netem qdiscs `latency` added (a `prio` root with a netem child, or a bare netem root), and
+    /// checks that none is left: a rollback that reports success while the delay stays would be a lie.
     public static let removeLatency = """
-        for i in $(ls /sys/class/net); do [ "$i" = lo ] || tc qdisc del dev "$i" root netem 2>/dev/null || true; done; echo 'netem removed'
+        for i in $(ls /sys/class/net); do
+          [ "$i" = lo ] && continue
+          if tc qdisc show dev "$i" 2>/dev/null | grep -q netem; then tc qdisc del dev "$i" root 2>/dev/null || true; fi
+        done
+        left=$(\(leftoverNetem))
+        if [ -n "$left" ]; then echo "$left" >&2; exit 1; fi
+        echo 'netem removed'
         """
+
+    /// Lists interfaces that still carry a netem qdisc (pre-flight, `check` and `recover` treat it as a leftover).
+    public static let leftoverNetem =
+        "for i in $(ls /sys/class/net 2>/dev/null); do tc qdisc show dev \"$i\" 2>/dev/null | grep -q netem && echo \"netem qdisc on $i\"; done; true"
 }
 
 extension FaultTemplates {
@@ -319,13 +375,13 @@ extension FaultTemplates {
     }
 
     /// Points a running standby at a new primary: `primary_conninfo` keeps every setting but the host.
+    /// The conninfo (often with a password) never leaves the server process and psql's memory: read, rewritten
+    /// and set by SQL on psql's stdin, not passed as an argument (which `ps` shows every user on the node).
     public static func repointStandby(binDir: String, port: Int, primaryHost: String) -> String {
-        let get = psqlAsPostgres(binDir: binDir, port: port, sql: "SHOW primary_conninfo")
-        return """
-        ci=$(\(get)) || exit 1
-        [ -n "$ci" ] || { echo "not a standby (no primary_conninfo)" >&2; exit 1; }
-        ci=$(printf '%s' "$ci" | sed "s/host=[^ ]*/host=\(primaryHost)/")
-        cd / && runuser -u postgres -- \((binDir + "/psql").shellQuoted) -X -q -At -p \(port) -d postgres -v ci="$ci" <<'SQL'
+        """
+        cd / && runuser -u postgres -- \((binDir + "/psql").shellQuoted) -X -q -At -p \(port) -d postgres -v ON_ERROR_STOP=1 -v host=\(primaryHost.shellQuoted) <<'SQL' || exit 1
+        DO $pgdrill$ BEGIN IF current_setting('primary_conninfo') = '' THEN RAISE EXCEPTION 'not a standby (no primary_conninfo)'; END IF; END $pgdrill$;
+        SELECT regexp_replace(current_setting('primary_conninfo'), 'host=[^ ]*', 'host=' || :'host') AS ci \\gset
         ALTER SYSTEM SET primary_conninfo = :'ci';
         SELECT pg_reload_conf();
         SQL

@@ -65,8 +65,10 @@ public struct ClusterTarget: Sendable {
     /// during a restore), but reachable over SSH by these names. A `:` keeps them apart from file names.
     public static let repositoryHostName = "backup:repository"
     public static let scratchHostName = "backup:scratch"
-    /// Host name for commands run on the runner's own machine (the scratch host's `create`/`destroy`).
-    public static let localHostName = "local"
+    /// Host name for commands run on the runner's own machine (the scratch host's `create`/`destroy`). The `:`
+    /// keeps it apart from every name a cluster file (or a Patroni member) can give a host: a node named
+    /// `local` is a remote node like any other.
+    public static let localHostName = "pgdrill:local"
     /// Journal host of rollbacks the runner carries out itself through the managers' APIs (a region
     /// failback): their `rollback` text is a plan, not a shell script.
     public static let internalHostName = "pgdrill:internal"
@@ -81,7 +83,7 @@ public struct ClusterTarget: Sendable {
     /// What fault templates need to know about a host.
     public func context(for name: String) -> HostContext {
         let address = host(named: name)?.address ?? name
-        return HostContext(
+        var context = HostContext(
             name: name, address: address, dataDir: dataDir, pgPort: pgPort, binDir: binDir,
             // Peers are the other database nodes: `partition from: peers` cuts replication and the DCS
             // but leaves clients (proxies, the application) able to reach the node.
@@ -90,6 +92,8 @@ public struct ClusterTarget: Sendable {
             // repmgrd never restarts PostgreSQL, and a crashed primary must come back as a standby.
             postgresRestart: repmgr.map { FaultTemplates.repmgrRejoin($0, node: name, dataDir: dataDir,
                                                                       peers: nodes.filter { $0.name != name }.map(\.address)) })
+        context.sshPort = ssh.port
+        return context
     }
 
     public init(name: String, manager: String, protected: Bool, ssh: SSH, nodes: [Host], proxies: [Host], dataDir: String,
