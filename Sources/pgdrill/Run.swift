@@ -86,9 +86,12 @@ struct Recover: ParsableCommand {
 
     @OptionGroup var options: ClusterOptions
 
+    @Flag(name: .long, help: "Remove another run's lease first: only for a run known to be dead on a machine that is gone.")
+    var breakLease = false
+
     func run() throws {
         bootstrapLogging(verbose: options.verbose)
-        try Self.finish(Commands.recover(clusterPath: options.cluster))
+        try Self.finish(Commands.recover(clusterPath: options.cluster, breakLease: breakLease))
     }
 }
 

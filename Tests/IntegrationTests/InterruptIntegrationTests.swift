@@ -111,7 +111,7 @@ extension LabIntegration {
         /// (the pipeline's would be tee's).
         @Test func interruptOfTheWholePipelineRollsBack() throws {
             let dir = Lab.scratch("sigint-tee")
-            let command = "{ \(Lab.binary.shellQuoted) run \(Self.partition.shellQuoted) --cluster \(Lab.clusterPath!.shellQuoted) --yes --report-dir \((dir + "/r").shellQuoted); echo $? > \((dir + "/rc").shellQuoted); } 2>&1 | tee \((dir + "/log").shellQuoted) >/dev/null"
+            let command = "echo $$ > \((dir + "/pgid").shellQuoted); { \(Lab.binary.shellQuoted) run \(Self.partition.shellQuoted) --cluster \(Lab.clusterPath!.shellQuoted) --yes --report-dir \((dir + "/r").shellQuoted); echo $? > \((dir + "/rc").shellQuoted); } 2>&1 | tee \((dir + "/log").shellQuoted) >/dev/null"
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
             p.arguments = ["/bin/bash", "-c", command]
@@ -127,8 +127,10 @@ extension LabIntegration {
                 log = (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? ""
             }
             try #require(log.contains("fault: partition"), "the fault never started:\n\(log.suffix(2000))")
-            // setsid made bash the leader of a new process group: its id is bash's pid.
-            kill(-p.processIdentifier, SIGINT)
+            // setsid made bash the leader of a new session and process group (setsid may fork first, so bash says
+            // its own pid); without job control the whole pipeline is in that group, as under a terminal's Ctrl-C.
+            let pgid = try #require(Int32((try String(contentsOfFile: dir + "/pgid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(-pgid, SIGINT)
             let waited = Date()
             var rc: String?
             while rc == nil, Date().timeIntervalSince(waited) < 240 {

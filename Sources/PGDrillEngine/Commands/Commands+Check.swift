@@ -71,8 +71,17 @@ extension Commands {
             out += lines.map { $0 + "\n" }.joined()
             problems += found
         }
-        if let journal = try? Journal(directory: Journal.defaultDirectory, cluster: cluster.name), !journal.pending.isEmpty {
-            problems.append("\(journal.pending.count) pending rollback(s) in \(journal.path) — run `pgdrill recover`")
+        for (host, lease) in connection.liveLeases() {
+            problems.append("a drill is in progress: \(lease.holder) holds the lease on \(host)")
+        }
+        do {
+            let journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name)
+            if !journal.pending.isEmpty {
+                problems.append("\(journal.pending.count) pending rollback(s) in \(journal.path) — run `pgdrill recover`")
+            }
+        } catch {
+            // Busy (a run on this machine holds it) or unreadable: either way not a clean bill of health.
+            problems.append("journal: \(error)")
         }
         print(out, terminator: "")
         if problems.isEmpty {

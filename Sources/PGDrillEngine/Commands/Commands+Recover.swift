@@ -6,7 +6,11 @@ extension Commands {
     /// `pgdrill recover`: replays the rollbacks a killed or interrupted run left in the journal, removes any
     /// pgdrill iptables chain or filler file still on the hosts, then waits until the cluster is healthy.
     /// Exit 0 when healthy afterwards, 4 when something could not be restored.
-    public static func recover(clusterPath: String) -> Int32 {
+    ///
+    /// It refuses (exit 2, removing nothing) while another run holds a live lease on the cluster: its chains and
+    /// filler files are that run's faults in progress, not leftovers. `breakLease` overrides that for a run
+    /// known to be dead on a machine that is gone (its lease would otherwise bind until it expires).
+    public static func recover(clusterPath: String, breakLease: Bool = false) -> Int32 {
         let progress = Progress()
         let cluster: ClusterTarget
         do { cluster = try loadCluster(clusterPath) } catch { return fail(error) }
@@ -17,6 +21,20 @@ extension Commands {
         let trap = InterruptTrap(progress: progress) { exit(Exit.degraded) }
         let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
                                  runID: "recover", runDirectory: NSTemporaryDirectory())
+        let recoverID = "recover-\(getpid())"
+        let live = connection.liveLeases(except: recoverID)
+        if let (host, lease) = live.first {
+            if !breakLease {
+                return fail(EngineError(.busy, "\(lease.holder) holds the cluster's lease (on \(host)): its faults are in progress, not leftovers; nothing removed",
+                                        hint: "let that run finish or interrupt it (it rolls back); if it is dead on a machine that is gone, `pgdrill recover --break-lease`"))
+            }
+            progress.warn("breaking the lease of \(lease.holder) (--break-lease)")
+            for (host, _) in live {
+                _ = try? connection.runAllowingFailure(RemoteScript(host: host, script: "rm -f /run/pgdrill/lease", summary: "break the lease on \(host)"), timeout: .seconds(15))
+            }
+        }
+        do { try connection.takeLease(runID: recoverID) } catch { return fail(error) }
+        defer { connection.releaseLease(runID: recoverID) }
         var complete = true
         let pending = journal.pending
         progress.say(pending.isEmpty ? "journal \(journal.path): nothing pending" : "journal \(journal.path): \(pending.count) pending rollback(s)")
@@ -60,6 +78,9 @@ extension Commands {
           [ -e "$f" ] && rm -f -- "$f" && echo "removed $f"
         done
         \(FaultTemplates.resumePaused)
+        (
+        \(FaultTemplates.removeLatency)
+        ) >/dev/null 2>&1 || echo 'a netem qdisc could not be removed' >&2
         true
         """
     }

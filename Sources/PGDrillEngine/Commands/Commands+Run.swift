@@ -66,7 +66,7 @@ extension Commands {
             guard isatty(STDIN_FILENO) == 1 else {
                 return fail(EngineError(.usage, "refusing to run without confirmation: stdin is not a terminal", hint: "pass --yes (CI) after reviewing `pgdrill plan`"))
             }
-            FileHandle.standardError.write(Data("Type the cluster's name (\(cluster.name)) to inject these faults: ".utf8))
+            StandardError.write("Type the cluster's name (\(cluster.name)) to inject these faults: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == cluster.name else {
                 return fail(EngineError(.refused, "confirmation did not match the cluster name; nothing injected"))
             }
@@ -79,9 +79,11 @@ extension Commands {
         do { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) } catch {
             return fail(EngineError(.io, "cannot create the report folder \(runDir): \(error)"))
         }
+        do { try connection.takeLease(runID: runID) } catch { return fail(error) }
+        defer { connection.releaseLease(runID: runID) }
         let forced = journal.path
         let trap = InterruptTrap(progress: progress) {
-            FileHandle.standardError.write(Data("pending rollbacks are in \(forced)\n".utf8))
+            StandardError.write("pending rollbacks are in \(forced)\n")
             exit(Exit.degraded)
         }
         let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
@@ -92,8 +94,12 @@ extension Commands {
         var reports: [DrillReport] = []
         var status = Exit.passed
         let writer = ReportWriter(directory: runDir, cluster: cluster, runID: runID, started: started, prometheusPath: o.prometheusPath)
-        for plan in plans {
+        for (index, plan) in plans.enumerated() {
             if trap.interrupted { break }
+            if index > 0 {
+                // Renewed before each drill: a long run never outlives its lease.
+                do { try connection.takeLease(runID: runID) } catch { status = max(status, fail(error)); break }
+            }
             let record = runner.run(plan)
             let timeline = TimelineSVG.Gathered()
             let report = ReportBuilder.report(for: record, cluster: cluster, timeline: timeline)
