@@ -249,12 +249,14 @@ extension BlastRadiusTests {
         defer { for pid in listeners { kill(pid, SIGKILL) } }
         for port in [2222, 5432] {
             let pidFile = NSTemporaryDirectory() + "pgdrill-listener-\(getpid())-\(port)"
-            let program = "import os, socket\nos.closerange(3, 65536)\nopen('\(pidFile)', 'w').write(str(os.getpid()))\n"
+            // The pid file appears whole (renamed into place) once the socket listens; up to 10 s on a busy machine.
+            let program = "import os, socket\nos.closerange(3, 65536)\n"
                 + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('10.231.77.1', \(port))); s.listen(16)\n"
+                + "open('\(pidFile).tmp', 'w').write(str(os.getpid())); os.rename('\(pidFile).tmp', '\(pidFile)')\n"
                 + "while True:\n    c, _ = s.accept(); c.close()"
             let (started, text) = try shell("ip netns exec \(node) python3 -c \(program.shellQuoted) </dev/null >/dev/null 2>&1 &")
             try #require(started == 0, "\(text)")
-            for _ in 0..<50 where !FileManager.default.fileExists(atPath: pidFile) { Thread.sleep(forTimeInterval: 0.05) }
+            for _ in 0..<200 where !FileManager.default.fileExists(atPath: pidFile) { Thread.sleep(forTimeInterval: 0.05) }
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) { listeners.append(pid) }
             try? FileManager.default.removeItem(atPath: pidFile)
         }
@@ -283,4 +285,17 @@ extension BlastRadiusTests {
 func shell(_ script: String) throws -> (Int32, String) {
     let result = try CLITool.run("/bin/sh", ["-c", script], environment: [:])
     return (result.status, result.output)
+}
+
+/// Runs `body` with a directory holding the given executables (name → shell script body), for putting stubs
+/// first on `PATH`; the directory is removed afterwards.
+func withStubs<T>(_ stubs: [String: String], _ body: (String) throws -> T) throws -> T {
+    let dir = NSTemporaryDirectory() + "pgdrill-stubs-\(getpid())-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (name, script) in stubs {
+        try ("#!/bin/sh\n" + script).write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        _ = chmod(dir + "/" + name, 0o755)
+    }
+    return try body(dir)
 }

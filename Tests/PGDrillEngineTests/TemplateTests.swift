@@ -212,18 +212,11 @@ import Testing
         #expect(FaultTemplates.removeLatency.contains(FaultTemplates.leftoverNetem))
         #expect(FaultTemplates.removeLatency.contains("exit 1"))
         #expect(FaultTemplates.leftovers(dataDir: "/d").contains(FaultTemplates.leftoverNetem))
-        #expect(Commands.sweepScript(ClusterTarget(name: "c", manager: "patroni", protected: false,
-                                                   ssh: .init(user: "root", port: 22, identityFile: "id", knownHostsFile: "k", connectTimeout: .seconds(1)),
-                                                   nodes: [], proxies: [], dataDir: "/d", binDir: "/b", pgPort: 5432, endpoints: [:],
-                                                   nodeConninfo: [:], haproxyStats: nil, services: [:])).contains("netem"))
+        #expect(Commands.sweepScript(bareCluster(dataDir: "/d")).contains("netem"))
         // A stubbed `tc` that still shows a netem qdisc after the delete: the rollback must fail.
-        let dir = NSTemporaryDirectory() + "pgdrill-tc-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "#!/bin/sh\n[ \"$1 $2\" = 'qdisc show' ] && echo 'qdisc netem 30: parent 1:3 limit 1000 delay 200ms'\nexit 0\n"
-            .write(toFile: dir + "/tc", atomically: true, encoding: .utf8)
-        _ = chmod(dir + "/tc", 0o755)
-        let stuck = try shell("PATH=\(dir):$PATH\n" + FaultTemplates.removeLatency)
+        let stuck = try withStubs(["tc": "[ \"$1 $2\" = 'qdisc show' ] && echo 'qdisc netem 30: parent 1:3 limit 1000 delay 200ms'\nexit 0\n"]) {
+            try shell("PATH=\($0):$PATH\n" + FaultTemplates.removeLatency)
+        }
         #expect(stuck.0 == 1, "removal reported success with a netem qdisc left: \(stuck)")
     }
 }
@@ -244,14 +237,61 @@ import Testing
 
     /// A rule listing that fails is no proof the chains are gone: the removal must fail, not say "removed".
     @Test func chainRemovalFailsWhenTheRulesCannotBeListed() throws {
-        let dir = NSTemporaryDirectory() + "pgdrill-ipt-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "#!/bin/sh\nfor a; do [ \"$a\" = -S ] && { echo 'iptables: lock held' >&2; exit 4; }; done\nexit 1\n"
-            .write(toFile: dir + "/iptables", atomically: true, encoding: .utf8)
-        _ = chmod(dir + "/iptables", 0o755)
-        let (status, out) = try shell("PATH=\(dir):$PATH\n" + FaultTemplates.removeChains(tag: "t1"))
+        let (status, out) = try withStubs(["iptables": "for a; do [ \"$a\" = -S ] && { echo 'iptables: lock held' >&2; exit 4; }; done\nexit 1\n"]) {
+            try shell("PATH=\($0):$PATH\n" + FaultTemplates.removeChains(tag: "t1"))
+        }
         #expect(status == 1, "\(out)")
         #expect(out.contains("cannot list the rules"), "\(out)")
     }
+
+    /// `recover`'s sweep used to pipe `… | sort -u || true | sed …`: the sed ran on nothing, the loop got the
+    /// chain names with their -IN/-OUT suffix, removed `PGDRILL-<tag>-IN-IN` and printed "removed" while the
+    /// real chains stayed. A stub iptables holding two leftover chains: both must go, and nothing else.
+    @Test func theLeftoverSweepRemovesTheRealChains() throws {
+        let stubs = [
+            // A tiny iptables over a state file: -S lists the chains, -X deletes one, -D finds no jump rule.
+            "iptables": """
+                st="$PGD_STUB_STATE"; echo "$*" >> "$st.calls"
+                for a; do last=$a; done
+                case " $* " in
+                  *" -S "*) while read -r c; do echo "-N $c"; done < "$st" ;;
+                  *" -X "*) grep -qx -- "$last" "$st" || exit 1; grep -vx -- "$last" "$st" > "$st.new"; mv "$st.new" "$st" ;;
+                  *" -D "*) exit 1 ;;
+                esac
+                exit 0
+
+                """,
+            "ps": "exit 0\n", "tc": "exit 0\n",
+        ]
+        let cluster = bareCluster(dataDir: NSTemporaryDirectory() + "pgdrill-nodata")
+        try withStubs(stubs) { dir in
+            let state = dir + "/chains"
+            try "PGDRILL-ab12cd-IN\nPGDRILL-ab12cd-OUT\n".write(toFile: state, atomically: true, encoding: .utf8)
+            let (status, out) = try shell("export PGD_STUB_STATE=\(state); PATH=\(dir):$PATH\n" + Commands.sweepScript(cluster))
+            let calls = (try? String(contentsOfFile: state + ".calls", encoding: .utf8)) ?? ""
+            #expect(status == 0, "\(out)\n\(calls)")
+            #expect(out.contains("removed PGDRILL-ab12cd-IN/PGDRILL-ab12cd-OUT"), "\(out)")
+            #expect(calls.contains("-X PGDRILL-ab12cd-IN") && calls.contains("-X PGDRILL-ab12cd-OUT"), "\(calls)")
+            #expect(!calls.contains("-IN-IN") && !calls.contains("-OUT-IN"), "\(calls)")
+            #expect(try String(contentsOfFile: state, encoding: .utf8).isEmpty)
+        }
+    }
+
+    /// A chain that will not go is reported, and the sweep still fails after removing what it could.
+    @Test func theSweepFailsWhenAChainStays() throws {
+        let stubs = ["iptables": "case \" $* \" in *\" -S \"*) echo '-N PGDRILL-ee11-IN' ;; *\" -D \"*) exit 1 ;; esac\nexit 0\n", "ps": "exit 0\n", "tc": "exit 0\n"]
+        let cluster = bareCluster(dataDir: NSTemporaryDirectory() + "pgdrill-nodata")
+        let (status, out) = try withStubs(stubs) { try shell("PATH=\($0):$PATH\n" + Commands.sweepScript(cluster)) }
+        #expect(status == 1, "\(out)")
+        #expect(out.contains("chains still present"), "\(out)")
+        #expect(!out.contains("removed PGDRILL"), "\(out)")
+    }
+}
+
+/// A cluster with nothing in it but a data directory: what the sweep script needs.
+func bareCluster(dataDir: String) -> ClusterTarget {
+    ClusterTarget(name: "c", manager: "patroni", protected: false,
+                  ssh: .init(user: "root", port: 22, identityFile: "id", knownHostsFile: "k", connectTimeout: .seconds(1)),
+                  nodes: [], proxies: [], dataDir: dataDir, binDir: "/b", pgPort: 5432, endpoints: [:],
+                  nodeConninfo: [:], haproxyStats: nil, services: [:])
 }

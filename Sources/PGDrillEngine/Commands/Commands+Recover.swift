@@ -68,11 +68,18 @@ extension Commands {
         return Exit.degraded
     }
 
+    /// Removes every pgdrill leftover on a host, whatever journal it came from. The listing is grouped before
+    /// the `sed`: it ends in `|| true`, and `a | b || true | sed` runs the sed on `true`'s output — the sweep
+    /// then removed `PGDRILL-<tag>-IN-IN` and said so while the real chains stayed. Each removal runs on its
+    /// own, so one that fails does not stop the others; the script fails if any did.
     static func sweepScript(_ cluster: ClusterTarget) -> String {
         """
-        for c in $(\(FaultTemplates.leftoverChains) | sed -E 's/-(IN|OUT)$//' | sort -u); do
+        pgd_failed=0
+        for c in $( { \(FaultTemplates.leftoverChains); } | sed -E 's/-(IN|OUT)$//' | sort -u); do
           tag=${c#PGDRILL-}
+          (
           \(FaultTemplates.removeChains(tag: "$tag").replacingOccurrences(of: "\n", with: "\n  "))
+          ) || pgd_failed=1
         done
         for f in \(FaultTemplates.fillerGlobs(dataDir: cluster.dataDir)); do
           [ -e "$f" ] && rm -f -- "$f" && echo "removed $f"
@@ -80,8 +87,8 @@ extension Commands {
         \(FaultTemplates.resumePaused)
         (
         \(FaultTemplates.removeLatency)
-        ) >/dev/null 2>&1 || echo 'a netem qdisc could not be removed' >&2
-        true
+        ) >/dev/null 2>&1 || { echo 'a netem qdisc could not be removed' >&2; pgd_failed=1; }
+        exit $pgd_failed
         """
     }
 }
