@@ -39,6 +39,7 @@ import Testing
         verification.ackedBeforeCutoff = 100
         verification.lostBeforeCutoff = 10
         verification.lastRestoredAck = 9
+        verification.newestRestoredCommit = 8
         report.drills[0].restore = RestoreReport(
             target: "time", recoveryTargetTime: "2026-11-26 22:00:00.000000+00", disasterAt: 12, cutoffAt: 10, readWriteAt: 20,
             stages: [StageTiming(name: "restore: fetch + copy backup", start: 12, end: 15)], verification: verification,
@@ -46,6 +47,15 @@ import Testing
         report.drills[0].regionFailover = RegionFailoverReport(
             standbyCluster: "dr", replicationCutAt: -5, regionCutAt: 0, promotionRequestedAt: 10, promotedAt: 11, promotedNode: "dr1",
             failback: "failed back in 24.7 s")
+        // A restore that held nothing of the run and no commit time: only a floor for the RPO.
+        var nothingRestored = report.drills[0]
+        var none = RestoreVerification(cutoff: 10, disaster: 12, rowsPresent: 0)
+        none.ackedBeforeCutoff = 5
+        none.lostBeforeCutoff = 5
+        none.firstLostAck = 4
+        nothingRestored.restore = RestoreReport(target: "latest", recoveryTargetTime: nil, disasterAt: 12, cutoffAt: 12, readWriteAt: 20,
+                                                stages: [], verification: none, checks: [], problems: [])
+        report.drills.append(nothingRestored)
         return report
     }
 

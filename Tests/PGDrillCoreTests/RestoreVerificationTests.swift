@@ -28,4 +28,40 @@ import Testing
         #expect(v.ackedBeforeCutoff == 1 && v.lostBeforeCutoff == 1)
         #expect(v.rpo == nil)
     }
+
+    /// Found by CI: a restore that held none of the run's writes (the archive had nothing of it yet) reported
+    /// its RPO as "not verified (restored host not read)" although the host had been read. Now the newest
+    /// replayed commit dates the restore, and the RPO never falls below the span of the lost writes.
+    @Test func nothingOfTheRunRestoredIsDatedByTheLastReplayedCommit() {
+        let attempts = [attempt(1, end: 2_000_000), attempt(2, end: 3_000_000), attempt(3, end: 4_000_000)]
+        var v = RestoreVerification.compute(attempts: attempts, endpoint: "write", restored: [], cutoff: 5_000_000, disaster: 5_000_000)
+        #expect(v.rpo == nil)
+        #expect(v.rpoAtLeast == 3_000_000)
+        #expect(v.rpoSource == nil)
+        #expect(v.rpoText.hasPrefix("≥ 3.0 s (none of 3 acknowledged writes restored"), "\(v.rpoText)")
+        v.newestRestoredCommit = -40_000_000  // 45 s before the disaster, before the run began
+        #expect(v.rpo == 45_000_000)
+        #expect(v.rpoSource == "server_commit_time")
+        #expect(v.rpoText.hasPrefix("45.0 s (none of 3 acknowledged writes restored"), "\(v.rpoText)")
+        // A server clock ahead of the runner's cannot make the figure smaller than what was lost.
+        v.newestRestoredCommit = 4_500_000
+        #expect(v.rpo == 3_000_000)
+    }
+
+    @Test func aRestoreHoldingTheRunsWritesIgnoresTheCommitTime() {
+        let attempts = [attempt(1, end: 2_000_000), attempt(2, end: 3_000_000)]
+        var v = RestoreVerification.compute(attempts: attempts, endpoint: "write", restored: [WriteKey(endpoint: "write", writer: 0, seq: 1)],
+                                            cutoff: 5_000_000, disaster: 5_000_000)
+        v.newestRestoredCommit = 2_100_000
+        #expect(v.rpo == 3_000_000)
+        #expect(v.rpoSource == "probe")
+        #expect(v.rpoAtLeast == nil)
+        #expect(v.rpoText == "3.0 s")
+    }
+
+    @Test func noAcknowledgementBeforeTheCutoffIsNotMeasurable() {
+        let v = RestoreVerification.compute(attempts: [attempt(1, end: 6_000_000)], endpoint: "write", restored: [], cutoff: 5_000_000, disaster: 5_000_000)
+        #expect(v.rpo == nil && v.rpoAtLeast == nil)
+        #expect(v.rpoText == "not measurable (no write acknowledged before the disaster moment)")
+    }
 }

@@ -57,7 +57,46 @@ public struct RestoreVerification: Sendable, Equatable {
         return v
     }
 
+    /// Commit time of the last transaction the restored host replayed (`pg_last_xact_replay_timestamp()`,
+    /// the server's clock on the run clock's scale), µs. Read once the restore is read-write; it dates what
+    /// was restored when none of this run's writes were.
+    public var newestRestoredCommit: Int64?
+
     /// RPO of backup-based recovery: from the newest restored acknowledgement to the disaster moment (what
     /// the application had been told was safe and the restore cannot give back, as time), µs.
-    public var rpo: Int64? { lastRestoredAck.map { max(0, disaster - $0) } }
+    ///
+    /// When none of the writes acknowledged before the cutoff were restored (the archive held nothing of this
+    /// run), the newest restored transaction's commit time dates the restore instead; the RPO is then never
+    /// less than the span of the lost acknowledgements (a server clock behind the runner's cannot shrink it).
+    /// Nil when neither is known, or when nothing was acknowledged before the cutoff.
+    public var rpo: Int64? {
+        if let a = lastRestoredAck { return max(0, disaster - a) }
+        guard let lost = firstLostAck, let commit = newestRestoredCommit else { return nil }
+        return max(disaster - commit, disaster - lost, 0)
+    }
+
+    /// Where `rpo` comes from: `probe` (the newest restored acknowledgement), `server_commit_time` (nothing
+    /// of this run restored), nil when there is no RPO.
+    public var rpoSource: String? {
+        lastRestoredAck != nil ? "probe" : rpo != nil ? "server_commit_time" : nil
+    }
+
+    /// What can be said when there is no RPO: every acknowledged write before the cutoff was lost, so the
+    /// RPO is at least their span; nil when some were restored or none were acknowledged.
+    public var rpoAtLeast: Int64? {
+        guard lastRestoredAck == nil, let lost = firstLostAck else { return nil }
+        return max(0, disaster - lost)
+    }
+
+    /// The RPO in words for report cells: the figure and, when no probe write was restored, what it rests on.
+    public var rpoText: String {
+        if let rpo {
+            return lastRestoredAck != nil ? ReportFormat.duration(rpo)
+                : "\(ReportFormat.duration(rpo)) (none of \(ReportFormat.count(ackedBeforeCutoff)) acknowledged writes restored; dated by the restored host's last replayed commit)"
+        }
+        if let floor = rpoAtLeast {
+            return "≥ \(ReportFormat.duration(floor)) (none of \(ReportFormat.count(ackedBeforeCutoff)) acknowledged writes restored; no commit time on the restored host)"
+        }
+        return "not measurable (no write acknowledged before the \(cutoff == disaster ? "disaster moment" : "recovery target"))"
+    }
 }

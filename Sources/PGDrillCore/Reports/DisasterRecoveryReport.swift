@@ -24,8 +24,15 @@ public struct RestoreReport: Codable, Sendable, Equatable {
     public var phantoms: Int?
     /// Newest acknowledgement before the cutoff of a write the restored host holds.
     public var lastRestoredAck: Int64?
-    /// RPO of backup-based recovery: disaster moment − `lastRestoredAck`.
+    /// Commit time of the last transaction the restored host replayed (its clock, on the run clock's scale).
+    public var newestRestoredCommitAt: Int64?
+    /// RPO of backup-based recovery: disaster moment − `lastRestoredAck`; when none of this run's writes
+    /// were restored, disaster moment − `newestRestoredCommitAt` (never less than the lost span).
     public var rpo: Int64?
+    /// `probe` or `server_commit_time`: which of the two `rpo` rests on.
+    public var rpoSource: String?
+    /// When there is no `rpo` because nothing of this run was restored: the least it can be.
+    public var rpoAtLeast: Int64?
     /// Integrity checks that passed, and what went wrong, in words.
     public var checks: [String]
     public var problems: [String]
@@ -45,7 +52,10 @@ public struct RestoreReport: Codable, Sendable, Equatable {
         self.presentAfterCutoff = verification?.presentAfterCutoff
         self.phantoms = verification?.phantoms
         self.lastRestoredAck = verification?.lastRestoredAck
+        self.newestRestoredCommitAt = verification?.newestRestoredCommit
         self.rpo = verification?.rpo
+        self.rpoSource = verification?.rpoSource
+        self.rpoAtLeast = verification?.rpo == nil ? verification?.rpoAtLeast : nil
         self.checks = checks
         self.problems = problems
     }

@@ -34,7 +34,9 @@ public struct DrillHeadline: Sendable, Equatable {
             recovered = r.rto != nil
             rtoText = r.rto.map { "\(ReportFormat.duration($0)) (restore to read-write)" } ?? "restored host never read-write"
             rpo = r.rpo
-            rpoText = r.rpo.map { "\(ReportFormat.duration($0)) (restore)" } ?? (r.lostBeforeCutoff == nil ? "not verified" : "n/a (nothing restored)")
+            rpoText = r.rpo.map { "\(ReportFormat.duration($0)) (restore\(r.rpoSource == "server_commit_time" ? ", by the last replayed commit" : ""))" }
+                ?? r.rpoAtLeast.map { "≥ \(ReportFormat.duration($0)) (restore: nothing of this run restored)" }
+                ?? (r.lostBeforeCutoff == nil ? "not verified" : "n/a (nothing acknowledged before the disaster)")
             lostWrites = r.lostBeforeCutoff
             if let lost = r.lostBeforeCutoff, let acked = r.ackedBeforeCutoff {
                 dataLossText = lost == 0

@@ -86,6 +86,8 @@ public struct RestoreRecord: Sendable {
     public var stages: [StageTiming] = []
     /// Probe keys of this run on the restored host (nil: it never accepted a connection).
     public var restoredKeys: Set<WriteKey>?
+    /// Commit time of the last transaction the restored host replayed (server clock, as run-clock µs).
+    public var newestRestoredCommit: Int64?
     /// Integrity checks that passed, in words.
     public var checks: [String] = []
     /// What went wrong, in words.

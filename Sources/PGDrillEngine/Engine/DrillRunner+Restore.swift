@@ -91,6 +91,11 @@ extension DrillRunner {
             // 5. What it holds, and whether it is intact.
             mark = clock.now()
             record.restoredKeys = try ProbeTable.readBack(conninfo: scratchConninfo, runID: probeRunID)
+            let replayed = try connection.runAllowingFailure(RemoteScript(host: scratchHost, script: RestoreTemplates.lastReplayedCommit(
+                binDir: cluster.binDir, port: cluster.pgPort), summary: "last replayed commit"), timeout: .seconds(30))
+            if replayed.exitStatus == 0, let wall = Int64(replayed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                record.newestRestoredCommit = wall - clock.epochWallMicros
+            }
             let amcheck = try connection.runAllowingFailure(RemoteScript(host: scratchHost, script: RestoreTemplates.amcheck(binDir: cluster.binDir, port: cluster.pgPort),
                                                                          summary: "pg_amcheck"), timeout: .seconds(300))
             if amcheck.exitStatus == 0 {

@@ -5,8 +5,10 @@ extension ReportBuilder {
     /// The restored host's probe rows against the probe's acknowledgements (streamed from the probe log).
     static func restoreVerification(_ r: DrillRecord, endpoint: String) -> RestoreVerification? {
         guard let restore = r.restore, let keys = restore.restoredKeys, let reader = try? ProbeLogReader(path: r.probeLogPath) else { return nil }
-        return RestoreVerification.compute(attempts: reader, endpoint: endpoint, restored: keys, cutoff: restore.cutoff,
-                                           disaster: restore.disaster)
+        var v = RestoreVerification.compute(attempts: reader, endpoint: endpoint, restored: keys, cutoff: restore.cutoff,
+                                            disaster: restore.disaster)
+        v.newestRestoredCommit = restore.newestRestoredCommit
+        return v
     }
 
     /// Backup-based recovery in sentences: RTO by stage, what was restored and what was lost.
@@ -25,8 +27,10 @@ extension ReportBuilder {
             lines.append("restored host holds \(v.rowsPresent) probe rows; of \(v.ackedBeforeCutoff) writes acknowledged before \(target), "
                          + "\(v.lostBeforeCutoff) are missing" + (v.presentAfterCutoff > 0 ? "; \(v.presentAfterCutoff) acknowledged later are present" : "")
                          + (v.phantoms > 0 ? "; \(v.phantoms) failed writes present (phantoms)" : ""))
-            if let rpo = v.rpo {
+            if let rpo = v.rpo, v.lastRestoredAck != nil {
                 lines.append("RPO of backup-based recovery: \(ReportFormat.duration(rpo)) (disaster moment − newest restored acknowledgement)")
+            } else if v.rpo != nil || v.rpoAtLeast != nil {
+                lines.append("RPO of backup-based recovery: \(v.rpoText); the archive held none of this run's acknowledged writes at the disaster moment")
             }
         }
         lines += restore.checks.map { "restored host: \($0)" }
@@ -48,9 +52,10 @@ extension ReportBuilder {
                                          passed: rto.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false))
         }
         if let t = e.restoreRPO {
+            // With no RPO, only a floor: it fails the target when the floor already misses it, and is never a pass.
             let rpo = v?.rpo
             out.append(ExpectationResult(metric: "restore_rpo", target: t.description,
-                                         measured: rpo.map(ReportFormat.duration) ?? "not verified (restored host not read)",
+                                         measured: v?.rpoText ?? "not verified (restored host not read)",
                                          passed: rpo.flatMap { DrillDuration(microseconds: $0) }.map { t.isSatisfied(by: $0) } ?? false))
         }
         if let t = e.restoreLostWrites {

@@ -44,6 +44,13 @@ enum RestoreTemplates {
             + "-c 'SELECT pg_is_in_recovery()' 2>/dev/null || true"
     }
 
+    /// The commit time of the last transaction replayed by the recovery that just ended, as µs since the
+    /// epoch (empty when nothing was replayed): it stays fixed once recovery has completed.
+    static func lastReplayedCommit(binDir: String, port: Int) -> String {
+        "cd / && runuser -u postgres -- \((binDir + "/psql").shellQuoted) -X -At -h /run/postgresql -p \(port) -d postgres "
+            + "-c 'SELECT (extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000000)::bigint'"
+    }
+
     /// `pg_amcheck` over every database (heap and B-tree checks read every page, so checksums are verified
     /// too); exit 0 clean.
     static func amcheck(binDir: String, port: Int) -> String {
