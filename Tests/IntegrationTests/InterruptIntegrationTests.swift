@@ -12,7 +12,7 @@ extension LabIntegration {
         @Test(arguments: [
             (SIGINT, "steady for"),        // before the fault
             (SIGTERM, "fault: partition"), // right after the fault was applied
-            (SIGINT, "observe until"),     // during observation
+            (SIGINT, "] observe until"),   // during observation (the plan line also says "observe until")
             (SIGTERM, "recover until"),    // after the fault was rolled back, while the cluster recovers
         ])
         func interruptRollsBackAndExits3(signal: Int32, after marker: String) throws {
@@ -23,6 +23,19 @@ extension LabIntegration {
             #expect(r.stderr.contains("interrupted"))
             let report = try Report.load(dir + "/r")
             #expect(report.drills.first?.verdict == "ABORTED")
+            try expectHealthyAndClean(dir)
+        }
+
+        /// SIGINT as soon as the plan is printed: while the journal and the lease are set up, before the first
+        /// drill. It used to be lost there (the trap came later, and an interrupt seen at the top of the drill
+        /// loop broke out of it with exit 0, "passed"); now it is exit 3 with nothing injected.
+        @Test func interruptBeforeTheFirstDrillExits3WithNothingInjected() throws {
+            let dir = Lab.scratch("interrupt-before")
+            let r = try CLI.pgdrill(["run", Self.partition, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 120, signal: (SIGINT, after: { $0.contains("plan: ") }))
+            #expect(r.status == 3, "exit \(r.status)\n\(r.stderr.suffix(3000))")
+            #expect(r.stderr.contains("nothing was injected") || r.stderr.contains("were not run"), "\(r.stderr.suffix(2000))")
+            #expect(!r.stderr.contains("fault: partition"), "\(r.stderr.suffix(2000))")
             try expectHealthyAndClean(dir)
         }
 

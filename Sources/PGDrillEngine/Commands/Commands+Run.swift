@@ -57,6 +57,12 @@ extension Commands {
         progress.say("connecting to \(cluster.allHosts.count) host(s) of cluster \(cluster.name) over ssh")
         do { try connection.connectAll() } catch { return fail(error) }
 
+        // Trapped from here on: an interrupt at the prompt, while the journal and the lease are set up or between
+        // drills aborts the run (exit 3) instead of killing it mid-way or being lost before the first drill.
+        let trap = InterruptTrap(progress: progress) {
+            StandardError.write("pending rollbacks, if any, are in the journal in \(Journal.defaultDirectory)\n")
+            exit(Exit.degraded)
+        }
         printPlan(plans, cluster: cluster, to: progress)
         if o.dryRun {
             progress.say("dry run: nothing injected")
@@ -67,13 +73,15 @@ extension Commands {
                 return fail(EngineError(.usage, "refusing to run without confirmation: stdin is not a terminal", hint: "pass --yes (CI) after reviewing `pgdrill plan`"))
             }
             StandardError.write("Type the cluster's name (\(cluster.name)) to inject these faults: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == cluster.name else {
+            let answer = readConfirmation(trap: trap)
+            if trap.interrupted { return interruptedBeforeAnyFault(trap, progress, before: "at the confirmation prompt") }
+            guard answer?.trimmingCharacters(in: .whitespaces) == cluster.name else {
                 return fail(EngineError(.refused, "confirmation did not match the cluster name; nothing injected"))
             }
         }
 
         let journal: Journal
-        do { journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name) } catch { return fail(error) }
+        do { journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name, addresses: cluster.journalAddresses) } catch { return fail(error) }
         let runID = makeRunID()
         let runDir = (o.reportDir as NSString).appendingPathComponent(runFolderName(started, cluster: cluster.name))
         do { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) } catch {
@@ -81,11 +89,7 @@ extension Commands {
         }
         do { try connection.takeLease(runID: runID) } catch { return fail(error) }
         defer { connection.releaseLease(runID: runID) }
-        let forced = journal.path
-        let trap = InterruptTrap(progress: progress) {
-            StandardError.write("pending rollbacks are in \(forced)\n")
-            exit(Exit.degraded)
-        }
+        if trap.interrupted { return interruptedBeforeAnyFault(trap, progress, before: "before the first drill") }
         let runner = DrillRunner(connection: connection, journal: journal, progress: progress, trap: trap, logger: logger,
                                  runID: runID, runDirectory: runDir)
         runner.keepProbeRows = o.keepProbeRows
@@ -95,7 +99,13 @@ extension Commands {
         var status = Exit.passed
         let writer = ReportWriter(directory: runDir, cluster: cluster, runID: runID, started: started, prometheusPath: o.prometheusPath)
         for (index, plan) in plans.enumerated() {
-            if trap.interrupted { break }
+            if trap.interrupted {
+                // Between drills (or before the first): nothing of this drill was injected, but the run did not
+                // do what it was asked to — never exit 0 on an interrupt.
+                progress.say("\(trap.signalName ?? "interrupt") before drill \(plan.name): it and the \(plans.count - index - 1) after it were not run")
+                status = max(status, Exit.aborted)
+                break
+            }
             if index > 0 {
                 // Renewed before each drill: a long run never outlives its lease.
                 do { try connection.takeLease(runID: runID) } catch { status = max(status, fail(error)); break }
@@ -114,6 +124,32 @@ extension Commands {
         writer.write(reports, exitStatus: status, records: [])
         progress.say("report: \((runDir as NSString).appendingPathComponent("report.md"))")
         return status
+    }
+
+    /// An interrupt that came before anything was injected: nothing to roll back, exit 3.
+    static func interruptedBeforeAnyFault(_ trap: InterruptTrap, _ progress: Progress, before moment: String) -> Int32 {
+        progress.say("\(trap.signalName ?? "interrupt") \(moment): nothing was injected")
+        return Exit.aborted
+    }
+
+    /// One line from stdin, given up as soon as the trap saw an interrupt (a blocking `readLine` would keep
+    /// the process at the prompt after Ctrl-C, the handler having replaced the default disposition). Nil at
+    /// end of input or on an interrupt.
+    static func readConfirmation(trap: InterruptTrap) -> String? {
+        var bytes: [UInt8] = []
+        while !trap.interrupted {
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&fds, 1, 200)
+            if ready < 0 { if errno == EINTR { continue } else { return nil } }
+            if ready == 0 { continue }
+            var byte: UInt8 = 0
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
     }
 
     static func exitStatus(_ t: DrillLifecycle.Termination?, _ verdict: Verdict) -> Int32 {
