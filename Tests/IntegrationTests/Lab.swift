@@ -48,7 +48,8 @@ enum Lab {
     static func scratch(_ name: String) -> String {
         let dir = NSTemporaryDirectory() + "pgdrill-it-\(name)-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Private whatever the umask: pgdrill refuses a state directory others may write.
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return dir
     }
 

@@ -75,7 +75,7 @@ extension Commands {
             problems.append("a drill is in progress: \(lease.holder) holds the lease on \(host)")
         }
         do {
-            let journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name)
+            let journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name, addresses: cluster.journalAddresses)
             if !journal.pending.isEmpty {
                 problems.append("\(journal.pending.count) pending rollback(s) in \(journal.path) — run `pgdrill recover`")
             }

@@ -15,7 +15,7 @@ extension Commands {
         let cluster: ClusterTarget
         do { cluster = try loadCluster(clusterPath) } catch { return fail(error) }
         let journal: Journal
-        do { journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name) } catch { return fail(error) }
+        do { journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name, addresses: cluster.journalAddresses) } catch { return fail(error) }
         let connection = ClusterConnection(cluster: cluster, logger: logger)
         defer { connection.closeAll() }
         let trap = InterruptTrap(progress: progress) { exit(Exit.degraded) }

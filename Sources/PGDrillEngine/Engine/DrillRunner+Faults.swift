@@ -211,6 +211,12 @@ extension DrillRunner {
     /// attempt starts after 45 s; with a host that does not answer over ssh the whole entry fails in ~20 s.
     @discardableResult
     func runRollback(_ entry: Journal.Entry, _ s: Session?) -> Bool {
+        if let why = journal.foreignHost(entry) {
+            // Replaying it would run root's rollback on whatever host now has that name: left for the cluster
+            // file it was written with.
+            progress.warn("not replayed: journal entry \(entry.id) (\(entry.fault), run \(entry.runID)): \(why); run `pgdrill recover` with the cluster file it was written for")
+            return false
+        }
         trap.restoring("\(entry.fault) on \(entry.host)")
         var lastError = ""
         let started = Date()

@@ -58,6 +58,14 @@ public struct ClusterTarget: Sendable {
     /// `check` inspects.
     public var allHosts: [Host] { nodes + proxies + (standbyCluster?.nodes ?? []) }
 
+    /// What the journal stamps on its entries: every host a rollback can run on, by name, with its address.
+    public var journalAddresses: [String: String] {
+        var out = Dictionary(allHosts.map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a })
+        if let backup { out[Self.repositoryHostName] = backup.host }
+        if let scratch { out[Self.scratchHostName] = scratch.host }
+        return out
+    }
+
     /// Names of the standby cluster's members (empty without one): health wants them streaming.
     public var standbyNodeNames: [String] { standbyCluster?.nodes.map(\.name) ?? [] }
 
