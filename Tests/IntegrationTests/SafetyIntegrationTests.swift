@@ -22,6 +22,25 @@ extension LabIntegration {
 
         static let drill = Lab.drills + "/02-primary-node-down.yaml"
 
+        /// Issue 18: node connections without a password source used to pass pre-flight (health fell back to
+        /// Patroni), the fault went in, and only verification failed — no figures. Now: exit 2 at pre-flight,
+        /// naming the node and the fix, nothing injected. The endpoints keep their passwords.
+        @Test func nodeSQLWithoutAPasswordIsRefusedAtPreflight() throws {
+            let (dir, cluster) = try Self.clusterCopy("nopass")
+            let pgpass = try String(contentsOfFile: dir + "/pgpass", encoding: .utf8)
+            try pgpass.split(separator: "\n").filter { !$0.contains(":5432:") }.joined(separator: "\n").appending("\n")
+                .write(toFile: dir + "/pgpass", atomically: true, encoding: .utf8)
+            chmod(dir + "/pgpass", 0o600)
+            let r = try CLI.pgdrill(["run", Self.drill, "--cluster", cluster, "--yes", "--report-dir", dir + "/r"], stateDir: dir, timeout: 90,
+                                    env: ["PGPASSFILE": "/nonexistent"])
+            #expect(r.status == 2, "\(r.stderr.suffix(2000))")
+            #expect(r.stderr.contains("pg1 (") && r.stderr.contains("no password supplied"), "\(r.stderr.suffix(2000))")
+            #expect(r.stderr.contains("postgres.passfile"), "\(r.stderr.suffix(2000))")
+            #expect(!r.stderr.contains("fault:"), "a fault was injected:\n\(r.stderr)")
+            let journal = (try? String(contentsOfFile: dir + "/lab.journal.json", encoding: .utf8)) ?? ""
+            #expect(!journal.contains("\"pending\""))
+        }
+
         @Test func unknownHostKeyIsRefusedWithOneClearLine() throws {
             let (dir, cluster) = try Self.clusterCopy("hostkey")
             try "".write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)

@@ -166,6 +166,7 @@ public final class DrillRunner {
         for name in [plan.probe.endpoint] + plan.probe.also where cluster.endpoints[name] == nil {
             return .preflightFailed("the drill probes endpoint '\(name)', which the cluster file does not define (endpoints: \(cluster.endpoints.keys.sorted().joined(separator: ", ")))")
         }
+        if let refusal = sqlPathRefusal(plan) { return .preflightFailed(refusal) }
         if let maxAge = plan.backupMaxAgeMicros, let refusal = backupRefusal(maxAgeSeconds: Double(maxAge) / 1e6, leader: health.leader) {
             return .preflightFailed(refusal)
         }
@@ -180,6 +181,51 @@ public final class DrillRunner {
         s.record.timelineBefore = view.leader?.timeline
         progress.say("[\(plan.name)] cluster healthy: leader \(health.leader ?? "?"), sync standby \(health.syncStandby ?? "none"), timeline \(view.leader?.timeline.map(String.init) ?? "?")")
         return .preflightPassed
+    }
+
+    /// Every SQL path the drill will use, tried before anything is injected: each node with the cluster
+    /// file's node credentials (verification reads every node, split-brain and lag come from node SQL, and a
+    /// health check falls back to Patroni silently when they fail) and each extra endpoint the probe uses.
+    /// Nil when all answer; else one refusal naming each failure and the fix.
+    func sqlPathRefusal(_ plan: DrillPlan) -> String? {
+        var failures: [String] = []
+        let redactor = Redactor()
+        for node in cluster.nodes + (cluster.standbyCluster?.nodes ?? []) {
+            guard let conninfo = cluster.nodeConninfo[node.name] else {
+                failures.append("\(node.name): no node connection (postgres.node_conninfo)")
+                continue
+            }
+            if let error = Self.trySQL(conninfo) {
+                failures.append("\(node.name) (\(redactor.redact(conninfo))): \(error)")
+            }
+        }
+        let nodeFailures = failures.count
+        for name in plan.probe.also {
+            guard let conninfo = cluster.endpoints[name] else { continue }
+            if let error = Self.trySQL(conninfo) {
+                failures.append("endpoint '\(name)' (\(redactor.redact(conninfo))): \(error)")
+            }
+        }
+        guard !failures.isEmpty else { return nil }
+        let passwordMissing = failures.contains { $0.contains("no password supplied") || $0.contains("password authentication failed") }
+        let fix = passwordMissing
+            ? "give each node connection a password source: `postgres.passfile` in the cluster file (a pgpass line per node host:port), a service file, or PGPASSFILE"
+            : "make each node reachable from this runner with the cluster file's `postgres.node_conninfo` (pg_hba.conf, firewall, credentials)"
+        let why = nodeFailures > 0
+            ? "pgdrill reads every node over SQL to verify each acknowledged write, see a second primary and measure lag"
+            : "the drill probes through these endpoints"
+        return "SQL from this runner failed, nothing injected — " + failures.joined(separator: "; ") + ". \(why); \(fix)"
+    }
+
+    /// Connects and runs `SELECT 1` (5 s at most); the error in words, nil on success.
+    static func trySQL(_ conninfo: String) -> String? {
+        do {
+            let c = try PGConnection(conninfo: conninfo, timeout: .seconds(5))
+            _ = try c.query("SELECT 1", [], timeout: .seconds(5))
+            return nil
+        } catch {
+            return "\(error)".trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 
     /// The HAProxy backend whose UP event is the routing phase: the cluster file's, else discovered from the
