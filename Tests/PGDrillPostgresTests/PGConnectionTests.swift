@@ -148,7 +148,10 @@ struct WriteProbeTests {
         for w in 0..<2 {
             let starts = attempts.filter { $0.writer == w }.map(\.start).sorted()
             let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
-            #expect(gaps.allSatisfy { $0 <= 60_000 }, "a gap of \(gaps.max() ?? 0) µs between tries")
+            // The waits themselves are held to 10–50 ms by ReconnectBackoffTests; here only that no try waits
+            // on anything longer (a seconds-long back-off), with room for a busy 2-core machine's scheduler
+            // (a 65 ms gap was seen with other suites running).
+            #expect(gaps.allSatisfy { $0 <= 250_000 }, "a gap of \(gaps.max() ?? 0) µs between tries")
         }
     }
 }
