@@ -187,3 +187,25 @@ extension ReportRendererTests {
         try MarkdownReport().render(Self.sampleReport()).write(toFile: path, atomically: true, encoding: .utf8)
     }
 }
+
+/// Issue 18: the Patroni version and the replication mode a drill ran against are in both reports.
+@Suite struct ManagerVersionReportTests {
+    @Test func theSnapshotNamesTheManagerItsVersionAndTheReplicationMode() throws {
+        var report = ReportRendererTests.sampleReport()
+        report.drills[0].clusterBefore?.manager = "patroni"
+        report.drills[0].clusterBefore?.managerVersion = "3.0.2"
+        report.drills[0].clusterBefore?.synchronousMode = false
+        let md = MarkdownReport().render(report)
+        #expect(md.contains("Patroni 3.0.2, asynchronous replication."), "\(md)")
+        let json = try JSONReport().render(report)
+        #expect(json.contains("\"manager_version\" : \"3.0.2\""), "\(json.prefix(3000))")
+        #expect(json.contains("\"synchronous_mode\" : false"))
+    }
+
+    @Test func onlyWhatIsKnownIsSaid() {
+        #expect(ClusterSnapshot(members: [], leader: nil, takenAt: 0).managerText == nil)
+        #expect(ClusterSnapshot(members: [], leader: nil, takenAt: 0, manager: "repmgr").managerText == "repmgr")
+        #expect(ClusterSnapshot(members: [], leader: nil, takenAt: 0, manager: "patroni", managerVersion: "4.1.5", synchronousMode: true).managerText
+                == "Patroni 4.1.5, synchronous replication")
+    }
+}

@@ -16,6 +16,9 @@ import Testing
     /// schema property the encoder never writes shows up as unseen.
     static func fullReport() -> RunReport {
         var report = ReportRendererTests.sampleReport()
+        report.drills[0].clusterBefore?.manager = "patroni"
+        report.drills[0].clusterBefore?.managerVersion = "3.0.2"
+        report.drills[0].clusterBefore?.synchronousMode = false
         var metrics = report.drills[0].metrics!
         var also = metrics.main
         also.endpoint = "pooled"

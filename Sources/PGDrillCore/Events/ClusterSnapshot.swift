@@ -77,11 +77,30 @@ public struct ClusterSnapshot: Codable, Sendable, Equatable {
     public var leader: String?
     /// Monotonic time the snapshot was taken, µs since the run epoch (same clock as the events).
     public var takenAt: Int64
+    /// The HA manager (`patroni`, `repmgr`, …) and the version its leader reported (Patroni's `/patroni`),
+    /// when known: a figure from a drill is a figure of that version's behaviour.
+    public var manager: String?
+    public var managerVersion: String?
+    /// Whether the cluster was configured for synchronous replication (Patroni `/config`); nil: not known.
+    public var synchronousMode: Bool?
 
-    public init(members: [Member], leader: String?, takenAt: Int64) {
+    public init(members: [Member], leader: String?, takenAt: Int64, manager: String? = nil, managerVersion: String? = nil,
+                synchronousMode: Bool? = nil) {
         self.members = members
         self.leader = leader
         self.takenAt = takenAt
+        self.manager = manager
+        self.managerVersion = managerVersion
+        self.synchronousMode = synchronousMode
+    }
+
+    /// "Patroni 4.1.5, synchronous replication" — what is known of the manager and the replication mode.
+    public var managerText: String? {
+        let name = manager.map { $0 == "patroni" ? "Patroni" : $0 }
+        let who = [name, managerVersion].compactMap { $0 }.joined(separator: " ")
+        let mode = synchronousMode.map { $0 ? "synchronous replication" : "asynchronous replication" }
+        let parts = [who.isEmpty ? nil : who, mode].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
     /// The member named `name`, if present.

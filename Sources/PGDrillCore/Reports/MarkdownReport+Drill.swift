@@ -48,6 +48,7 @@ extension MarkdownReport {
             guard let s = snapshot else { continue }
             let when = t0.map { " (t0 \(ReportFormat.offset(s.takenAt - $0)))" } ?? ""
             out += "### \(title)\(when)\n\n"
+            if let manager = s.managerText { out += "\(manager).\n\n" }
             var table = MarkdownTable(["Member", "Host", "Role", "State", "TL", "Lag", "Pending restart"], redactor: redactor)
             for m in s.members {
                 table.row([

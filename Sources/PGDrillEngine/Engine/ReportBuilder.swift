@@ -289,7 +289,7 @@ public enum ReportBuilder {
         ClusterSnapshot(members: c.members.map {
             .init(name: $0.name, host: $0.host ?? cluster.host(named: $0.name)?.address ?? "", role: .init($0.role), state: .init($0.state),
                   timeline: $0.timeline, lagBytes: $0.lag)
-        }, leader: c.leader?.name, takenAt: at)
+        }, leader: c.leader?.name, takenAt: at, manager: cluster.manager, managerVersion: c.managerVersion, synchronousMode: c.synchronousMode)
     }
 
     static func stages(_ r: DrillRecord) -> [StageTiming] {
