@@ -31,6 +31,12 @@ extension LabIntegration {
             #expect(drill.lostWrites == 0)
             #expect(drill.acknowledged > 100, "the probe must have measured something")
             expectStory(file, drill)
+            // Every node's SQL was polled by the monitor, and the report says how it answered (issue 18).
+            let sources = drill.json["monitor_sources"] as? [[String: Any]] ?? []
+            #expect(Set(sources.compactMap { $0["source"] as? String }) == ["pg1 SQL", "pg2 SQL", "pg3 SQL"], "\(sources)")
+            #expect(sources.allSatisfy { ($0["polls"] as? Int ?? 0) > 0 }, "\(sources)")
+            // The Patroni version the drill ran against is on record.
+            #expect(((drill.json["cluster_before"] as? [String: Any])?["manager_version"] as? String)?.isEmpty == false)
             try ReportArtifacts.verify(runDir: try ReportArtifacts.newestRun(reports), extraOutput: r.stdout + r.stderr, stateDir: state)
             try expectHealthyAndClean(state)
         }

@@ -209,3 +209,18 @@ extension ReportRendererTests {
                 == "Patroni 4.1.5, synchronous replication")
     }
 }
+
+/// Issue 18: a monitor source that failed is reported, never silent.
+@Suite struct MonitorSourceNoteTests {
+    @Test func aNodeThatNeverAnsweredIsNamedAsNotObserved() {
+        let notes = MonitorSourceStats.note([
+            MonitorSourceStats(source: "pg1 SQL", polls: 412, failures: 412, lastError: "fe_sendauth: no password supplied"),
+            MonitorSourceStats(source: "pg2 SQL", polls: 400, failures: 37, lastError: "connection refused"),
+            MonitorSourceStats(source: "pg3 SQL", polls: 400, failures: 0),
+        ])
+        #expect(notes.first == "split-brain by node SQL: not observed for pg1 — all 412 polls of its SQL failed: fe_sendauth: no password supplied")
+        #expect(notes.last == "monitor polls that failed (a node under a fault does not answer): pg2 SQL 37 of 400 (last: connection refused)")
+        #expect(notes.count == 2)
+        #expect(MonitorSourceStats.note([MonitorSourceStats(source: "pg3 SQL", polls: 5, failures: 0)]).isEmpty)
+    }
+}

@@ -19,6 +19,7 @@ import Testing
         report.drills[0].clusterBefore?.manager = "patroni"
         report.drills[0].clusterBefore?.managerVersion = "3.0.2"
         report.drills[0].clusterBefore?.synchronousMode = false
+        report.drills[0].monitorSources = [MonitorSourceStats(source: "pg1 SQL", polls: 10, failures: 10, lastError: "fe_sendauth: no password supplied")]
         var metrics = report.drills[0].metrics!
         var also = metrics.main
         also.endpoint = "pooled"

@@ -31,6 +31,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var restore: RestoreReport?
     /// A `region_failover` step's moments and failback, when the drill has one.
     public var regionFailover: RegionFailoverReport?
+    /// How each of the monitor's node-SQL sources answered (nil: none was polled).
+    public var monitorSources: [MonitorSourceStats]?
     /// What went wrong running the drill (ERROR / ABORTED), in words.
     public var errors: [String]
     /// Anything else worth knowing (a damaged probe log, a skipped check).

@@ -34,6 +34,9 @@ extension DrillReport {
         copy.clusterBefore = clusterBefore.map { $0.redacted(by: r) }
         copy.clusterAfter = clusterAfter.map { $0.redacted(by: r) }
         copy.probeLog = probeLog.map(r.redact)
+        copy.monitorSources = monitorSources.map { sources in
+            sources.map { var m = $0; m.lastError = m.lastError.map(r.redact); return m }
+        }
         copy.stages = stages.map { s in
             var s = s
             s.name = r.redact(s.name)

@@ -46,6 +46,8 @@ public struct DrillRecord: Sendable {
     public var applied: [AppliedFault] = []
     public var rollbacks: [String] = []
     public var notes: [String] = []
+    /// How the monitor's node-SQL sources answered (set when the monitor stops).
+    public var monitorSources: [MonitorSourceStats]?
     /// What a `restore` step did, when the drill has one.
     public var restore: RestoreRecord?
     /// What a `region_failover` step did, when the drill has one.

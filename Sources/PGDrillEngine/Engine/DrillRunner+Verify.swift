@@ -131,6 +131,7 @@ extension DrillRunner {
         for p in s.probes { p.stop() }
         s.probes.removeAll()
         s.monitor?.stop()
+        if !s.sqlPollers.isEmpty { s.record.monitorSources = s.sqlPollers.map(\.stats) }
         do {
             try s.log?.close()
         } catch {

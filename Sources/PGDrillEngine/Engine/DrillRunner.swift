@@ -55,6 +55,8 @@ public final class DrillRunner {
         /// Journal ids of this drill's rollbacks with their due time (nil: at rollback stage).
         var timed: [(ids: [Int], due: Int64, summary: String)] = []
         var journalIDs: [Int] = []
+        /// The monitor's node-SQL pollers, read for their failure counts once the monitor stops.
+        var sqlPollers: [NodeSQLPoller] = []
         init(machine: DrillLifecycle, record: DrillRecord) {
             self.machine = machine
             self.record = record
@@ -303,7 +305,7 @@ public final class DrillRunner {
         } catch {
             return .interrupted("cannot write the probe log \(s.record.probeLogPath): \(error)")
         }
-        let monitor = ClusterMonitor(sources: monitorSources(), clock: clock)
+        let monitor = ClusterMonitor(sources: monitorSources(s), clock: clock)
         s.monitor = monitor
         monitor.start()
         let log = s.log!
@@ -342,12 +344,15 @@ public final class DrillRunner {
         return .steadyElapsed
     }
 
-    func monitorSources() -> ClusterMonitor.Sources {
+    func monitorSources(_ s: Session) -> ClusterMonitor.Sources {
         let manager = connection.makeManager(timeout: 0.5)
         var sql: [(node: String, probe: @Sendable () -> ClusterMonitor.NodeSQL?)] = []
+        var sqlPollers: [NodeSQLPoller] = []
+        defer { s.sqlPollers = sqlPollers }
         for node in cluster.nodes + (cluster.standbyCluster?.nodes ?? []) {
             guard let conninfo = cluster.nodeConninfo[node.name] else { continue }
-            let poller = NodeSQLPoller(conninfo: conninfo)
+            let poller = NodeSQLPoller(node: node.name, conninfo: conninfo)
+            sqlPollers.append(poller)
             sql.append((node: node.name, probe: { poller.poll() }))
         }
         return .init(view: { try manager.view() }, haproxyStats: cluster.haproxyStats, nodeSQL: sql)

@@ -1,6 +1,7 @@
 import Logging
 import PGDrillCore
 import PGDrillPostgres
+import Synchronization
 
 /// One endpoint's probe: writes (or, on a read endpoint, reads) as fast as acknowledgements come.
 final class ProbeRunner: @unchecked Sendable {
@@ -37,11 +38,22 @@ final class ProbeRunner: @unchecked Sendable {
 /// Asks one node directly whether it accepts writes and on which timeline, for the cluster monitor.
 /// Keeps its connection between polls; a failed poll drops it and reports the node unreachable.
 final class NodeSQLPoller: @unchecked Sendable {
-    // @unchecked Sendable: used from exactly one monitor thread; `connection` is never shared.
+    // @unchecked Sendable: polled from exactly one monitor thread; `connection` is never shared, and the
+    // counters the runner reads afterwards live in a Mutex.
     private let conninfo: String
     private var connection: PGConnection?
+    let node: String
+    private let counts = Mutex((polls: 0, failures: 0, lastError: String?.none))
 
-    init(conninfo: String) { self.conninfo = conninfo }
+    init(node: String, conninfo: String) {
+        self.node = node
+        self.conninfo = conninfo
+    }
+
+    /// How this node's SQL answered so far.
+    var stats: MonitorSourceStats {
+        counts.withLock { MonitorSourceStats(source: "\(node) SQL", polls: $0.polls, failures: $0.failures, lastError: $0.lastError) }
+    }
 
     static let sql: String = """
         SELECT pg_is_in_recovery(),
@@ -56,11 +68,17 @@ final class NodeSQLPoller: @unchecked Sendable {
                 connection = try PGConnection(conninfo: conninfo, timeout: .milliseconds(500))
             }
             let result = try connection!.query(Self.sql, [], timeout: .milliseconds(500))
-            guard let row = result.rows.first else { return nil }
+            guard let row = result.rows.first else {
+                counts.withLock { $0.polls += 1; $0.failures += 1; $0.lastError = "no row" }
+                return nil
+            }
+            counts.withLock { $0.polls += 1 }
             return .init(writable: row[0] == "f", timeline: row[1].flatMap { Int($0) }, startedAt: row[2].flatMap { Int64($0) })
         } catch {
             connection?.close()
             connection = nil
+            let text = "\(error)".trimmingCharacters(in: .whitespacesAndNewlines)
+            counts.withLock { $0.polls += 1; $0.failures += 1; $0.lastError = text }
             return nil
         }
     }

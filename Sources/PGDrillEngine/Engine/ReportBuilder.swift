@@ -74,7 +74,7 @@ public enum ReportBuilder {
             if verdict == .pass || verdict == .fail { verdict = .error }
             errors += recordProblems.map { "incomplete record: \($0)" }
         }
-        return DrillReport(
+        var report = DrillReport(
             name: plan.name, description: plan.description, scenario: scenario(plan), verdict: verdict,
             whatHappened: whatHappened(record, metrics) + restoreSentences(record, restored), expectations: expectations, metrics: metrics,
             clusterBefore: record.clusterBefore.map { snapshot($0, cluster, at: record.steadyStart) },
@@ -89,7 +89,9 @@ public enum ReportBuilder {
                               checks: r.checks, problems: r.problems)
             },
             regionFailover: record.region,
-            errors: errors, notes: record.notes + record.rollbacks)
+            errors: errors, notes: record.notes + record.rollbacks + MonitorSourceStats.note(record.monitorSources ?? []))
+        report.monitorSources = record.monitorSources
+        return report
     }
 
     /// One line per drill for the summary table: the faults as applied.
