@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PGDrillEngine
+import PGDrillSSH
 
 @Suite struct ShellQuoteTests {
     @Test(arguments: [
@@ -294,4 +295,39 @@ func bareCluster(dataDir: String) -> ClusterTarget {
                   ssh: .init(user: "root", port: 22, identityFile: "id", knownHostsFile: "k", connectTimeout: .seconds(1)),
                   nodes: [], proxies: [], dataDir: dataDir, binDir: "/b", pgPort: 5432, endpoints: [:],
                   nodeConninfo: [:], haproxyStats: nil, services: [:])
+}
+
+/// Issue 20, item 10: a fault command the runner gives up on is stopped on the host, with what it started.
+@Suite struct BoundedApplyTests {
+    @Test func aCommandPastItsDeadlineIsStoppedWithItsChildren() throws {
+        let pidFile = NSTemporaryDirectory() + "pgdrill-bounded-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        // A writer in the background (like a dd of the filler) and a foreground wait that outlives the deadline.
+        let script = RemoteScript(host: "h", script: "sleep 300 & echo $! > \(pidFile)\nsleep 300", summary: "s").bounded(seconds: 1)
+        let started = Date()
+        let (status, out) = try shell("bash -c \(script.script.shellQuoted)")
+        #expect(status == 124, "\(out)")
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(out.contains("still running after 1 s: stopped on the host"), "\(out)")
+        let pid = try #require(Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+        var gone = false
+        for _ in 0..<40 where !gone {
+            gone = kill(pid, 0) != 0
+            if !gone { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(gone, "the background child \(pid) of the timed-out command is still running")
+        if !gone { kill(pid, SIGKILL) }
+    }
+
+    @Test func aCommandInTimeKeepsItsOutputAndStatus() throws {
+        let script = RemoteScript(host: "h", script: "echo \"it's done\"; echo err >&2; exit 3", summary: "s").bounded(seconds: 30)
+        let (status, out) = try shell(script.script)
+        #expect(status == 3)
+        #expect(out.contains("it's done") && out.contains("err") && !out.contains("still running"), "\(out)")
+    }
+
+    @Test func theUnforkedKillIsLeftAsItIs() {
+        let kill = RemoteScript(host: "h", script: SSHSession.unforkedMarker + "\nkill -9 1234\ntrue", summary: "k")
+        #expect(kill.bounded(seconds: 10) == kill)
+    }
 }

@@ -81,7 +81,9 @@ extension DrillRunner {
                     s.live.markFault(at: sent)
                 }
                 s.monitor?.record(ClusterEvent(at: sent, kind: .faultSent, node: f.host, detail: f.apply.summary))
-                let result = try connection.run(f.apply, timeout: .seconds(120))
+                // Stopped on the host 10 s before the runner stops waiting: a fault command given up on
+                // does not go on running after its rollback.
+                let result = try connection.run(f.apply.bounded(seconds: 110), timeout: .seconds(120))
                 let returned = clock.now()
                 let (output, effect) = recordApplied(f, stdout: result.stdout, sent: sent, returned: returned,
                                                      decided: decided, decidedWall: decidedWall, step: index, s)
