@@ -331,3 +331,36 @@ func bareCluster(dataDir: String) -> ClusterTarget {
         #expect(kill.bounded(seconds: 10) == kill)
     }
 }
+
+/// Issue 20, item 6: under plain streaming replication nobody demotes an old primary, so a rollback that
+/// starts PostgreSQL by hand must not run while another node is primary.
+@Suite struct SecondPrimaryGuardTests {
+    let context = HostContext(name: "pg1", address: "10.0.0.11", dataDir: "/d", pgPort: 5432, binDir: "/b", peers: [],
+                              services: [:], managerRestartsPostgres: false)
+
+    func entry(startsPostgres: Bool) -> Journal.Entry {
+        Journal.Entry(id: 1, runID: "r", drill: "d", host: "pg1", fault: "kill -KILL postgres on pg1", rollback: "pg_ctl start",
+                      state: .pending, recordedAt: "", error: nil, hostAddress: nil, startsPostgres: startsPostgres)
+    }
+
+    @Test func aHandStartedPostgresIsMarkedAndPatroniIsNot() throws {
+        let manual = try FaultAction.kill(processes: ["postgres"], signal: "KILL", on: .primary).hostFault(on: context, tag: "t1")
+        #expect(manual.rollbackStartsPostgres)
+        #expect(manual.rollback?.script.contains("pg_ctl start") == true)
+        var patroni = context
+        patroni.managerRestartsPostgres = true
+        let managed = try FaultAction.kill(processes: ["postgres"], signal: "KILL", on: .primary).hostFault(on: patroni, tag: "t1")
+        #expect(!managed.rollbackStartsPostgres)
+    }
+
+    @Test func itIsRefusedWhileAnotherNodeIsPrimaryOrNobodyCanTell() {
+        let promoted = PatroniCluster(members: [.init(name: "pg1", role: "replica", state: "stopped"),
+                                                .init(name: "pg2", role: "leader", state: "running")])
+        let why = DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: promoted)
+        #expect(why?.contains("pg2 is primary now") == true && why?.contains("second read-write primary") == true, "\(why ?? "nil")")
+        #expect(DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: nil)?.contains("cannot see which node is primary") == true)
+        let nobody = PatroniCluster(members: [.init(name: "pg1", role: "replica", state: "stopped"),
+                                              .init(name: "pg2", role: "replica", state: "streaming")])
+        #expect(DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: nobody) == nil)
+    }
+}

@@ -146,12 +146,27 @@ extension DrillRunner {
         return (output, effect)
     }
 
+    /// Why a rollback that starts PostgreSQL by hand (`pg_ctl start`, no manager to demote it) must not run:
+    /// another node is primary now, or which node is cannot be seen — starting the old primary would give the
+    /// cluster two read-write primaries. Nil when it may run (nothing else is primary; the node itself is).
+    static func secondPrimaryRefusal(_ entry: Journal.Entry, view: ClusterView?) -> String? {
+        guard let view else {
+            return "cannot see which node is primary now, and starting PostgreSQL by hand on \(entry.host) could make a second primary; "
+                + "check the cluster, then start it (as a standby if another node was promoted) and run `pgdrill recover` again"
+        }
+        let others = view.members.filter { $0.role == "leader" && $0.name != entry.host }.map(\.name)
+        guard let other = others.first else { return nil }
+        return "\(other) is primary now: starting PostgreSQL on \(entry.host) would make a second read-write primary. "
+            + "Rejoin \(entry.host) as a standby of \(other) (pg_rewind, standby.signal, primary_conninfo) by hand; the entry stays in the journal"
+    }
+
     func journalRollbacks(_ faults: [HostFault], _ s: Session) throws -> [Int] {
         var ids: [Int] = []
         do {
             for f in faults {
                 if let rb = f.rollback {
-                    ids.append(try journal.record(runID: runID, drill: s.record.plan.name, host: f.host, fault: f.apply.summary, rollback: rb.script))
+                    ids.append(try journal.record(runID: runID, drill: s.record.plan.name, host: f.host, fault: f.apply.summary, rollback: rb.script,
+                                                  startsPostgres: f.rollbackStartsPostgres))
                 }
             }
         } catch {
@@ -217,6 +232,12 @@ extension DrillRunner {
             // Replaying it would run root's rollback on whatever host now has that name: left for the cluster
             // file it was written with.
             progress.warn("not replayed: journal entry \(entry.id) (\(entry.fault), run \(entry.runID)): \(why); run `pgdrill recover` with the cluster file it was written for")
+            return false
+        }
+        if entry.startsPostgres == true, let why = Self.secondPrimaryRefusal(entry, view: try? connection.clusterView()) {
+            progress.warn("not rolled back: \(entry.fault) on \(entry.host): \(why)")
+            try? journal.mark(entry.id, .failed, error: why)
+            s?.record.notes.append("NOT rolled back: \(entry.fault) on \(entry.host): \(why)")
             return false
         }
         trap.restoring("\(entry.fault) on \(entry.host)")

@@ -29,6 +29,8 @@ public final class Journal: @unchecked Sendable {
         /// The address `host` had in the cluster file the entry was written with (nil in journals older than
         /// this field): a rollback is replayed only where its fault was applied.
         public var hostAddress: String?
+        /// The rollback starts PostgreSQL by hand: replayed only while no other node is primary.
+        public var startsPostgres: Bool?
     }
 
     private struct File: Codable {
@@ -151,12 +153,13 @@ public final class Journal: @unchecked Sendable {
 
     /// Records an undo action and syncs it to disk. Call before the fault is applied.
     @discardableResult
-    public func record(runID: String, drill: String, host: String, fault: String, rollback: String) throws -> Int {
+    public func record(runID: String, drill: String, host: String, fault: String, rollback: String, startsPostgres: Bool = false) throws -> Int {
         try lock.withLock {
             let id = (entries.map(\.id).max() ?? 0) + 1
             entries.append(Entry(
                 id: id, runID: runID, drill: drill, host: host, fault: fault, rollback: rollback,
-                state: .pending, recordedAt: ISO8601DateFormatter().string(from: Date()), error: nil, hostAddress: addresses[host]))
+                state: .pending, recordedAt: ISO8601DateFormatter().string(from: Date()), error: nil, hostAddress: addresses[host],
+                startsPostgres: startsPostgres ? true : nil))
             try persist()
             return id
         }

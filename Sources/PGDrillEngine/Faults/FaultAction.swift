@@ -85,6 +85,16 @@ public struct HostFault: Sendable, Equatable {
     public var apply: RemoteScript
     /// nil: nothing to undo (e.g. a `start`, or a kill of PostgreSQL that Patroni restarts itself).
     public var rollback: RemoteScript?
+    /// The rollback starts PostgreSQL by hand (`pg_ctl start`, no manager deciding its role): it must not
+    /// run while another node is primary, or the cluster gets a second read-write primary.
+    public var rollbackStartsPostgres = false
+
+    public init(host: String, apply: RemoteScript, rollback: RemoteScript?, rollbackStartsPostgres: Bool = false) {
+        self.host = host
+        self.apply = apply
+        self.rollback = rollback
+        self.rollbackStartsPostgres = rollbackStartsPostgres
+    }
 }
 
 /// What the engine knows about a host when it builds commands for it.
@@ -151,6 +161,7 @@ extension FaultAction {
             let apply = script(FaultTemplates.kill(processes: processes, signal: signal, dataDir: host.dataDir, hints: processHints),
                                "kill -\(FaultTemplates.signalName(signal)) \(processes.joined(separator: "+")) on \(host.name)")
             var undo: [String] = []
+            var startsPostgres = false
             let sig = FaultTemplates.signalName(signal)
             for p in processes where FaultTemplates.stopsProcess(signal) {
                 undo.append(FaultTemplates.resume(process: p))
@@ -164,6 +175,7 @@ extension FaultAction {
                             // In a subshell: its `exit`s must not skip the restarts after it.
                             undo.append("(\n\(restart)\n) || exit $?")
                         } else if !host.managerRestartsPostgres {
+                            startsPostgres = true
                             undo.append("runuser -u postgres -- \(host.binDir.shellQuoted)/pg_ctl status -D \(host.dataDir.shellQuoted) >/dev/null 2>&1 || runuser -u postgres -- \(host.binDir.shellQuoted)/pg_ctl start -w -t 60 -D \(host.dataDir.shellQuoted) -l /dev/null")
                         }
                     } else {
@@ -172,7 +184,8 @@ extension FaultAction {
                 }
             }
             return HostFault(host: host.name, apply: apply,
-                             rollback: undo.isEmpty ? nil : script(undo.joined(separator: "\n"), "restart \(processes.joined(separator: "+")) on \(host.name) if down"))
+                             rollback: undo.isEmpty ? nil : script(undo.joined(separator: "\n"), "restart \(processes.joined(separator: "+")) on \(host.name) if down"),
+                             rollbackStartsPostgres: startsPostgres)
         case .stopService(let name, _):
             let s = try host.service(name)
             return HostFault(host: host.name, apply: script(s.stop, "stop \(name) on \(host.name)"),
