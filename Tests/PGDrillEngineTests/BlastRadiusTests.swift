@@ -226,17 +226,18 @@ struct BlastRadiusTests {
 }
 
 extension BlastRadiusTests {
-    /// sshd on a port other than 22: a partition cutting "all" and a total packet loss on the node keep that
-    /// port reachable (the runner's session, its rollback and `recover` need it) and cut everything else.
-    /// Two throwaway namespaces on a veth pair; the node listens on 2222 (ssh) and 5432.
-    @Test(arguments: ["partition", "loss"])
-    func faultsLeaveTheClustersSSHPortOpen(_ kind: String) throws {
+    /// Two throwaway namespaces on a veth pair, dual-stack (10.231.77.1/2 and fd77:231::1/2); the node listens
+    /// on `ports` on both families. `body` gets the node's namespace and a reachability check
+    /// (address, port) from the client.
+    func withNodeAndClient(_ ports: [Int], _ body: (_ node: String, _ reachable: (String, Int) throws -> Bool) throws -> Void) throws {
         let (node, client) = ("pgdrill-sshn-\(getpid())", "pgdrill-sshc-\(getpid())")
+        let (n, c) = ("pgdsn\(getpid() % 10000)", "pgdsc\(getpid() % 10000)")
         let setup = """
         ip netns add \(node) && ip netns add \(client) &&
-        ip link add pgdsn\(getpid() % 10000) netns \(node) type veth peer name pgdsc\(getpid() % 10000) netns \(client) &&
-        ip -n \(node) addr add 10.231.77.1/24 dev pgdsn\(getpid() % 10000) && ip -n \(client) addr add 10.231.77.2/24 dev pgdsc\(getpid() % 10000) &&
-        ip -n \(node) link set pgdsn\(getpid() % 10000) up && ip -n \(client) link set pgdsc\(getpid() % 10000) up &&
+        ip link add \(n) netns \(node) type veth peer name \(c) netns \(client) &&
+        ip -n \(node) addr add 10.231.77.1/24 dev \(n) && ip -n \(client) addr add 10.231.77.2/24 dev \(c) &&
+        ip -n \(node) -6 addr add fd77:231::1/64 dev \(n) nodad && ip -n \(client) -6 addr add fd77:231::2/64 dev \(c) nodad &&
+        ip -n \(node) link set \(n) up && ip -n \(client) link set \(c) up &&
         ip -n \(node) link set lo up && ip -n \(client) link set lo up
         """
         let (created, out) = try shell(setup)
@@ -247,37 +248,72 @@ extension BlastRadiusTests {
         // writes its pid, and is killed by it.
         var listeners: [Int32] = []
         defer { for pid in listeners { kill(pid, SIGKILL) } }
-        for port in [2222, 5432] {
-            let pidFile = NSTemporaryDirectory() + "pgdrill-listener-\(getpid())-\(port)"
-            // The pid file appears whole (renamed into place) once the socket listens; up to 10 s on a busy machine.
-            let program = "import os, socket\nos.closerange(3, 65536)\n"
-                + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('10.231.77.1', \(port))); s.listen(16)\n"
-                + "open('\(pidFile).tmp', 'w').write(str(os.getpid())); os.rename('\(pidFile).tmp', '\(pidFile)')\n"
-                + "while True:\n    c, _ = s.accept(); c.close()"
-            let (started, text) = try shell("ip netns exec \(node) python3 -c \(program.shellQuoted) </dev/null >/dev/null 2>&1 &")
-            try #require(started == 0, "\(text)")
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: pidFile) { Thread.sleep(forTimeInterval: 0.05) }
-            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) { listeners.append(pid) }
-            try? FileManager.default.removeItem(atPath: pidFile)
+        for port in ports {
+            for (family, address) in [("AF_INET", "10.231.77.1"), ("AF_INET6", "fd77:231::1")] {
+                let pidFile = NSTemporaryDirectory() + "pgdrill-listener-\(getpid())-\(port)-\(family)"
+                // The pid file appears whole (renamed into place) once the socket listens; up to 10 s on a busy machine.
+                let program = "import os, socket\nos.closerange(3, 65536)\n"
+                    + "s=socket.socket(socket.\(family)); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('\(address)', \(port))); s.listen(16)\n"
+                    + "open('\(pidFile).tmp', 'w').write(str(os.getpid())); os.rename('\(pidFile).tmp', '\(pidFile)')\n"
+                    + "while True:\n    c, _ = s.accept(); c.close()"
+                let (started, text) = try shell("ip netns exec \(node) python3 -c \(program.shellQuoted) </dev/null >/dev/null 2>&1 &")
+                try #require(started == 0, "\(text)")
+                for _ in 0..<200 where !FileManager.default.fileExists(atPath: pidFile) { Thread.sleep(forTimeInterval: 0.05) }
+                if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text) { listeners.append(pid) }
+                try? FileManager.default.removeItem(atPath: pidFile)
+            }
         }
-        try #require(listeners.count == 2, "the listeners did not start")
-        func reachable(_ port: Int) throws -> Bool {
-            try shell("ip netns exec \(client) python3 -c 'import socket; socket.create_connection((\"10.231.77.1\", \(port)), timeout=1)' 2>/dev/null").0 == 0
+        try #require(listeners.count == 2 * ports.count, "the listeners did not start")
+        func reachable(_ address: String, _ port: Int) throws -> Bool {
+            try shell("ip netns exec \(client) python3 -c 'import socket; socket.create_connection((\"\(address)\", \(port)), timeout=1)' 2>/dev/null").0 == 0
         }
         var up = false
-        for _ in 0..<50 where !up { up = try reachable(2222) && reachable(5432); if !up { Thread.sleep(forTimeInterval: 0.1) } }
+        for _ in 0..<50 where !up {
+            up = try ports.allSatisfy { try reachable("10.231.77.1", $0) && reachable("fd77:231::1", $0) }
+            if !up { Thread.sleep(forTimeInterval: 0.1) }
+        }
         try #require(up, "listeners in the node namespace did not come up")
-        let tag = "bssh\(kind.prefix(1))"
-        let apply = kind == "partition"
-            ? FaultTemplates.partition(tag: tag, scope: .all, peers: ["10.231.77.3"], pgPort: 5432, sshPort: 2222)
-            : FaultTemplates.loss(tag: tag, probability: 1, sshPort: 2222)
-        let (applied, text) = try shell("ip netns exec \(node) sh -c \(apply.shellQuoted)")
-        try #require(applied == 0, "\(text)")
-        #expect(try reachable(2222), "\(kind) cut the runner's ssh port 2222")
-        #expect(try !reachable(5432), "\(kind) did not cut PostgreSQL's port")
-        let (undone, undoText) = try shell("ip netns exec \(node) sh -c \(FaultTemplates.removeChains(tag: tag).shellQuoted)")
-        #expect(undone == 0, "\(undoText)")
-        #expect(try reachable(5432))
+        try body(node, reachable)
+    }
+
+    /// sshd on a port other than 22: a partition cutting "all" and a total packet loss on the node keep that
+    /// port reachable (the runner's session, its rollback and `recover` need it) and cut everything else —
+    /// over IPv6 too, the node having a global IPv6 address.
+    @Test(arguments: ["partition", "loss"])
+    func faultsLeaveTheClustersSSHPortOpen(_ kind: String) throws {
+        try withNodeAndClient([2222, 5432]) { node, reachable in
+            let tag = "bssh\(kind.prefix(1))"
+            let apply = kind == "partition"
+                ? FaultTemplates.partition(tag: tag, scope: .all, peers: ["10.231.77.3"], pgPort: 5432, sshPort: 2222)
+                : FaultTemplates.loss(tag: tag, probability: 1, sshPort: 2222)
+            let (applied, text) = try shell("ip netns exec \(node) sh -c \(apply.shellQuoted)")
+            try #require(applied == 0, "\(text)")
+            for address in ["10.231.77.1", "fd77:231::1"] {
+                #expect(try reachable(address, 2222), "\(kind) cut the runner's ssh port 2222 on \(address)")
+                #expect(try !reachable(address, 5432), "\(kind) did not cut PostgreSQL's port on \(address)")
+            }
+            let (undone, undoText) = try shell("ip netns exec \(node) sh -c \(FaultTemplates.removeChains(tag: tag).shellQuoted)")
+            #expect(undone == 0, "\(undoText)")
+            #expect(try reachable("10.231.77.1", 5432) && reachable("fd77:231::1", 5432))
+            let (_, left) = try shell("ip netns exec \(node) sh -c 'iptables-save; ip6tables-save' | grep -c PGDRILL || true")
+            #expect(left.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "chains left: \(left)")
+        }
+    }
+
+    /// Issue 20, item 10: partitions were IPv4 only. A peer given by its IPv6 address is cut over IPv6 (by
+    /// ip6tables), and only that peer: the IPv4 path stays as it was.
+    @Test func anIPv6PeerIsCutOverIPv6() throws {
+        try withNodeAndClient([5432]) { node, reachable in
+            let apply = FaultTemplates.partition(tag: "bv6p", scope: .peers, peers: ["fd77:231::2"], pgPort: 5432, sshPort: 22)
+            let (applied, text) = try shell("ip netns exec \(node) sh -c \(apply.shellQuoted)")
+            try #require(applied == 0, "\(text)")
+            #expect(text.contains("(IPv4 and IPv6)"), "\(text)")
+            #expect(try !reachable("fd77:231::1", 5432), "the IPv6 peer still reaches the node")
+            #expect(try reachable("10.231.77.1", 5432), "an IPv6 peer's partition cut IPv4")
+            let (undone, undoText) = try shell("ip netns exec \(node) sh -c \(FaultTemplates.removeChains(tag: "bv6p").shellQuoted)")
+            #expect(undone == 0, "\(undoText)")
+            #expect(try reachable("fd77:231::1", 5432))
+        }
     }
 }
 

@@ -238,11 +238,12 @@ import PGDrillSSH
 
     /// A rule listing that fails is no proof the chains are gone: the removal must fail, not say "removed".
     @Test func chainRemovalFailsWhenTheRulesCannotBeListed() throws {
-        let (status, out) = try withStubs(["iptables": "for a; do [ \"$a\" = -S ] && { echo 'iptables: lock held' >&2; exit 4; }; done\nexit 1\n"]) {
+        let (status, out) = try withStubs(["iptables": "for a; do [ \"$a\" = -S ] && { echo 'iptables: lock held' >&2; exit 4; }; done\nexit 1\n",
+                                           "ip6tables": "exit 1\n"]) {
             try shell("PATH=\($0):$PATH\n" + FaultTemplates.removeChains(tag: "t1"))
         }
         #expect(status == 1, "\(out)")
-        #expect(out.contains("cannot list the rules"), "\(out)")
+        #expect(out.contains("cannot list the IPv4 rules"), "\(out)")
     }
 
     /// `recover`'s sweep used to pipe `… | sort -u || true | sed …`: the sed ran on nothing, the loop got the
@@ -262,7 +263,7 @@ import PGDrillSSH
                 exit 0
 
                 """,
-            "ps": "exit 0\n", "tc": "exit 0\n",
+            "ps": "exit 0\n", "tc": "exit 0\n", "ip6tables": "exit 1\n",
         ]
         let cluster = bareCluster(dataDir: NSTemporaryDirectory() + "pgdrill-nodata")
         try withStubs(stubs) { dir in
@@ -280,7 +281,7 @@ import PGDrillSSH
 
     /// A chain that will not go is reported, and the sweep still fails after removing what it could.
     @Test func theSweepFailsWhenAChainStays() throws {
-        let stubs = ["iptables": "case \" $* \" in *\" -S \"*) echo '-N PGDRILL-ee11-IN' ;; *\" -D \"*) exit 1 ;; esac\nexit 0\n", "ps": "exit 0\n", "tc": "exit 0\n"]
+        let stubs = ["iptables": "case \" $* \" in *\" -S \"*) echo '-N PGDRILL-ee11-IN' ;; *\" -D \"*) exit 1 ;; esac\nexit 0\n", "ps": "exit 0\n", "tc": "exit 0\n", "ip6tables": "exit 1\n"]
         let cluster = bareCluster(dataDir: NSTemporaryDirectory() + "pgdrill-nodata")
         let (status, out) = try withStubs(stubs) { try shell("PATH=\($0):$PATH\n" + Commands.sweepScript(cluster)) }
         #expect(status == 1, "\(out)")

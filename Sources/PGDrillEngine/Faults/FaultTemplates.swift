@@ -184,42 +184,76 @@ public enum FaultTemplates {
 
     /// The chains of one fault. Loopback and the runner's ssh (`sshPort`, both directions: sessions to the host's
     /// sshd) are exempt first, so no rule after them can cut the runner off its own rollback.
+    /// The address family a rule belongs to: IPv6 when its `-s`/`-d` address has a colon, IPv4 when it has
+    /// another address, both when it names none (a port, or everything).
+    enum RuleFamily { case v4, v6, both }
+    static func family(_ rule: String) -> RuleFamily {
+        let words = rule.split(separator: " ")
+        guard let i = words.firstIndex(where: { $0 == "-s" || $0 == "-d" }), i + 1 < words.count else { return .both }
+        return words[i + 1].contains(":") ? .v6 : .v4
+    }
+
+    /// The run's two chains with `rules` (IN rule, OUT rule), loopback and the runner's ssh port exempt, hooked
+    /// first into INPUT and OUTPUT. IPv4 through iptables; IPv6 through ip6tables as well wherever a rule names
+    /// an IPv6 peer or the host has a global IPv6 address (a partition of a dual-stack host must cut both
+    /// families) — a rule that needs IPv6 on a host without a usable ip6tables fails before anything is added.
     private static func chainScript(tag: String, sshPort: Int, rules: [(String, String)]) -> String {
         let (cin, cout) = chains(tag: tag)
+        let needsV6 = rules.contains { family($0.0) == .v6 || family($0.1) == .v6 }
         var lines = [
             "set -e",
             "command -v iptables >/dev/null || { echo 'iptables is not installed on this host' >&2; exit 3; }",
-            "iptables -w 5 -N \(cin)", "iptables -w 5 -N \(cout)",
-            "iptables -w 5 -A \(cin) -i lo -j RETURN", "iptables -w 5 -A \(cout) -o lo -j RETURN",
-            "iptables -w 5 -A \(cin) -p tcp --dport \(sshPort) -j RETURN", "iptables -w 5 -A \(cout) -p tcp --sport \(sshPort) -j RETURN",
+            "pgd_v6=0",
+            "if command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1; then",
+            "  if [ \(needsV6 ? 1 : 0) = 1 ] || ip -6 addr show scope global 2>/dev/null | grep -q inet6; then pgd_v6=1; fi",
+            "fi",
         ]
-        for (i, o) in rules {
-            lines.append("iptables -w 5 -A \(cin) \(i)")
-            lines.append("iptables -w 5 -A \(cout) \(o)")
+        if needsV6 {
+            lines.append("[ $pgd_v6 = 1 ] || { echo 'ip6tables is missing or unusable on this host: its IPv6 peers cannot be cut' >&2; exit 3; }")
         }
-        lines.append("iptables -w 5 -I INPUT 1 -j \(cin)")
-        lines.append("iptables -w 5 -I OUTPUT 1 -j \(cout)")
-        lines.append("echo 'rules in \(cin)/\(cout) active'")
+        func chainLines(_ tool: String, _ keep: (RuleFamily) -> Bool) -> [String] {
+            var out = ["\(tool) -w 5 -N \(cin)", "\(tool) -w 5 -N \(cout)",
+                       "\(tool) -w 5 -A \(cin) -i lo -j RETURN", "\(tool) -w 5 -A \(cout) -o lo -j RETURN",
+                       "\(tool) -w 5 -A \(cin) -p tcp --dport \(sshPort) -j RETURN", "\(tool) -w 5 -A \(cout) -p tcp --sport \(sshPort) -j RETURN"]
+            for (i, o) in rules {
+                if keep(family(i)) { out.append("\(tool) -w 5 -A \(cin) \(i)") }
+                if keep(family(o)) { out.append("\(tool) -w 5 -A \(cout) \(o)") }
+            }
+            out.append("\(tool) -w 5 -I INPUT 1 -j \(cin)")
+            out.append("\(tool) -w 5 -I OUTPUT 1 -j \(cout)")
+            return out
+        }
+        lines += chainLines("iptables") { $0 != .v6 }
+        lines.append("if [ $pgd_v6 = 1 ]; then")
+        lines += chainLines("ip6tables") { $0 != .v4 }.map { "  " + $0 }
+        lines.append("fi")
+        lines.append("echo \"rules in \(cin)/\(cout) active$( [ $pgd_v6 = 1 ] && echo ' (IPv4 and IPv6)' || true)\"")
         return lines.joined(separator: "\n")
     }
 
-    /// Removes the run's chains and the jumps to them, nothing else; idempotent. Succeeds only when a listing of
-    /// the rules shows them gone (a listing that fails is a failure, not "nothing found").
+    /// Removes the run's chains and the jumps to them, nothing else, in both address families; idempotent.
+    /// Succeeds only when a listing of the rules shows them gone (a listing that fails is a failure, not
+    /// "nothing found"; an ip6tables that cannot list at all is one the fault could not have used).
     public static func removeChains(tag: String) -> String {
         let (cin, cout) = chains(tag: tag)
-        return """
-        while iptables -w 5 -D INPUT -j \(cin) 2>/dev/null; do :; done
-        while iptables -w 5 -D OUTPUT -j \(cout) 2>/dev/null; do :; done
-        iptables -w 5 -F \(cin) 2>/dev/null || true; iptables -w 5 -X \(cin) 2>/dev/null || true
-        iptables -w 5 -F \(cout) 2>/dev/null || true; iptables -w 5 -X \(cout) 2>/dev/null || true
-        if ! pgd_rules=$(iptables -w 5 -S 2>&1); then echo "cannot list the rules to confirm the chains are gone: $pgd_rules" >&2; exit 1; fi
-        case "$pgd_rules" in *"\(cin)"*|*"\(cout)"*) echo 'chains still present' >&2; exit 1 ;; esac
-        echo "removed \(cin)/\(cout)"
-        """
+        func remove(_ tool: String, _ what: String) -> String {
+            """
+            while \(tool) -w 5 -D INPUT -j \(cin) 2>/dev/null; do :; done
+            while \(tool) -w 5 -D OUTPUT -j \(cout) 2>/dev/null; do :; done
+            \(tool) -w 5 -F \(cin) 2>/dev/null || true; \(tool) -w 5 -X \(cin) 2>/dev/null || true
+            \(tool) -w 5 -F \(cout) 2>/dev/null || true; \(tool) -w 5 -X \(cout) 2>/dev/null || true
+            if ! pgd_rules=$(\(tool) -w 5 -S 2>&1); then echo "cannot list the \(what) rules to confirm the chains are gone: $pgd_rules" >&2; exit 1; fi
+            case "$pgd_rules" in *"\(cin)"*|*"\(cout)"*) echo '\(what) chains still present' >&2; exit 1 ;; esac
+            """
+        }
+        return remove("iptables", "IPv4") + "\n"
+            + "if command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1; then\n"
+            + remove("ip6tables", "IPv6").split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\nfi\n"
+            + "echo \"removed \(cin)/\(cout)\""
     }
 
     /// Lists chains left by any pgdrill run (pre-flight refuses a host that has some).
-    public static let leftoverChains = "iptables -w 5 -S 2>/dev/null | grep -o 'PGDRILL-[A-Za-z0-9-]*' | sort -u || true"
+    public static let leftoverChains = "{ iptables -w 5 -S; ip6tables -w 5 -S; } 2>/dev/null | grep -o 'PGDRILL-[A-Za-z0-9-]*' | sort -u || true"
 
     // MARK: disk
 
