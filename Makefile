@@ -7,7 +7,7 @@ CLUSTER ?= lab/state/cluster.yaml
 REPORTS ?= reports
 DRILLS ?= drills
 
-.PHONY: all bootstrap build release drill test test-repmgr test-dr unit integration lab-up lab-down lab-status clean fuzz
+.PHONY: all bootstrap build release drill test test-repmgr test-dr test-ssh-port unit integration lab-up lab-down lab-status clean fuzz
 
 all: build
 
@@ -41,6 +41,7 @@ test: bootstrap
 	  lab/lab.sh down || true; [ $$status = 0 ] || exit $$status
 	$(MAKE) --no-print-directory test-repmgr
 	$(MAKE) --no-print-directory test-dr
+	$(MAKE) --no-print-directory test-ssh-port
 
 # The repmgr flavour of the lab and the drills against it (the Patroni lab cannot serve both).
 test-repmgr:
@@ -60,6 +61,17 @@ test-dr:
 	set -o pipefail; status=0; \
 	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
 	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.RegionFailoverIntegrationTests 2>&1 | tee .build/integration-dr.log || status=$$?; \
+	  lab/lab.sh down || true; exit $$status
+
+# Every node's sshd on port 2222 (clusters that move ssh off 22): the partition and packet-loss drills must
+# keep the runner's own port open, roll back and leave `check` clean.
+test-ssh-port:
+	$(SWIFT) build --build-tests
+	lab/lab.sh down || true
+	lab/lab.sh up --ssh-port 2222
+	set -o pipefail; status=0; \
+	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
+	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.SSHPortIntegrationTests 2>&1 | tee .build/integration-ssh-port.log || status=$$?; \
 	  lab/lab.sh down || true; exit $$status
 
 # libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with

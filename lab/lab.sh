@@ -14,21 +14,28 @@
 # See lab/README.md. Everything generated lives under lab/state/.
 set -euo pipefail
 # `up --manager patroni|repmgr` picks the flavour (remembered in state/manager); `up --dr-region` adds
-# the second region (a Patroni standby cluster; remembered in state/dr-region).
+# the second region (a Patroni standby cluster; remembered in state/dr-region); `up --ssh-port N` runs every
+# node's sshd on port N instead of 22 (remembered in state/ssh-port), as clusters that move ssh do.
 LAB_COMMAND=${1:-}
 if [[ $LAB_COMMAND == up ]]; then
     # A plain `up` means the default flavour, whatever ran before.
-    export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0}
+    export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0} LAB_SSH_PORT=${LAB_SSH_PORT:-22}
     shift
     while (($#)); do
         case $1 in
-            --manager) [[ -n ${2:-} ]] || { echo "usage: $0 up [--manager patroni|repmgr] [--dr-region]" >&2; exit 2; }
+            --manager) [[ -n ${2:-} ]] || { echo "usage: $0 up [--manager patroni|repmgr] [--dr-region] [--ssh-port N]" >&2; exit 2; }
                 export LAB_MANAGER=$2; shift 2 ;;
             --manager=*) export LAB_MANAGER=${1#--manager=}; shift ;;
             --dr-region) export LAB_DR_REGION=1; shift ;;
-            *) echo "usage: $0 up [--manager patroni|repmgr] [--dr-region]" >&2; exit 2 ;;
+            --ssh-port) [[ ${2:-} =~ ^[0-9]+$ ]] || { echo "usage: $0 up [--manager patroni|repmgr] [--dr-region] [--ssh-port N]" >&2; exit 2; }
+                export LAB_SSH_PORT=$2; shift 2 ;;
+            *) echo "usage: $0 up [--manager patroni|repmgr] [--dr-region] [--ssh-port N]" >&2; exit 2 ;;
         esac
     done
+    if [[ $LAB_MANAGER == repmgr && $LAB_SSH_PORT != 22 ]]; then
+        echo "lab: error: --ssh-port needs the Patroni flavour (repmgr's own node-to-node ssh is set up for port 22)" >&2
+        exit 2
+    fi
     if [[ $LAB_MANAGER == repmgr && $LAB_DR_REGION == 1 ]]; then
         echo "lab: error: --dr-region builds a Patroni standby cluster; it needs the Patroni flavour" >&2
         exit 2
@@ -215,11 +222,14 @@ cmd_up() {
     check_owner
     local t0 node
     t0=$(now_ns)
-    local running_manager=patroni running_dr=0
+    local running_manager=patroni running_dr=0 running_port=22
     [[ -r $STATE/manager ]] && running_manager=$(<"$STATE/manager")
     [[ -r $STATE/dr-region ]] && running_dr=$(<"$STATE/dr-region")
+    [[ -r $STATE/ssh-port ]] && running_port=$(<"$STATE/ssh-port")
     if lab_running && [[ $running_manager != "$LAB_MANAGER" ]]; then
         say "lab is running with manager $running_manager; rebuilding with $LAB_MANAGER"
+    elif lab_running && [[ $running_port != "$LAB_SSH_PORT" ]]; then
+        say "lab is running with sshd on port $running_port; rebuilding with port $LAB_SSH_PORT"
     elif lab_running && [[ $running_dr != "$LAB_DR_REGION" ]]; then
         say "lab is running $( ((running_dr)) && echo with || echo without) a DR region; rebuilding"
     elif lab_running; then
@@ -242,6 +252,7 @@ cmd_up() {
     echo "$LAB_ID" >"$STATE/lab-id"
     echo "$LAB_MANAGER" >"$STATE/manager"
     echo "$LAB_DR_REGION" >"$STATE/dr-region"
+    echo "$LAB_SSH_PORT" >"$STATE/ssh-port"
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done
     for node in "${ALL_NODES[@]}"; do wait_node_ready "$node"; done

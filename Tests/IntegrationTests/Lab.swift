@@ -9,6 +9,11 @@ enum Lab {
     static let clusterPath: String? = env["PGDRILL_CLUSTER"].flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
     static var isUp: Bool { clusterPath != nil }
     static var stateDir: String { (clusterPath! as NSString).deletingLastPathComponent }
+    /// The port the lab's sshd listens on (`lab.sh up --ssh-port N`; 22 by default).
+    static var sshPort: Int {
+        guard isUp, let text = try? String(contentsOfFile: stateDir + "/ssh-port", encoding: .utf8) else { return 22 }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 22
+    }
     static var root: String { ((stateDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent }
     static var binary: String { env["PGDRILL_BIN"] ?? root + "/.build/debug/pgdrill" }
     static var drills: String { root + "/drills" }
@@ -58,7 +63,7 @@ enum Lab {
     @discardableResult
     static func ssh(_ host: String, _ command: String) throws -> CLIResult {
         try CLI.run("/usr/bin/ssh", [
-            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+            "-p", "\(sshPort)", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
             "-o", "UserKnownHostsFile=\(stateDir)/ssh/known_hosts", "-i", "\(stateDir)/ssh/id_ed25519",
             "root@\(host)", command,
         ], timeout: 60)

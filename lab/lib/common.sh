@@ -32,6 +32,16 @@ fi
 [[ $LAB_MANAGER == patroni || $LAB_MANAGER == repmgr ]] ||
     { printf 'lab: error: manager must be patroni or repmgr, got %q\n' "$LAB_MANAGER" >&2; exit 2; }
 
+# The port every node's sshd listens on (`up --ssh-port N`, remembered in state/ssh-port; default 22).
+if [[ -n ${LAB_SSH_PORT:-} ]]; then
+    :
+elif [[ -r $STATE/ssh-port ]]; then
+    LAB_SSH_PORT=$(<"$STATE/ssh-port")
+else
+    LAB_SSH_PORT=22
+fi
+[[ $LAB_SSH_PORT =~ ^[0-9]+$ ]] || { printf 'lab: error: ssh port must be a number, got %q\n' "$LAB_SSH_PORT" >&2; exit 2; }
+
 # A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its
 # own (etcd + Patroni on dr1) on a second bridge, 10.78.N.0/24, reached from region 1 through a router
 # namespace (wan) that forwards between the two bridges. Patroni flavour only.
