@@ -182,8 +182,6 @@ public enum FaultTemplates {
             "-m statistic --mode random --probability \(p) -j DROP")])
     }
 
-    /// The chains of one fault. Loopback and the runner's ssh (`sshPort`, both directions: sessions to the host's
-    /// sshd) are exempt first, so no rule after them can cut the runner off its own rollback.
     /// The address family a rule belongs to: IPv6 when its `-s`/`-d` address has a colon, IPv4 when it has
     /// another address, both when it names none (a port, or everything).
     enum RuleFamily { case v4, v6, both }
@@ -193,8 +191,9 @@ public enum FaultTemplates {
         return words[i + 1].contains(":") ? .v6 : .v4
     }
 
-    /// The run's two chains with `rules` (IN rule, OUT rule), loopback and the runner's ssh port exempt, hooked
-    /// first into INPUT and OUTPUT. IPv4 through iptables; IPv6 through ip6tables as well wherever a rule names
+    /// The chains of one fault. Loopback and the runner's ssh (`sshPort`, both directions: sessions to the host's
+    /// sshd) are exempt first, so no rule after them can cut the runner off its own rollback; then `rules`
+    /// (IN rule, OUT rule), hooked first into INPUT and OUTPUT. IPv4 through iptables; IPv6 through ip6tables as well wherever a rule names
     /// an IPv6 peer or the host has a global IPv6 address (a partition of a dual-stack host must cut both
     /// families) — a rule that needs IPv6 on a host without a usable ip6tables fails before anything is added.
     private static func chainScript(tag: String, sshPort: Int, rules: [(String, String)]) -> String {
@@ -204,11 +203,16 @@ public enum FaultTemplates {
             "set -e",
             "command -v iptables >/dev/null || { echo 'iptables is not installed on this host' >&2; exit 3; }",
             "pgd_v6=0",
-            "if command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1; then",
-            "  if [ \(needsV6 ? 1 : 0) = 1 ] || ip -6 addr show scope global 2>/dev/null | grep -q inet6; then pgd_v6=1; fi",
-            "fi",
         ]
+        // Whether IPv6 needs cutting: an IPv6 peer (checked before anything is added: refused if it cannot be
+        // cut), else a global IPv6 address on the host (checked after the IPv4 chains are in, the common case
+        // first; the cheap address check before ip6tables is asked).
+        let detectV6 = """
+            if { [ \(needsV6 ? 1 : 0) = 1 ] || ip -6 addr show scope global 2>/dev/null | grep -q inet6; } \
+              && command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1; then pgd_v6=1; fi
+            """
         if needsV6 {
+            lines.append(detectV6)
             lines.append("[ $pgd_v6 = 1 ] || { echo 'ip6tables is missing or unusable on this host: its IPv6 peers cannot be cut' >&2; exit 3; }")
         }
         func chainLines(_ tool: String, _ keep: (RuleFamily) -> Bool) -> [String] {
@@ -224,6 +228,7 @@ public enum FaultTemplates {
             return out
         }
         lines += chainLines("iptables") { $0 != .v6 }
+        if !needsV6 { lines.append(detectV6) }
         lines.append("if [ $pgd_v6 = 1 ]; then")
         lines += chainLines("ip6tables") { $0 != .v4 }.map { "  " + $0 }
         lines.append("fi")
