@@ -2,10 +2,10 @@ import Foundation
 import Testing
 
 /// Every shipped drill × {before the fault, during the fault, during observation, during recovery} ×
-/// {SIGINT, SIGTERM, SIGKILL then `pgdrill recover`}: afterwards `pgdrill check` must find the cluster healthy
+/// {SIGINT, SIGTERM, SIGHUP (a closed terminal), SIGKILL then `pgdrill recover`}: afterwards `pgdrill check` must find the cluster healthy
 /// with no leftovers (no pgdrill chain, filler file, paused service or pending journal entry).
 ///
-/// 84 cases at ~30–60 s each: too long for CI, so only with `PGDRILL_MATRIX=1`; `PGDRILL_MATRIX_DRILLS=01,04`
+/// 112 cases at ~30–60 s each: too long for CI, so only with `PGDRILL_MATRIX=1`; `PGDRILL_MATRIX_DRILLS=01,04`
 /// limits it to drills whose file name starts with those prefixes. CI keeps a subset in
 /// `InterruptIntegrationTests`. The phase is keyed on the runner's `PGDRILL_PHASE=` lines
 /// (`PGDRILL_PHASE_LINES=1`); see `InterruptMatrix.Phase` for which phases collapse for which drills.
@@ -90,11 +90,11 @@ enum InterruptMatrix {
 
     static var cases: [Case] {
         guard Lab.env["PGDRILL_MATRIX"] == "1" else { return [] }
-        return drillFiles.flatMap { d in Phase.allCases.flatMap { p in [SIGINT, SIGTERM, SIGKILL].map { Case(drill: d, phase: p, signal: $0) } } }
+        return drillFiles.flatMap { d in Phase.allCases.flatMap { p in [SIGINT, SIGTERM, SIGHUP, SIGKILL].map { Case(drill: d, phase: p, signal: $0) } } }
     }
 
     static func name(_ signal: Int32) -> String {
-        switch signal { case SIGINT: "SIGINT"; case SIGTERM: "SIGTERM"; case SIGKILL: "SIGKILL"; default: "signal \(signal)" }
+        switch signal { case SIGINT: "SIGINT"; case SIGTERM: "SIGTERM"; case SIGHUP: "SIGHUP"; case SIGKILL: "SIGKILL"; default: "signal \(signal)" }
     }
 
     /// The last phase the runner announced before it was interrupted (or died).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// What must never happen against production: injecting into an unhealthy cluster, trusting an unknown host
@@ -39,6 +40,37 @@ extension LabIntegration {
             #expect(!r.stderr.contains("fault:"), "a fault was injected:\n\(r.stderr)")
             let journal = (try? String(contentsOfFile: dir + "/lab.journal.json", encoding: .utf8)) ?? ""
             #expect(!journal.contains("\"pending\""))
+        }
+
+        /// Issue 20, item 9: no password of the cluster file's passfile on any command line while a drill runs.
+        /// The lab's nodes are namespaces of this machine (one PID space), so one `ps` sees every node's
+        /// processes — pgdrill's remote commands, psql, the probe's libpq — sampled every 50 ms from the first
+        /// fault to the end of the drill (a switchover: Patroni's API, psql on the nodes, repointing).
+        @Test func noPasswordOnAnyCommandLineDuringADrill() throws {
+            let dir = Lab.scratch("ps-secrets")
+            let pgpass = try String(contentsOfFile: Lab.stateDir + "/pgpass", encoding: .utf8)
+            let passwords = Set(pgpass.split(separator: "\n").compactMap { $0.split(separator: ":").last.map(String.init) }.filter { $0.count >= 6 })
+            try #require(!passwords.isEmpty)
+            let seen = Mutex<(samples: Int, leaks: [String])>((0, []))
+            let stop = Mutex(false)
+            let sampler = Thread {
+                while !stop.withLock({ $0 }) {
+                    if let r = try? CLI.run("/bin/ps", ["-eo", "pid=,args="], timeout: 10) {
+                        let leaks = r.stdout.split(separator: "\n").filter { line in passwords.contains { line.contains($0) } }.map(String.init)
+                        seen.withLock { $0.samples += 1; $0.leaks += leaks }
+                    }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            let r = try CLI.pgdrill(["run", Lab.drills + "/07-planned-switchover.yaml", "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 300, action: (after: { $0.contains("pre-flight") }, run: { sampler.start() }))
+            stop.withLock { $0 = true }
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(r.status == 0, "\(r.stderr.suffix(2000))")
+            let (samples, leaks) = seen.withLock { ($0.samples, $0.leaks) }
+            #expect(samples > 20, "only \(samples) ps samples")
+            #expect(leaks.isEmpty, "a password on a command line: \(leaks.prefix(3).map { line in passwords.reduce(line) { $0.replacingOccurrences(of: $1, with: "<password>") } })")
+            for p in passwords { #expect(!r.stderr.contains(p) && !r.stdout.contains(p)) }
         }
 
         @Test func unknownHostKeyIsRefusedWithOneClearLine() throws {
