@@ -365,3 +365,32 @@ func bareCluster(dataDir: String) -> ClusterTarget {
         #expect(DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: nobody) == nil)
     }
 }
+
+/// What a partition or loss needs, checked at pre-flight (issue 20: refuse where a fault cannot be made safe).
+@Suite struct FirewallCapabilityTests {
+    func check(_ stubs: [String: String], ipv6Peers: Bool = false) throws -> (Int32, String) {
+        // PATH holds only the stubs and /usr/bin: the machine's own iptables (in /usr/sbin) stay out of reach.
+        try withStubs(stubs) { try shell("PATH=\($0):/usr/bin\n" + FaultTemplates.firewallAvailable(ipv6Peers: ipv6Peers)) }
+    }
+    let lists = "[ \"$3\" = -S ] && exit 0; exit 0\n"
+    let v6Address = "echo '    inet6 2001:db8::5/64 scope global'\n"
+
+    @Test func noIptablesIsRefused() throws {
+        let (status, out) = try check(["ip": "exit 0\n"])
+        #expect(status == 3 && out.contains("iptables is not installed"), "\(out)")
+    }
+
+    @Test func aDualStackHostWithoutAUsableIp6tablesIsRefused() throws {
+        let (status, out) = try check(["iptables": lists, "ip6tables": "echo 'ip6tables: no IPv6 support' >&2; exit 3\n", "ip": v6Address])
+        #expect(status == 3 && out.contains("no usable ip6tables"), "\(out)")
+        let (peers, peersOut) = try check(["iptables": lists, "ip": "exit 0\n"], ipv6Peers: true)
+        #expect(peers == 3 && peersOut.contains("no usable ip6tables"), "\(peersOut)")
+    }
+
+    @Test func anIPv4OnlyHostNeedsOnlyIptables() throws {
+        let (status, out) = try check(["iptables": lists, "ip": "exit 0\n"])
+        #expect(status == 0, "\(out)")
+        let (both, bothOut) = try check(["iptables": lists, "ip6tables": lists, "ip": v6Address])
+        #expect(both == 0, "\(bothOut)")
+    }
+}

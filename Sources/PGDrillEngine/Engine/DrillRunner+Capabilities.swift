@@ -8,21 +8,33 @@ extension DrillRunner {
     func missingCapabilities(_ plan: DrillPlan) -> [String] {
         var problems: [String] = []
         var checked: [String: String?] = [:]  // host → problem (nil: fine)
+        // A peer given by an IPv6 address: the chains must go into ip6tables too.
+        let ipv6Peers = cluster.nodes.contains { $0.address.contains(":") }
         for (i, step) in plan.steps.enumerated() {
-            guard case .latency(_, let on) = step.action else { continue }
+            let on: RoleReference
+            let check: String
+            switch step.action {
+            case .latency(_, let target):
+                (on, check) = (target, FaultTemplates.netemAvailable)
+            case .partition(_, let target), .loss(_, let target):
+                (on, check) = (target, FaultTemplates.firewallAvailable(ipv6Peers: ipv6Peers))
+            default:
+                continue
+            }
             var hostsByProblem: [(problem: String, hosts: [String])] = []
             for host in Self.candidateHosts(on, nodes: cluster.nodes.map(\.name), proxies: cluster.proxies.map(\.name)) {
-                if checked[host] == nil {
-                    let script = RemoteScript(host: host, script: FaultTemplates.netemAvailable, summary: "check for sch_netem on \(host)")
+                let key = host + "\u{0}" + check
+                if checked[key] == nil {
+                    let script = RemoteScript(host: host, script: check, summary: "check what \(step.action.name) needs on \(host)")
                     do {
                         let r = try connection.runAllowingFailure(script, timeout: .seconds(15))
                         let why = [r.stderr, r.stdout].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? "exit \(r.exitStatus)"
-                        checked[host] = .some(r.succeeded ? nil : why)
+                        checked[key] = .some(r.succeeded ? nil : why)
                     } catch {
-                        checked[host] = .some("cannot check over ssh: \(error)")
+                        checked[key] = .some("cannot check over ssh: \(error)")
                     }
                 }
-                if let problem = checked[host] ?? nil {
+                if let problem = checked[key] ?? nil {
                     if let k = hostsByProblem.firstIndex(where: { $0.problem == problem }) {
                         hostsByProblem[k].hosts.append(host)
                     } else {
@@ -31,7 +43,7 @@ extension DrillRunner {
                 }
             }
             for (problem, hosts) in hostsByProblem {
-                problems.append("step \(i + 1) (latency\(step.line.map { ", line \($0)" } ?? "")) cannot run on \(hosts.joined(separator: ", ")): \(problem)")
+                problems.append("step \(i + 1) (\(step.action.name)\(step.line.map { ", line \($0)" } ?? "")) cannot run on \(hosts.joined(separator: ", ")): \(problem)")
             }
         }
         return problems

@@ -376,6 +376,23 @@ public enum FaultTemplates {
     /// Says whether `latency` can run on this host, changing nothing: `tc` is installed and the kernel has
     /// `sch_netem`, loaded (`/sys/module`), built in or available as a module (`modules.builtin`/`modules.dep`,
     /// which `tc` loads on demand). Exit 3 with the reason and what to do otherwise.
+    /// What a partition or packet loss needs on a host, checked at pre-flight: an iptables that can list the
+    /// rules, and where IPv6 must be cut too (IPv6 peers, or a global IPv6 address on the host) an ip6tables
+    /// that can — else the fault would leave IPv6 paths open. Exit 3 with the reason.
+    public static func firewallAvailable(ipv6Peers: Bool) -> String {
+        """
+        command -v iptables >/dev/null 2>&1 || { echo 'iptables is not installed on this host: install iptables' >&2; exit 3; }
+        iptables -w 5 -S >/dev/null 2>&1 || { echo "iptables cannot list the rules here: $(iptables -w 5 -S 2>&1 | head -1)" >&2; exit 3; }
+        if [ \(ipv6Peers ? 1 : 0) = 1 ] || ip -6 addr show scope global 2>/dev/null | grep -q inet6; then
+          if ! command -v ip6tables >/dev/null 2>&1 || ! ip6tables -w 5 -S >/dev/null 2>&1; then
+            echo 'this host has IPv6 (a global address, or IPv6 peers) but no usable ip6tables: its IPv6 paths could not be cut; install ip6tables (iptables package) or drop the step' >&2
+            exit 3
+          fi
+        fi
+        echo 'firewall available'
+        """
+    }
+
     public static let netemAvailable = """
         command -v tc >/dev/null || { echo 'tc (iproute2) is not installed on this host: install iproute2' >&2; exit 3; }
         k=/lib/modules/"$(uname -r)"
