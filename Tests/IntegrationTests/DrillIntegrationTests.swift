@@ -19,7 +19,7 @@ extension LabIntegration {
 
         /// Drills whose cluster behaviour is Patroni's race, not pgdrill's: PANIC on a full pg_wal fails over in
         /// ~4-7 s when the standbys received the primary's last WAL before it crashed; when they had not, Patroni
-        /// 4.1.5 keeps the cluster without a primary until space is freed (seen in 2 of 6 CI rehearsals).
+        /// 4.1.5 keeps the cluster without a primary until space is freed (seen twice in recent CI rehearsals).
         static let patroniMayKeepNoPrimary: Set = ["05-pg-wal-full-panic.yaml"]
 
         @Test(arguments: shipped)
