@@ -82,9 +82,9 @@ public struct RestoreVerification: Sendable, Equatable {
     }
 
     /// What can be said when there is no RPO: every acknowledged write before the cutoff was lost, so the
-    /// RPO is at least their span; nil when some were restored or none were acknowledged.
+    /// RPO is at least their span; nil when there is an RPO, or none were acknowledged.
     public var rpoAtLeast: Int64? {
-        guard lastRestoredAck == nil, let lost = firstLostAck else { return nil }
+        guard rpo == nil, let lost = firstLostAck else { return nil }
         return max(0, disaster - lost)
     }
 

@@ -55,7 +55,7 @@ public struct RestoreReport: Codable, Sendable, Equatable {
         self.newestRestoredCommitAt = verification?.newestRestoredCommit
         self.rpo = verification?.rpo
         self.rpoSource = verification?.rpoSource
-        self.rpoAtLeast = verification?.rpo == nil ? verification?.rpoAtLeast : nil
+        self.rpoAtLeast = verification?.rpoAtLeast
         self.checks = checks
         self.problems = problems
     }

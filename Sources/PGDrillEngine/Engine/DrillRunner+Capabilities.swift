@@ -7,7 +7,7 @@ extension DrillRunner {
     /// may land on any node by the time the step runs, so every node is checked.
     func missingCapabilities(_ plan: DrillPlan) -> [String] {
         var problems: [String] = []
-        var checked: [String: String?] = [:]  // host → problem (nil: fine)
+        var checked: [String: String?] = [:]  // host + check script → problem (nil: fine)
         // A peer given by an IPv6 address: the chains must go into ip6tables too.
         let ipv6Peers = cluster.nodes.contains { $0.address.contains(":") }
         for (i, step) in plan.steps.enumerated() {

@@ -182,6 +182,11 @@ public enum FaultTemplates {
             "-m statistic --mode random --probability \(p) -j DROP")])
     }
 
+    /// Shell conditions shared by the chain scripts and the pre-flight check: the host has a global IPv6
+    /// address; ip6tables is installed and can list the rules.
+    static let hasGlobalIPv6 = "ip -6 addr show scope global 2>/dev/null | grep -q inet6"
+    static let ip6tablesUsable = "command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1"
+
     /// The address family a rule belongs to: IPv6 when its `-s`/`-d` address has a colon, IPv4 when it has
     /// another address, both when it names none (a port, or everything).
     enum RuleFamily { case v4, v6, both }
@@ -208,8 +213,7 @@ public enum FaultTemplates {
         // cut), else a global IPv6 address on the host (checked after the IPv4 chains are in, the common case
         // first; the cheap address check before ip6tables is asked).
         let detectV6 = """
-            if { [ \(needsV6 ? 1 : 0) = 1 ] || ip -6 addr show scope global 2>/dev/null | grep -q inet6; } \
-              && command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1; then pgd_v6=1; fi
+            if { [ \(needsV6 ? 1 : 0) = 1 ] || \(hasGlobalIPv6); } && \(ip6tablesUsable); then pgd_v6=1; fi
             """
         if needsV6 {
             lines.append(detectV6)
@@ -252,7 +256,7 @@ public enum FaultTemplates {
             """
         }
         return remove("iptables", "IPv4") + "\n"
-            + "if command -v ip6tables >/dev/null 2>&1 && ip6tables -w 5 -S >/dev/null 2>&1; then\n"
+            + "if \(ip6tablesUsable); then\n"
             + remove("ip6tables", "IPv6").split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\nfi\n"
             + "echo \"removed \(cin)/\(cout)\""
     }
@@ -373,9 +377,6 @@ public enum FaultTemplates {
         """
     }
 
-    /// Says whether `latency` can run on this host, changing nothing: `tc` is installed and the kernel has
-    /// `sch_netem`, loaded (`/sys/module`), built in or available as a module (`modules.builtin`/`modules.dep`,
-    /// which `tc` loads on demand). Exit 3 with the reason and what to do otherwise.
     /// What a partition or packet loss needs on a host, checked at pre-flight: an iptables that can list the
     /// rules, and where IPv6 must be cut too (IPv6 peers, or a global IPv6 address on the host) an ip6tables
     /// that can — else the fault would leave IPv6 paths open. Exit 3 with the reason.
@@ -383,8 +384,8 @@ public enum FaultTemplates {
         """
         command -v iptables >/dev/null 2>&1 || { echo 'iptables is not installed on this host: install iptables' >&2; exit 3; }
         iptables -w 5 -S >/dev/null 2>&1 || { echo "iptables cannot list the rules here: $(iptables -w 5 -S 2>&1 | head -1)" >&2; exit 3; }
-        if [ \(ipv6Peers ? 1 : 0) = 1 ] || ip -6 addr show scope global 2>/dev/null | grep -q inet6; then
-          if ! command -v ip6tables >/dev/null 2>&1 || ! ip6tables -w 5 -S >/dev/null 2>&1; then
+        if [ \(ipv6Peers ? 1 : 0) = 1 ] || \(hasGlobalIPv6); then
+          if ! { \(ip6tablesUsable); }; then
             echo 'this host has IPv6 (a global address, or IPv6 peers) but no usable ip6tables: its IPv6 paths could not be cut; install ip6tables (iptables package) or drop the step' >&2
             exit 3
           fi
@@ -393,6 +394,9 @@ public enum FaultTemplates {
         """
     }
 
+    /// Says whether `latency` can run on this host, changing nothing: `tc` is installed and the kernel has
+    /// `sch_netem`, loaded (`/sys/module`), built in or available as a module (`modules.builtin`/`modules.dep`,
+    /// which `tc` loads on demand). Exit 3 with the reason and what to do otherwise.
     public static let netemAvailable = """
         command -v tc >/dev/null || { echo 'tc (iproute2) is not installed on this host: install iproute2' >&2; exit 3; }
         k=/lib/modules/"$(uname -r)"

@@ -60,10 +60,8 @@ public struct ClusterTarget: Sendable {
 
     /// What the journal stamps on its entries: every host a rollback can run on, by name, with its address.
     public var journalAddresses: [String: String] {
-        var out = Dictionary(allHosts.map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a })
-        if let backup { out[Self.repositoryHostName] = backup.host }
-        if let scratch { out[Self.scratchHostName] = scratch.host }
-        return out
+        let names = allHosts.map(\.name) + [Self.repositoryHostName, Self.scratchHostName]
+        return Dictionary(names.compactMap { name in host(named: name).map { (name, $0.address) } }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Names of the standby cluster's members (empty without one): health wants them streaming.
