@@ -100,6 +100,18 @@ import Testing
                 "\(report.whatHappened)")
     }
 
+    /// Patroni 3.0.2 after a partition heals: the old primary takes the leader key back and is promoted again.
+    /// The report names both promotions, in order, with their timelines.
+    @Test func aSecondPromotionIsNamed() throws {
+        var r = try record(expect: .init(), lose: [])
+        #expect(ReportBuilder.promotionHistory(r) == nil, "one failover is not a second promotion")
+        r.events.append(ClusterEvent(at: 6_000_000, kind: .nodeWritable, node: "pg1", timeline: 3))
+        r.primaryAfter = "pg1"
+        let report = ReportBuilder.report(for: r, cluster: Self.cluster)
+        #expect(report.whatHappened.contains("SECOND PROMOTION: the primary changed 2 times after the fault: pg1 → pg2 at +2.6 s (timeline 2), pg2 → pg1 at +5.0 s (timeline 3)"),
+                "\(report.whatHappened)")
+    }
+
     /// No watchdog: the old primary still answers as primary after the new one is promoted, but it acknowledges
     /// nothing meanwhile. `split_brain: none` fails on that; `no_acknowledged_writes` judges the acks only.
     @Test func splitBrainAcksOnlyToleratesTwoWritableNodesWithoutDoubleAcks() throws {

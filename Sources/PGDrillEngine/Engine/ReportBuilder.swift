@@ -246,6 +246,7 @@ public enum ReportBuilder {
                 break
             }
         }
+        if let promotions = promotionHistory(r) { lines.append(promotions) }
         lines += faultStory(r, m)
         let syncBefore = r.clusterBefore?.members.first { $0.role == "sync_standby" }?.name
         let syncAfter = r.clusterAfter?.members.first { $0.role == "sync_standby" }?.name
@@ -285,6 +286,24 @@ public enum ReportBuilder {
             }
         }
         return lines
+    }
+
+    /// More than one promotion after the fault, by the nodes' own SQL answers (each node that turned writable
+    /// after another had been): a second promotion is what a split-brain after a partition heals looks like
+    /// (Patroni 3.0.2 handing the leader key back to the old primary), and a post-mortem needs it named.
+    static func promotionHistory(_ r: DrillRecord) -> String? {
+        guard let t0 = r.t0 else { return nil }
+        var current = r.primaryBefore
+        var steps: [String] = []
+        let writable = r.events.enumerated().filter { $0.element.kind == .nodeWritable && $0.element.at >= t0 }
+            .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        for e in writable {
+            guard let node = e.node, node != current else { continue }
+            steps.append("\(current ?? "?") → \(node) at +\(ReportFormat.duration(e.at - t0))" + (e.timeline.map { " (timeline \($0))" } ?? ""))
+            current = node
+        }
+        guard steps.count > 1 else { return nil }
+        return "SECOND PROMOTION: the primary changed \(steps.count) times after the fault: " + steps.joined(separator: ", ")
     }
 
     static func snapshot(_ c: PatroniCluster, _ cluster: ClusterTarget, at: Int64) -> ClusterSnapshot {
