@@ -24,6 +24,8 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
         public static let channelFailed = Code("channelFailed")
         /// The SSH transport failed or the session is no longer usable.
         public static let protocolError = Code("protocolError")
+        /// `sudo -n` would not start the root shell (it wants a password, or the user may not): nothing ran.
+        public static let sudoRefused = Code("sudoRefused")
         /// The private key or known_hosts file cannot be read.
         public static let keyFileUnreadable = Code("keyFileUnreadable")
 

@@ -1,4 +1,9 @@
 extension SSHSession {
+    /// `'…'` with embedded quotes closed, escaped and reopened: one word for `sh -c`.
+    static func singleQuoted(_ s: String) -> String {
+        "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+
     /// Runs `command` on a fresh exec channel, stdin closed at once.
     ///
     /// About a hundred times slower than `run` (sshd sets up a session per channel), but
@@ -14,7 +19,7 @@ extension SSHSession {
             do {
                 var stdout: [UInt8] = []
                 var stderr: [UInt8] = []
-                try channel.exec(command, deadline: deadline)
+                try channel.exec(target.sudo ? "sudo -n /bin/sh -c " + Self.singleQuoted(command) : command, deadline: deadline)
                 started = true
                 try channel.sendEOF(deadline: deadline)
                 _ = try channel.pump(

@@ -9,6 +9,9 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     /// The remote user; fault injection needs root.
     public var user: String
+    /// Run the long-lived shell (and exec-channel commands) as root through `sudo -n`: an operator who
+    /// logs in as themselves. `-n` never prompts; a sudo that wants a password is a connect-time error.
+    public var sudo: Bool
     /// Private key in OpenSSH format; `<identityFile>.pub` is used beside it when present.
     public var identityFile: String
     /// Host keys are checked against this file only; unknown or changed keys are refused.
@@ -21,6 +24,7 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         host: String,
         port: Int = 22,
         user: String = "root",
+        sudo: Bool = false,
         identityFile: String,
         knownHostsFile: String,
         connectTimeout: Duration = .seconds(5)
@@ -28,6 +32,7 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         self.host = host
         self.port = port
         self.user = user
+        self.sudo = sudo
         self.identityFile = identityFile
         self.knownHostsFile = knownHostsFile
         self.connectTimeout = connectTimeout

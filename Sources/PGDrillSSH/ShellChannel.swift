@@ -17,20 +17,38 @@ final class ShellChannel {
     /// tens of milliseconds. Nothing else on the host is touched, and both processes end with the session.
     init(session: LibSSH2Session, deadline: Deadline) throws {
         channel = try LibSSH2Channel(session: session, deadline: deadline)
+        let target = session.target
         do {
-            try channel.exec(Self.startShell, deadline: deadline)
-            _ = try run(Self.raisePriority, deadline: deadline)
+            try channel.exec(Self.startShell(sudo: target.sudo), deadline: deadline)
+            _ = try run(Self.raisePriority(sudo: target.sudo), deadline: deadline)
+        } catch var error as SSHError where target.sudo && error.code == .channelFailed {
+            _ = channel.tryRelease()
+            // The shell never ran: sudo said why on stderr (carried in the message).
+            error.code = .sudoRefused
+            error.message = "sudo -n would not start a root shell for \(target.user): \(error.message)"
+            error.hint = "let \(target.user) start pgdrill's root shell with no prompt: add `\(target.user) ALL=(root) NOPASSWD: "
+                + "/usr/bin/bash --noprofile --norc, /bin/bash --noprofile --norc, /bin/sh` to /etc/sudoers.d (`pgdrill plan --sudoers` prints it; pgdrill never types a password)"
+            error.commandMayHaveRun = false
+            throw error
         } catch {
             _ = channel.tryRelease()
             throw error
         }
     }
 
-    /// bash without startup files where it exists, else `/bin/sh` (run by the login shell, which may be either).
-    static let startShell = "if command -v bash >/dev/null 2>&1; then unset BASH_ENV ENV; exec bash --noprofile --norc; fi; exec /bin/sh"
+    /// bash without startup files where it exists, else `/bin/sh` (run by the login shell, which may be either);
+    /// with `sudo`, as root through `sudo -n`, which fails at once rather than prompt for a password.
+    static func startShell(sudo: Bool) -> String {
+        let prefix = sudo ? "sudo -n " : ""
+        return "if command -v bash >/dev/null 2>&1; then unset BASH_ENV ENV; exec \(prefix)bash --noprofile --norc; fi; exec \(prefix)/bin/sh"
+    }
 
     /// `renice` of the shell (`$$`) and its parent, the session's sshd; silently skipped without the right.
-    static let raisePriority = "renice -n -10 -p $$ $PPID >/dev/null 2>&1; true"
+    /// Through sudo the parent is sudo, and the sshd relaying the session is one further up.
+    static func raisePriority(sudo: Bool) -> String {
+        sudo ? "renice -n -10 -p $$ $PPID $(ps -o ppid= -p $PPID 2>/dev/null) >/dev/null 2>&1; true"
+            : "renice -n -10 -p $$ $PPID >/dev/null 2>&1; true"
+    }
 
     /// Whether a command sent now would reach a running shell.
     ///
@@ -61,9 +79,12 @@ final class ShellChannel {
                 },
                 isDone: { stdout.isComplete && stderr.isComplete })
             guard finished, let status = stdout.exitStatus else {
+                // What the shell (or sudo before it) said on its way out names the cause.
+                let said = String(decoding: stderr.output.suffix(400), as: UTF8.self)
+                    .split(whereSeparator: \.isNewline).map { $0.drop { $0 == " " } }.filter { !$0.isEmpty }.joined(separator: "; ")
                 throw SSHError(
                     code: .channelFailed, host: channel.session.target.description,
-                    message: "the remote shell exited before the command finished",
+                    message: "the remote shell exited before the command finished" + (said.isEmpty ? "" : " (it said: \(said))"),
                     hint: "a command that kills its own shell or sshd cannot report back; it is reopened on next use")
             }
             return CommandResult(

@@ -43,15 +43,23 @@ struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print every step and remote command of the drills; touches nothing.")
 
     @Argument(help: "Drill files or directories.")
-    var drills: [String]
+    var drills: [String] = []
 
     @OptionGroup var options: ClusterOptions
 
     @Flag(name: .long, help: "Plan destructive drills against a cluster marked `protected: true` too.")
     var allowProtected = false
 
+    @Flag(name: .long, help: "Print the sudoers rule the cluster file's ssh user needs (`ssh: { sudo: true }`) and exit.")
+    var sudoers = false
+
+    func validate() throws {
+        if !sudoers && drills.isEmpty { throw ValidationError("name at least one drill file or directory (or --sudoers)") }
+    }
+
     func run() throws {
         bootstrapLogging(verbose: options.verbose)
+        if sudoers { try Self.finish(Commands.sudoers(clusterPath: options.cluster)) }
         try Self.finish(Commands.plan(drillPaths: drills, clusterPath: options.cluster, allowProtected: allowProtected))
     }
 }

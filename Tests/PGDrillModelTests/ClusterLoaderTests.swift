@@ -54,7 +54,7 @@ import Testing
         let cluster = try ClusterLoader.load(path: fixture("cluster/minimal.yaml"))
         #expect(cluster.manager == .repmgr)
         #expect(!cluster.isProtected)
-        #expect(cluster.ssh.user == "root" && cluster.ssh.port == 22 && cluster.ssh.connectTimeout == .seconds(5))
+        #expect(cluster.ssh.user == "root" && !cluster.ssh.sudo && cluster.ssh.port == 22 && cluster.ssh.connectTimeout == .seconds(5))
         #expect(cluster.ssh.identity == "/etc/pgdrill/id_ed25519")
         #expect(cluster.ssh.knownHosts == FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".ssh/known_hosts").path)
         #expect(cluster.nodes.map(\.host) == ["db1.staging.example.com", "fd00::12"])
@@ -64,6 +64,22 @@ import Testing
         #expect(cluster.commands(for: .patroni) == .systemd(.patroni))
         #expect(cluster.conninfo(endpoint: "write")?.hasPrefix("postgresql://drill@") == true)
         #expect(cluster.nodeConninfo(node: cluster.nodes[1]) == "host=fd00::12 port=5432")
+    }
+
+    @Test func anOperatorWithSudo() throws {
+        let yaml = """
+            name: c
+            manager: streaming
+            ssh: { user: dba, sudo: true, identity: k, known_hosts: kh }
+            nodes: [{ name: a, host: 10.0.0.1 }]
+            postgres: { data_dir: /d }
+            endpoints: { write: "host=a" }
+            """
+        let cluster = try ClusterLoader.load(yaml: yaml, file: "/tmp/c.yaml")
+        #expect(cluster.ssh.user == "dba" && cluster.ssh.sudo)
+        #expect(throws: DrillFileError.self) {
+            try ClusterLoader.load(yaml: yaml.replacingOccurrences(of: "sudo: true", with: "sudo: maybe"), file: "/tmp/c.yaml")
+        }
     }
 
     @Test func uriEndpointsGetThePassfileAsAQueryParameter() throws {

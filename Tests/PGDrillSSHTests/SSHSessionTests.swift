@@ -27,6 +27,27 @@ struct SSHSessionTests {
         #expect(result.durationMicros > 0)
     }
 
+    /// `sudo: true`: the long-lived shell and the exec fallback both run under `sudo -n` (sudo sets SUDO_USER;
+    /// the test sshd logs in as the user running the tests, for whom sudo needs no password when that is root).
+    @Test("with sudo, the shell and exec channels run through sudo -n", .enabled(if: getuid() == 0 && access("/usr/bin/sudo", X_OK) == 0))
+    func throughSudo() throws {
+        let viaSudo = try SSHSession(target: sshd.target(sudo: true), logger: TestSSHD.logger)
+        let shell = try viaSudo.run("echo \"$(id -u) ${SUDO_USER:-none}\"", timeout: .seconds(5))
+        #expect(shell.stdout == "0 root\n", "\(shell)")
+        let exec = try viaSudo.exec("echo \"${SUDO_USER:-none}\"; echo 'it''s' \"q'uo\"te", timeout: .seconds(5))
+        #expect(exec.stdout == "root\nits q'uote\n", "\(exec)")
+        #expect(try session.run("echo ${SUDO_USER:-none}", timeout: .seconds(5)).stdout == "none\n", "without sudo nothing changes")
+    }
+
+    @Test("single-quoting survives every quote for sh -c")
+    func singleQuoting() throws {
+        for s in ["plain", "it's", "'", "''", "a'b\"c\"$x`id`\\n", ""] {
+            #expect(SSHSession.singleQuoted(s).count >= s.count + 2)
+            let r = try session.run("printf %s " + SSHSession.singleQuoted(s), timeout: .seconds(5))
+            #expect(r.stdout == s, "\(s) came back as \(r.stdout)")
+        }
+    }
+
     @Test("a command cannot read the next one, change the shell's state, or end it")
     func isolation() throws {
         #expect(try session.run("cat", timeout: .seconds(5)).stdout == "")

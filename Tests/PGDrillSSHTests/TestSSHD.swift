@@ -71,11 +71,11 @@ final class TestSSHD {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     func target(
-        key: String? = nil, knownHosts: String? = nil, port: Int? = nil,
+        key: String? = nil, knownHosts: String? = nil, port: Int? = nil, sudo: Bool = false,
         connectTimeout: Duration = .seconds(3)
     ) -> SSHTarget {
         SSHTarget(
-            host: "127.0.0.1", port: port ?? self.port, user: user, identityFile: key ?? userKey,
+            host: "127.0.0.1", port: port ?? self.port, user: user, sudo: sudo, identityFile: key ?? userKey,
             knownHostsFile: knownHosts ?? self.knownHosts, connectTimeout: connectTimeout)
     }
 

@@ -3,6 +3,28 @@ import PGDrillCore
 import PGDrillModel
 
 extension Commands {
+    /// `pgdrill plan --sudoers`: the sudoers rule for the cluster file's ssh user. Every remote command goes to
+    /// one long-lived shell per host (a fault's t0 is a line written to it, about a millisecond), so the rule
+    /// is for that shell, started with `sudo -n` (never a prompt). It is a root shell: the fault scripts are
+    /// composed shell (iptables, kill, tc, fallocate, the cluster file's service commands), not one binary.
+    public static func sudoers(clusterPath: String) -> Int32 {
+        let spec: ClusterSpec
+        do { spec = try ClusterLoader.load(path: clusterPath) } catch { return fail(error) }
+        let user = spec.ssh.user
+        var out = """
+        # pgdrill: the root shell the runner starts over ssh as \(user) (cluster \(spec.name); install with visudo -f /etc/sudoers.d/pgdrill).
+        # Every fault, rollback, service command and `pgdrill recover` runs in this one shell per host; `sudo -n` never
+        # prompts, and without this rule pre-flight refuses (exit 2) before anything is injected.
+        \(user) ALL=(root) NOPASSWD: /usr/bin/bash --noprofile --norc, /bin/bash --noprofile --norc, /bin/sh
+
+        """
+        if !spec.ssh.sudo {
+            out += "# note: \(clusterPath) does not set `ssh: { sudo: true }`" + (user == "root" ? " (it logs in as root, which needs no rule)" : "") + ".\n"
+        }
+        print(out, terminator: "")
+        return Exit.passed
+    }
+
     /// `pgdrill plan`: every step of every drill with the exact remote commands, resolved against the
     /// cluster's current roles (read from Patroni: a read-only query). Nothing is injected, no ssh is opened.
     public static func plan(drillPaths: [String], clusterPath: String, allowProtected: Bool = false) -> Int32 {

@@ -136,7 +136,7 @@ public final class ClusterConnection: @unchecked Sendable {
         guard let host = cluster.host(named: name) else {
             throw EngineError(.usage, "no host named \(name) in cluster \(cluster.name)")
         }
-        let target = SSHTarget(host: host.address, port: cluster.ssh.port, user: cluster.ssh.user,
+        let target = SSHTarget(host: host.address, port: cluster.ssh.port, user: cluster.ssh.user, sudo: cluster.ssh.sudo,
                                identityFile: cluster.ssh.identityFile, knownHostsFile: cluster.ssh.knownHostsFile,
                                connectTimeout: cluster.ssh.connectTimeout)
         var hostLogger = logger

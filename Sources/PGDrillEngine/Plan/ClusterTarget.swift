@@ -18,6 +18,8 @@ public struct ClusterTarget: Sendable {
 
     public struct SSH: Sendable {
         public var user: String
+        /// The remote shell runs as root through `sudo -n` (the cluster file's `ssh.sudo`).
+        public var sudo: Bool = false
         public var port: Int
         public var identityFile: String
         public var knownHostsFile: String
@@ -136,7 +138,7 @@ extension ClusterTarget {
         for n in spec.nodes + (spec.standbyCluster?.nodes ?? []) { nodeConninfo[n.name] = spec.nodeConninfo(node: n) }
         self.init(
             name: spec.name, manager: "\(spec.manager)", protected: spec.isProtected,
-            ssh: SSH(user: spec.ssh.user, port: spec.ssh.port, identityFile: spec.ssh.identity, knownHostsFile: spec.ssh.knownHosts,
+            ssh: SSH(user: spec.ssh.user, sudo: spec.ssh.sudo, port: spec.ssh.port, identityFile: spec.ssh.identity, knownHostsFile: spec.ssh.knownHosts,
                      connectTimeout: .microseconds(spec.ssh.connectTimeout.microseconds)),
             nodes: spec.nodes.map { Host(name: $0.name, address: $0.host, patroni: $0.patroniURL) },
             proxies: spec.proxies.map { Host(name: $0.name, address: $0.host) },

@@ -187,7 +187,7 @@ extension ClusterSpec {
 
 extension SSHSettings {
     init(_ field: Field, paths: PathResolver) throws(DrillFileError) {
-        let ssh = try field.mapping(allowed: ["user", "port", "identity", "known_hosts", "connect_timeout"])
+        let ssh = try field.mapping(allowed: ["user", "sudo", "port", "identity", "known_hosts", "connect_timeout"])
         let user = try ssh["user"]?.scalar() ?? "root"
         guard user.first.map({ $0 == "_" || ("a"..."z").contains($0) }) == true,
               user.count <= 32, user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
@@ -196,6 +196,7 @@ extension SSHSettings {
         }
         self.init(
             user: user,
+            sudo: try ssh["sudo"]?.bool() ?? false,
             port: try ssh["port"]?.int(in: 1...65535) ?? 22,
             identity: try paths.resolve(ssh.required("identity", example: "identity: ssh/id_ed25519")),
             knownHosts: try paths.resolve(ssh.required("known_hosts", example: "known_hosts: ssh/known_hosts")),

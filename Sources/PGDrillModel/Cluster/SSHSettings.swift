@@ -3,6 +3,8 @@
 public struct SSHSettings: Sendable, Hashable {
     /// Remote user; `root` by default (faults need it: iptables, kill, tc).
     public var user: String
+    /// Run the remote shell through `sudo -n` (an operator who logs in as themselves); false by default.
+    public var sudo: Bool
     /// Port of every host's sshd; 22 by default.
     public var port: Int
     /// Private key file (OpenSSH format).
@@ -12,9 +14,10 @@ public struct SSHSettings: Sendable, Hashable {
     /// TCP and handshake timeout; 5s by default.
     public var connectTimeout: DrillDuration
 
-    public init(user: String = "root", port: Int = 22, identity: String, knownHosts: String,
+    public init(user: String = "root", sudo: Bool = false, port: Int = 22, identity: String, knownHosts: String,
                 connectTimeout: DrillDuration = .seconds(5)) {
         self.user = user
+        self.sudo = sudo
         self.port = port
         self.identity = identity
         self.knownHosts = knownHosts
