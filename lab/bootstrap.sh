@@ -6,7 +6,8 @@
 #
 # Patroni comes from PyPI, pinned, in its own venv: Debian's patroni 3.0.2
 # split-brains after a partition heals and loses acknowledged writes (fixed in
-# 3.0.3, patroni PR #2689). The venv uses /usr/bin/python3 with system site
+# 3.0.3, patroni PR #2689). Debian's package is installed too, for the lab's
+# `up --patroni debian` flavour, which drills exactly that release. The venv uses /usr/bin/python3 with system site
 # packages so it sees Debian's psycopg2 (the python3 first on PATH may be a
 # pyenv one that cannot).
 set -euo pipefail
@@ -17,6 +18,7 @@ PACKAGES=(
     etcd-server etcd-client
     python3-etcd python3-psycopg2 python3-venv
     haproxy pgbouncer pgbackrest openssl
+    patroni sudo
     iptables tini iproute2 procps util-linux curl jq
     libpq-dev libssh2-1-dev pkg-config make
 )

@@ -78,3 +78,22 @@ enum ProbeCSV {
         return acked
     }
 }
+
+/// The independent side of every lost-writes assertion: acknowledged `endpoint:writer:seq` keys from probe.csv
+/// (read straight from the file, not through pgdrill's reader) minus the rows a plain psql finds on `node`.
+/// The run must have kept its probe rows (`--keep-probe-rows`); they are deleted here afterwards.
+enum IndependentCount {
+    static func lostWrites(probeCSV: String, endpoints: [String], runID: String, on node: String) throws -> Int {
+        var acked = Set<String>()
+        for e in endpoints { acked.formUnion(try ProbeCSV.acknowledged(probeCSV, endpoint: e).map { "\(e):\($0)" }) }
+        let pgpass = ["PGPASSFILE": Lab.stateDir + "/pgpass"]
+        let rows = try CLI.run("/usr/bin/psql", ["-X", "-At", "host=\(Lab.address(node)) port=5432 dbname=drill user=drill",
+                                                 "-c", "SELECT endpoint || ':' || writer || ':' || seq FROM pgdrill.probe WHERE run_id = '\(runID)'"],
+                               env: pgpass, timeout: 60)
+        #expect(rows.status == 0, "reading the probe rows on \(node): \(rows.stderr)")
+        let present = Set(rows.stdout.split(separator: "\n").map(String.init))
+        _ = try? CLI.run("/usr/bin/psql", ["-X", "-q", "host=\(Lab.address("px")) port=5000 dbname=drill user=drill",
+                                           "-c", "DELETE FROM pgdrill.probe WHERE run_id = '\(runID)'"], env: pgpass, timeout: 60)
+        return acked.subtracting(present).count
+    }
+}

@@ -42,6 +42,47 @@ else
 fi
 [[ $LAB_SSH_PORT =~ ^[0-9]+$ ]] || { printf 'lab: error: ssh port must be a number, got %q\n' "$LAB_SSH_PORT" >&2; exit 2; }
 
+# Which Patroni runs the pg nodes (`up --patroni pypi|debian`, remembered in state/patroni): the pinned
+# PyPI release in the lab's venv (default), or Debian 12's own package (3.0.2), as many clusters run it.
+if [[ -n ${LAB_PATRONI:-} ]]; then
+    :
+elif [[ -r $STATE/patroni ]]; then
+    LAB_PATRONI=$(<"$STATE/patroni")
+else
+    LAB_PATRONI=pypi
+fi
+[[ $LAB_PATRONI == pypi || $LAB_PATRONI == debian ]] ||
+    { printf 'lab: error: --patroni must be pypi or debian, got %q\n' "$LAB_PATRONI" >&2; exit 2; }
+
+# Synchronous (default: Patroni synchronous_mode, repmgr FIRST 1) or asynchronous replication
+# (`up --replication sync|async`, remembered in state/replication): the primary + hot standbys that
+# accept an RPO of seconds.
+if [[ -n ${LAB_REPLICATION:-} ]]; then
+    :
+elif [[ -r $STATE/replication ]]; then
+    LAB_REPLICATION=$(<"$STATE/replication")
+else
+    LAB_REPLICATION=sync
+fi
+[[ $LAB_REPLICATION == sync || $LAB_REPLICATION == async ]] ||
+    { printf 'lab: error: --replication must be sync or async, got %q\n' "$LAB_REPLICATION" >&2; exit 2; }
+
+# Operators log in as themselves (`up --operator`, remembered in state/operator): sshd refuses root on
+# every node; the engine logs in as $OPERATOR_USER and runs its shell through `sudo -n`, allowed by a
+# sudoers rule for exactly that shell. $NOSUDO_USER has the same key and no rule (the refusal tests).
+if [[ -n ${LAB_OPERATOR:-} ]]; then
+    :
+elif [[ -r $STATE/operator ]]; then
+    LAB_OPERATOR=$(<"$STATE/operator")
+else
+    LAB_OPERATOR=0
+fi
+[[ $LAB_OPERATOR == 0 || $LAB_OPERATOR == 1 ]] ||
+    { printf 'lab: error: LAB_OPERATOR must be 0 or 1, got %q\n' "$LAB_OPERATOR" >&2; exit 2; }
+OPERATOR_USER=pgdrill-op
+NOSUDO_USER=pgdrill-nosudo
+SUDOERS_FILE=/etc/sudoers.d/pgdrill-lab-operator
+
 # A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its
 # own (etcd + Patroni on dr1) on a second bridge, 10.78.N.0/24, reached from region 1 through a router
 # namespace (wan) that forwards between the two bridges. Patroni flavour only.
@@ -102,7 +143,11 @@ DATA_DIR=$DATA_MOUNT/data
 DATA_TMPFS_SIZE=1g
 PG_BIN=/usr/lib/postgresql/15/bin
 VENV=/opt/pgdrill-lab/venv
-PATRONI_VERSION=4.1.5
+if [[ $LAB_PATRONI == debian ]]; then
+    PATRONI_BIN=/usr/bin/patroni PATRONI_VERSION=3.0.2
+else
+    PATRONI_BIN=$VENV/bin/patroni PATRONI_VERSION=4.1.5
+fi
 # Instance 0 keeps the historical names (pgdrill-pg1, pgd-pg1, …); others carry the id.
 if ((LAB_ID == 0)); then LAB_TAG=""; else LAB_TAG=$LAB_ID; fi
 # Comment tag on the one host iptables rule the lab may add; down removes exactly it.

@@ -39,7 +39,7 @@ write_sshd_config() {
 ListenAddress $(node_ip "$node"):${LAB_SSH_PORT:-22}
 HostKey $STATE/$node/ssh/ssh_host_ed25519_key
 PidFile none
-PermitRootLogin prohibit-password
+PermitRootLogin $( ((LAB_OPERATOR)) && echo no || echo prohibit-password)
 PubkeyAuthentication yes
 # root's key, and (repmgr flavour) postgres's own file for repmgr's node-to-node ssh; sshd reads each
 # as the user logging in, so the per-user file is owned by that user.
@@ -144,12 +144,13 @@ bootstrap:
     loop_wait: 1
     retry_timeout: 4
     maximum_lag_on_failover: 1048576
-    synchronous_mode: true
+    synchronous_mode: $([[ $LAB_REPLICATION == sync ]] && echo true || echo false)
     synchronous_mode_strict: false
     # A crashed primary gets 10 s to come back in place (a killed postmaster does in ~2 s) before it
     # gives up the leader key, not Patroni's 300 s: with WAL archiving on, a primary that PANICked on a
     # full pg_wal spends its restart archiving the ready segments and then cannot start, and held the
-    # lock (and the cluster without a primary) for minutes. Synchronous mode keeps the failover lossless.
+    # lock (and the cluster without a primary) for minutes. Synchronous mode (the default flavour) keeps the
+    # failover lossless; lab.sh up --replication async turns it off.
     primary_start_timeout: 10
 $(dr_region_dcs "$node")
     postgresql:
@@ -331,7 +332,7 @@ name: lab
 manager: $LAB_MANAGER
 protected: false
 ssh:
-  user: root
+$( ((LAB_OPERATOR)) && printf '  user: %s\n  sudo: true' "$OPERATOR_USER" || echo '  user: root')
   port: ${LAB_SSH_PORT:-22}
   identity: ssh/id_ed25519
   known_hosts: ssh/known_hosts

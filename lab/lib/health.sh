@@ -49,7 +49,7 @@ lab_health() {
     return 0
 }
 
-# etcd 3/3 and Patroni's /cluster: one running leader, one sync standby, all streaming.
+# etcd 3/3 and Patroni's /cluster: one running leader, one sync standby (none when async), all streaming.
 patroni_health() {
     local -n _ph_parts=$1
     local n ok=0
@@ -69,15 +69,22 @@ patroni_health() {
         _ph_parts+=("$(jq -r '[.members[] | "\(.name) \(.role)/\(.state)"] | join(", ")' <<<"$H_CLUSTER")")
         H_LEADER=$(jq -r '[.members[] | select(.role == "leader" and .state == "running") | .name] | join(",")' <<<"$H_CLUSTER")
         local counts
-        counts=$(jq -r '[(.members | length),
-                         ([.members[] | select(.role == "leader" and .state == "running")] | length),
-                         ([.members[] | select(.role == "sync_standby" and .state == "streaming")] | length),
-                         ([.members[] | select(.role != "leader" and .state != "streaming")] | length)] | @tsv' <<<"$H_CLUSTER")
-        local members leaders syncs not_streaming
+        # A streaming replica's state is "streaming" from Patroni 3.0.4 and "running" before (3.0.2, the
+        # --patroni debian flavour); that Patroni has no other state for it, so "running" counts there.
+        local streaming_states='["streaming"]'
+        [[ $LAB_PATRONI == debian ]] && streaming_states='["streaming", "running"]'
+        counts=$(jq -r --argjson ok "$streaming_states" '
+            def streams: (.state as $s | $ok | index($s)) != null;
+            [(.members | length),
+             ([.members[] | select(.role == "leader" and .state == "running")] | length),
+             ([.members[] | select(.role == "sync_standby" and streams)] | length),
+             ([.members[] | select(.role != "leader" and (streams | not))] | length)] | @tsv' <<<"$H_CLUSTER")
+        local members leaders syncs not_streaming want_syncs=1
+        [[ $LAB_REPLICATION == async ]] && want_syncs=0
         read -r members leaders syncs not_streaming <<<"$counts"
         ((members == ${#PG_NODES[@]})) || H_PROBLEMS+=("Patroni: $members of ${#PG_NODES[@]} members registered")
         ((leaders == 1)) || H_PROBLEMS+=("Patroni: $leaders running leaders (want 1)")
-        ((syncs == 1)) || H_PROBLEMS+=("Patroni: $syncs streaming sync standbys (want 1)")
+        ((syncs == want_syncs)) || H_PROBLEMS+=("Patroni: $syncs streaming sync standbys (want $want_syncs, replication $LAB_REPLICATION)")
         ((not_streaming == 0)) || H_PROBLEMS+=("Patroni: $not_streaming replicas not streaming")
         [[ $leaders == 1 ]] || H_LEADER=""
     fi
