@@ -70,6 +70,22 @@ import Testing
         #expect(h2.problems.contains { $0.hasPrefix("pg3 is") }, "\(version): \(h2.problems)")
     }
 
+    /// The CI failure of 2026-12-03: 0.2 s after an async partition healed, the old primary's Patroni (first in
+    /// the list) still showed itself leading from its stale DCS view, its PostgreSQL not answering, and recovery
+    /// was declared healthy on Patroni's word alone while pg3 led. The named leader must answer SQL writable.
+    @Test(arguments: shapes.map(\.version))
+    func aLeaderThatDoesNotAnswerSQLWritableIsNotHealthy(version: String) throws {
+        let json = try #require(Self.shapes.first { $0.version == version }?.json)
+        var v = try Self.view(json, replication: nil)
+        v.leaderSQL = .noAnswer
+        #expect(ClusterHealth.evaluate(v, criteria: Self.criteria).problems.contains { $0.hasPrefix("leader pg1 does not answer SQL") }, "\(version)")
+        v.leaderSQL = .readOnly
+        #expect(ClusterHealth.evaluate(v, criteria: Self.criteria).problems.contains { $0.hasPrefix("leader pg1 answers SQL read-only") }, "\(version)")
+        v.leaderSQL = .writable
+        v.replication = Self.streaming
+        #expect(ClusterHealth.evaluate(v, criteria: Self.criteria).isHealthy, "\(version)")
+    }
+
     /// An asynchronous cluster is healthy without a synchronous standby; a drill that requires one says why
     /// it refuses; a cluster configured synchronous without one is not healthy.
     @Test func synchronousReplicationIsJudgedAgainstTheConfiguration() throws {

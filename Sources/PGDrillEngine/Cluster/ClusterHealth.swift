@@ -36,6 +36,10 @@ public struct ClusterHealth: Sendable, Equatable {
         if leaders.count > 1 { problems.append("more than one leader: \(leaders.map(\.name).joined(separator: ", "))") }
         if let leader, leader.state != "running" {
             problems.append("leader \(leader.name) is \(leader.state), not running")
+        } else if let leader, let sql = cluster.leaderSQL, sql != .writable {
+            problems.append(sql == .readOnly
+                ? "leader \(leader.name) answers SQL read-only (pg_is_in_recovery() = true): the manager's view is stale or a role change is under way"
+                : "leader \(leader.name) does not answer SQL: the manager's view may be stale (a member just back from a partition) or PostgreSQL is restarting")
         }
         let known = Set(cluster.members.map(\.name))
         for name in criteria.members where !known.contains(name) {

@@ -65,6 +65,11 @@ public struct PatroniManager: HAManager {
         if let sql, let leader = v.leader?.name, let node = sql.nodes.first(where: { $0.name == leader }) {
             let o = NodeSQLObserver(nodes: [node], timeout: sql.timeout).observe().observations[leader]
             if o?.inRecovery == false { v.replication = o?.replication }
+            v.leaderSQL = switch o?.inRecovery {
+            case false: .writable
+            case true: .readOnly
+            default: .noAnswer
+            }
         }
         return v
     }

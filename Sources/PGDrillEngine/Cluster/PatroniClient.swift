@@ -156,6 +156,11 @@ public struct PatroniCluster: Decodable, Sendable {
     /// replication truth whatever the manager's state strings say (Patroni < 3.0.4 calls a streaming
     /// replica `running`, later versions `streaming`).
     public var replication: [ReplicationView.Replica]?
+    /// What the leader Patroni names said over SQL when asked (nil: not asked). A member's `/cluster` can be
+    /// stale — an old primary just reconnected to the DCS still shows itself leading — so a leader that does
+    /// not answer, or answers read-only, is not a healthy leader whatever the view says.
+    public var leaderSQL: LeaderSQL?
+    public enum LeaderSQL: String, Sendable, Equatable { case writable, readOnly = "read-only", noAnswer = "no answer" }
     /// Whether the cluster is configured for synchronous replication (Patroni `/config` `synchronous_mode`);
     /// nil: not known. An asynchronous cluster is healthy without a synchronous standby.
     public var synchronousMode: Bool?
