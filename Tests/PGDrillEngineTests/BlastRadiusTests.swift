@@ -329,9 +329,15 @@ func withStubs<T>(_ stubs: [String: String], _ body: (String) throws -> T) throw
     let dir = NSTemporaryDirectory() + "pgdrill-stubs-\(getpid())-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
+    // Written through an O_CLOEXEC descriptor: a child another test forks meanwhile (one runs for 20 s) must not
+    // inherit it open for writing, or exec'ing the stub fails with ETXTBSY ("Text file busy") — seen in CI.
     for (name, script) in stubs {
-        try ("#!/bin/sh\n" + script).write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
-        _ = chmod(dir + "/" + name, 0o755)
+        let fd = open(dir + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let bytes = Array(("#!/bin/sh\n" + script).utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
     }
     return try body(dir)
 }
