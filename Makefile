@@ -46,69 +46,45 @@ test: bootstrap
 	$(MAKE) --no-print-directory test-async
 	$(MAKE) --no-print-directory test-operator
 
+# One lab flavour and one integration suite against it, the lab torn down whatever the suite does:
+# $(1) the options of lab.sh up, $(2) the suite under IntegrationTests.LabIntegration, $(3) the log's name.
+define lab-suite
+$(SWIFT) build --build-tests
+lab/lab.sh down || true
+lab/lab.sh up $(1)
+set -o pipefail; status=0; \
+  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
+  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.$(2) 2>&1 | tee .build/integration-$(3).log || status=$$?; \
+  lab/lab.sh down || true; exit $$status
+endef
+
 # The repmgr flavour of the lab and the drills against it (the Patroni lab cannot serve both).
 test-repmgr:
-	$(SWIFT) build --build-tests
-	lab/lab.sh down || true
-	lab/lab.sh up --manager repmgr
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.RepmgrIntegrationTests 2>&1 | tee .build/integration-repmgr.log || status=$$?; \
-	  lab/lab.sh down || true; exit $$status
+	$(call lab-suite,--manager repmgr,RepmgrIntegrationTests,repmgr)
 
 # The lab with a second region (a Patroni standby cluster) and the region-failover drill against it.
 test-dr:
-	$(SWIFT) build --build-tests
-	lab/lab.sh down || true
-	lab/lab.sh up --dr-region
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.RegionFailoverIntegrationTests 2>&1 | tee .build/integration-dr.log || status=$$?; \
-	  lab/lab.sh down || true; exit $$status
+	$(call lab-suite,--dr-region,RegionFailoverIntegrationTests,dr)
 
 # Every node's sshd on port 2222 (clusters that move ssh off 22): the partition and packet-loss drills must
 # keep the runner's own port open, roll back and leave `check` clean.
 test-ssh-port:
-	$(SWIFT) build --build-tests
-	lab/lab.sh down || true
-	lab/lab.sh up --ssh-port 2222
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.SSHPortIntegrationTests 2>&1 | tee .build/integration-ssh-port.log || status=$$?; \
-	  lab/lab.sh down || true; exit $$status
+	$(call lab-suite,--ssh-port 2222,SSHPortIntegrationTests,ssh-port)
 
 # Debian 12's packaged Patroni (3.0.2, which calls a streaming replica `running`): check, node-down and
 # switchover with nothing lost, and the partition drill with writes past the heal counted exactly.
 test-debian:
-	$(SWIFT) build --build-tests
-	lab/lab.sh down || true
-	lab/lab.sh up --patroni debian
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.DebianPatroniIntegrationTests 2>&1 | tee .build/integration-debian.log || status=$$?; \
-	  lab/lab.sh down || true; exit $$status
+	$(call lab-suite,--patroni debian,DebianPatroniIntegrationTests,debian)
 
 # Asynchronous replication: check healthy without a sync standby, require_sync refused, and the node-down and
 # partition drills' lost writes equal to an independent count.
 test-async:
-	$(SWIFT) build --build-tests
-	lab/lab.sh down || true
-	lab/lab.sh up --replication async
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.AsyncReplicationIntegrationTests 2>&1 | tee .build/integration-async.log || status=$$?; \
-	  lab/lab.sh down || true; exit $$status
+	$(call lab-suite,--replication async,AsyncReplicationIntegrationTests,async)
 
 # Operators log in as themselves: root ssh refused, the engine as pgdrill-op through sudo -n. Failover and link
 # drills pass; a user without the sudoers rule is refused at pre-flight.
 test-operator:
-	$(SWIFT) build --build-tests
-	lab/lab.sh down || true
-	lab/lab.sh up --operator
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.OperatorIntegrationTests 2>&1 | tee .build/integration-operator.log || status=$$?; \
-	  lab/lab.sh down || true; exit $$status
+	$(call lab-suite,--operator,OperatorIntegrationTests,operator)
 
 # libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with
 # the shipped drills and the malformed-input corpus. Crashes and slow inputs (> 2 s) land in .build-fuzz/crashes/;
