@@ -20,65 +20,37 @@ else
 fi
 [[ $LAB_ID =~ ^[0-9]$ ]] || { printf 'lab: error: PGDRILL_LAB_ID must be a digit 0-9, got %q\n' "$LAB_ID" >&2; exit 2; }
 
+# lab_setting VAR FILE DEFAULT PATTERN MESSAGE: VAR from the environment, else from state/FILE (what `up`
+# recorded, so status/down/lab-svc over ssh find the same flavour), else DEFAULT; exit 2 with
+# "lab: error: MESSAGE, got VALUE" unless the value matches the extended regex PATTERN whole.
+lab_setting() {
+    local -n _setting=$1
+    if [[ -z ${_setting:-} ]]; then
+        if [[ -r $STATE/$2 ]]; then _setting=$(<"$STATE/$2"); else _setting=$3; fi
+    fi
+    [[ $_setting =~ ^($4)$ ]] || { printf 'lab: error: %s, got %q\n' "$5" "$_setting" >&2; exit 2; }
+}
+
 # Which HA manager runs the pg nodes: patroni (default; Patroni + etcd) or repmgr (repmgrd, no DCS).
 # `up --manager M` records it in the state dir like the id, so status/down/lab-svc find it.
-if [[ -n ${LAB_MANAGER:-} ]]; then
-    :
-elif [[ -r $STATE/manager ]]; then
-    LAB_MANAGER=$(<"$STATE/manager")
-else
-    LAB_MANAGER=patroni
-fi
-[[ $LAB_MANAGER == patroni || $LAB_MANAGER == repmgr ]] ||
-    { printf 'lab: error: manager must be patroni or repmgr, got %q\n' "$LAB_MANAGER" >&2; exit 2; }
+lab_setting LAB_MANAGER manager patroni 'patroni|repmgr' 'manager must be patroni or repmgr'
 
 # The port every node's sshd listens on (`up --ssh-port N`, remembered in state/ssh-port; default 22).
-if [[ -n ${LAB_SSH_PORT:-} ]]; then
-    :
-elif [[ -r $STATE/ssh-port ]]; then
-    LAB_SSH_PORT=$(<"$STATE/ssh-port")
-else
-    LAB_SSH_PORT=22
-fi
-[[ $LAB_SSH_PORT =~ ^[0-9]+$ ]] || { printf 'lab: error: ssh port must be a number, got %q\n' "$LAB_SSH_PORT" >&2; exit 2; }
+lab_setting LAB_SSH_PORT ssh-port 22 '[0-9]+' 'ssh port must be a number'
 
 # Which Patroni runs the pg nodes (`up --patroni pypi|debian`, remembered in state/patroni): the pinned
 # PyPI release in the lab's venv (default), or Debian 12's own package (3.0.2), as many clusters run it.
-if [[ -n ${LAB_PATRONI:-} ]]; then
-    :
-elif [[ -r $STATE/patroni ]]; then
-    LAB_PATRONI=$(<"$STATE/patroni")
-else
-    LAB_PATRONI=pypi
-fi
-[[ $LAB_PATRONI == pypi || $LAB_PATRONI == debian ]] ||
-    { printf 'lab: error: --patroni must be pypi or debian, got %q\n' "$LAB_PATRONI" >&2; exit 2; }
+lab_setting LAB_PATRONI patroni pypi 'pypi|debian' '--patroni must be pypi or debian'
 
 # Synchronous (default: Patroni synchronous_mode, repmgr FIRST 1) or asynchronous replication
 # (`up --replication sync|async`, remembered in state/replication): the primary + hot standbys that
 # accept an RPO of seconds.
-if [[ -n ${LAB_REPLICATION:-} ]]; then
-    :
-elif [[ -r $STATE/replication ]]; then
-    LAB_REPLICATION=$(<"$STATE/replication")
-else
-    LAB_REPLICATION=sync
-fi
-[[ $LAB_REPLICATION == sync || $LAB_REPLICATION == async ]] ||
-    { printf 'lab: error: --replication must be sync or async, got %q\n' "$LAB_REPLICATION" >&2; exit 2; }
+lab_setting LAB_REPLICATION replication sync 'sync|async' '--replication must be sync or async'
 
 # Operators log in as themselves (`up --operator`, remembered in state/operator): sshd refuses root on
 # every node; the engine logs in as $OPERATOR_USER and runs its shell through `sudo -n`, allowed by a
 # sudoers rule for exactly that shell. $NOSUDO_USER has the same key and no rule (the refusal tests).
-if [[ -n ${LAB_OPERATOR:-} ]]; then
-    :
-elif [[ -r $STATE/operator ]]; then
-    LAB_OPERATOR=$(<"$STATE/operator")
-else
-    LAB_OPERATOR=0
-fi
-[[ $LAB_OPERATOR == 0 || $LAB_OPERATOR == 1 ]] ||
-    { printf 'lab: error: LAB_OPERATOR must be 0 or 1, got %q\n' "$LAB_OPERATOR" >&2; exit 2; }
+lab_setting LAB_OPERATOR operator 0 '0|1' 'LAB_OPERATOR must be 0 or 1'
 OPERATOR_USER=pgdrill-op
 NOSUDO_USER=pgdrill-nosudo
 SUDOERS_FILE=/etc/sudoers.d/pgdrill-lab-operator
@@ -86,15 +58,7 @@ SUDOERS_FILE=/etc/sudoers.d/pgdrill-lab-operator
 # A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its
 # own (etcd + Patroni on dr1) on a second bridge, 10.78.N.0/24, reached from region 1 through a router
 # namespace (wan) that forwards between the two bridges. Patroni flavour only.
-if [[ -n ${LAB_DR_REGION:-} ]]; then
-    :
-elif [[ -r $STATE/dr-region ]]; then
-    LAB_DR_REGION=$(<"$STATE/dr-region")
-else
-    LAB_DR_REGION=0
-fi
-[[ $LAB_DR_REGION == 0 || $LAB_DR_REGION == 1 ]] ||
-    { printf 'lab: error: LAB_DR_REGION must be 0 or 1, got %q\n' "$LAB_DR_REGION" >&2; exit 2; }
+lab_setting LAB_DR_REGION dr-region 0 '0|1' 'LAB_DR_REGION must be 0 or 1'
 
 BRIDGE=pgdrill$LAB_ID
 BRIDGE_ADDR=10.77.$LAB_ID.1
