@@ -38,6 +38,12 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         self.connectTimeout = connectTimeout
     }
 
+    /// The sudoers line that lets `user` start pgdrill's remote shell (`sudo -n bash --noprofile --norc`, or
+    /// `sudo -n /bin/sh` where there is no bash; exec channels use `/bin/sh -c`) without a prompt.
+    public static func sudoersRule(user: String) -> String {
+        "\(user) ALL=(root) NOPASSWD: /usr/bin/bash --noprofile --norc, /bin/bash --noprofile --norc, /bin/sh"
+    }
+
     /// `host:port`, the form used in every error and log line.
     public var description: String { "\(host):\(port)" }
 }

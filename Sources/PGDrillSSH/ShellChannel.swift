@@ -26,8 +26,8 @@ final class ShellChannel {
             // The shell never ran: sudo said why on stderr (carried in the message).
             error.code = .sudoRefused
             error.message = "sudo -n would not start a root shell for \(target.user): \(error.message)"
-            error.hint = "let \(target.user) start pgdrill's root shell with no prompt: add `\(target.user) ALL=(root) NOPASSWD: "
-                + "/usr/bin/bash --noprofile --norc, /bin/bash --noprofile --norc, /bin/sh` to /etc/sudoers.d (`pgdrill plan --sudoers` prints it; pgdrill never types a password)"
+            error.hint = "let \(target.user) start pgdrill's root shell with no prompt: add `\(SSHTarget.sudoersRule(user: target.user))` "
+                + "to /etc/sudoers.d (`pgdrill plan --sudoers` prints it; pgdrill never types a password)"
             error.commandMayHaveRun = false
             throw error
         } catch {

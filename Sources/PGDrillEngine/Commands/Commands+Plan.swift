@@ -1,6 +1,7 @@
 import Foundation
 import PGDrillCore
 import PGDrillModel
+import PGDrillSSH
 
 extension Commands {
     /// `pgdrill plan --sudoers`: the sudoers rule for the cluster file's ssh user. Every remote command goes to
@@ -15,7 +16,7 @@ extension Commands {
         # pgdrill: the root shell the runner starts over ssh as \(user) (cluster \(spec.name); install with visudo -f /etc/sudoers.d/pgdrill).
         # Every fault, rollback, service command and `pgdrill recover` runs in this one shell per host; `sudo -n` never
         # prompts, and without this rule pre-flight refuses (exit 2) before anything is injected.
-        \(user) ALL=(root) NOPASSWD: /usr/bin/bash --noprofile --norc, /bin/bash --noprofile --norc, /bin/sh
+        \(SSHTarget.sudoersRule(user: user))
 
         """
         if !spec.ssh.sudo {
