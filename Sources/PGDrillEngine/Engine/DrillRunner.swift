@@ -147,6 +147,9 @@ public final class DrillRunner {
         if !journal.pending.isEmpty {
             return .preflightFailed("the journal holds \(journal.pending.count) rollback(s) of an earlier run that never completed (\(journal.path)); run `pgdrill recover --cluster …` first")
         }
+        // Credentials first: a node the runner cannot log in to reads as "leader does not answer SQL" to the
+        // health check, and no amount of waiting fixes a missing password.
+        if let refusal = sqlPathRefusal(plan), refusal.credentials { return .preflightFailed(refusal.text) }
         // A cluster is given 10 s to show itself healthy: lag from a previous burst of writes (or the last
         // drill's purge) settles in a second or two, and refusing on a transient would be noise.
         let (seen, health) = connection.waitUntilHealthy(criteria(plan), timeout: 10, every: 0.5, stop: { trap.interrupted }) { _, problems in
@@ -168,7 +171,7 @@ public final class DrillRunner {
         for name in [plan.probe.endpoint] + plan.probe.also where cluster.endpoints[name] == nil {
             return .preflightFailed("the drill probes endpoint '\(name)', which the cluster file does not define (endpoints: \(cluster.endpoints.keys.sorted().joined(separator: ", ")))")
         }
-        if let refusal = sqlPathRefusal(plan) { return .preflightFailed(refusal) }
+        if let refusal = sqlPathRefusal(plan) { return .preflightFailed(refusal.text) }
         if let maxAge = plan.backupMaxAgeMicros, let refusal = backupRefusal(maxAgeSeconds: Double(maxAge) / 1e6, leader: health.leader) {
             return .preflightFailed(refusal)
         }
@@ -188,8 +191,9 @@ public final class DrillRunner {
     /// Every SQL path the drill will use, tried before anything is injected: each node with the cluster
     /// file's node credentials (verification reads every node, split-brain and lag come from node SQL, and a
     /// health check falls back to Patroni silently when they fail) and each extra endpoint the probe uses.
-    /// Nil when all answer; else one refusal naming each failure and the fix.
-    func sqlPathRefusal(_ plan: DrillPlan) -> String? {
+    /// Nil when all answer; else one refusal naming each failure and the fix, and whether a credential is what
+    /// failed (refused before the health wait: that does not heal).
+    func sqlPathRefusal(_ plan: DrillPlan) -> (text: String, credentials: Bool)? {
         var failures: [String] = []
         let redactor = Redactor()
         for node in cluster.nodes + (cluster.standbyCluster?.nodes ?? []) {
@@ -209,14 +213,21 @@ public final class DrillRunner {
             }
         }
         guard !failures.isEmpty else { return nil }
-        let passwordMissing = failures.contains { $0.contains("no password supplied") || $0.contains("password authentication failed") }
+        let passwordMissing = failures.contains { Self.isCredentialFailure($0) }
         let fix = passwordMissing
             ? "give each node connection a password source: `postgres.passfile` in the cluster file (a pgpass line per node host:port), a service file, or PGPASSFILE"
             : "make each node reachable from this runner with the cluster file's `postgres.node_conninfo` (pg_hba.conf, firewall, credentials)"
         let why = nodeFailures > 0
             ? "pgdrill reads every node over SQL to verify each acknowledged write, see a second primary and measure lag"
             : "the drill probes through these endpoints"
-        return "SQL from this runner failed, nothing injected — " + failures.joined(separator: "; ") + ". \(why); \(fix)"
+        return ("SQL from this runner failed, nothing injected — " + failures.joined(separator: "; ") + ". \(why); \(fix)",
+                passwordMissing)
+    }
+
+    /// libpq's words for a login the server or the client refused for want of a (right) credential.
+    static func isCredentialFailure(_ error: String) -> Bool {
+        ["no password supplied", "password authentication failed", "no pg_hba.conf entry", "authentication failed for user",
+         "role \"", "certificate"].contains { error.contains($0) }
     }
 
     /// Connects and runs `SELECT 1` (5 s at most); the error in words, nil on success.
