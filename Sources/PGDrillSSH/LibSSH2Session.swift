@@ -25,7 +25,7 @@ final class LibSSH2Session {
         guard LibSSH2.ensureInitialised() else {
             throw SSHError(code: .protocolError, host: target.description, message: "libssh2_init failed")
         }
-        try Self.requireReadable(target.identityFile, what: "identity file", target: target)
+        if !target.agent { try Self.requireReadable(target.identityFile, what: "identity file", target: target) }
         try Self.requireReadable(target.knownHostsFile, what: "known_hosts file", target: target)
 
         let deadline = Deadline(after: target.connectTimeout)
@@ -131,7 +131,8 @@ final class LibSSH2Session {
         switch code {
         case .connectFailed: "the connection dropped; it is re-established on next use"
         case .authenticationFailed:
-            "put \(target.identityFile).pub into ~\(target.user)/.ssh/authorized_keys on the host"
+            target.agent ? "put the agent's public key (ssh-add -L) into ~\(target.user)/.ssh/authorized_keys on the host"
+                : "put \(target.identityFile).pub into ~\(target.user)/.ssh/authorized_keys on the host"
         case .keyFileUnreadable: "check the path and permissions of \(target.identityFile)"
         case .channelFailed: "sshd refused or closed a channel (too many open? see MaxSessions in sshd_config)"
         default: "the session is re-established on next use"

@@ -12,8 +12,13 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     /// Run the long-lived shell (and exec-channel commands) as root through `sudo -n`: an operator who
     /// logs in as themselves. `-n` never prompts; a sudo that wants a password is a connect-time error.
     public var sudo: Bool
-    /// Private key in OpenSSH format; `<identityFile>.pub` is used beside it when present.
+    /// Private key in OpenSSH format; `<identityFile>.pub` is used beside it when present. Unused with `agent`.
     public var identityFile: String
+    /// Decrypts an encrypted `identityFile`; held in memory only, never printed.
+    public var passphrase: SSHSecret?
+    /// Authenticate with the keys of the ssh-agent at `agentSocket` (nil: `$SSH_AUTH_SOCK`), not a key file.
+    public var agent: Bool
+    public var agentSocket: String?
     /// Host keys are checked against this file only; unknown or changed keys are refused.
     public var knownHostsFile: String
     /// Bound on TCP connect, SSH handshake, host key check and authentication together.
@@ -26,6 +31,9 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         user: String = "root",
         sudo: Bool = false,
         identityFile: String,
+        passphrase: SSHSecret? = nil,
+        agent: Bool = false,
+        agentSocket: String? = nil,
         knownHostsFile: String,
         connectTimeout: Duration = .seconds(5)
     ) {
@@ -34,6 +42,9 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         self.user = user
         self.sudo = sudo
         self.identityFile = identityFile
+        self.passphrase = passphrase
+        self.agent = agent
+        self.agentSocket = agentSocket
         self.knownHostsFile = knownHostsFile
         self.connectTimeout = connectTimeout
     }
@@ -46,4 +57,12 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// `host:port`, the form used in every error and log line.
     public var description: String { "\(host):\(port)" }
+}
+
+/// A secret (a key's passphrase) that prints as `***` wherever it is interpolated or dumped.
+public struct SSHSecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "***" }
+    public var debugDescription: String { "***" }
 }

@@ -82,6 +82,37 @@ import Testing
         }
     }
 
+    /// Keys as operators hold them: the agent instead of a file, or an encrypted file with the source of its
+    /// passphrase (never the passphrase); contradictions are refused with the key's line.
+    @Test func agentAndPassphraseSources() throws {
+        func load(_ ssh: String) throws -> ClusterSpec {
+            try ClusterLoader.load(yaml: """
+                name: c
+                manager: streaming
+                ssh: \(ssh)
+                nodes: [{ name: a, host: 10.0.0.1 }]
+                postgres: { data_dir: /d }
+                endpoints: { write: "host=a" }
+                """, file: "/etc/pgdrill/c.yaml")
+        }
+        let agent = try load("{ agent: true, known_hosts: kh }").ssh
+        #expect(agent.agent && agent.identity.isEmpty && agent.passphrase == nil)
+        #expect(try load("{ identity: k, passphrase_file: k.pass, known_hosts: kh }").ssh.passphrase == .file("/etc/pgdrill/k.pass"))
+        #expect(try load("{ identity: k, passphrase_env: PGDRILL_KEY_PASS, known_hosts: kh }").ssh.passphrase == .environment("PGDRILL_KEY_PASS"))
+        for (bad, message) in [("{ agent: true, identity: k, known_hosts: kh }", "'identity' and 'agent: true' both say how to authenticate"),
+                               ("{ identity: k, passphrase_file: f, passphrase_env: V, known_hosts: kh }", "'passphrase_file' and 'passphrase_env' are both set"),
+                               ("{ agent: true, passphrase_env: V, known_hosts: kh }", "'passphrase_env' is for an encrypted key file"),
+                               ("{ identity: k, passphrase_env: \"a b\", known_hosts: kh }", "'passphrase_env' must be an environment variable name"),
+                               ("{ known_hosts: kh }", "missing required key 'identity'")] {
+            do {
+                _ = try load(bad)
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect("\(error)".contains(message) && "\(error)".contains(":3:"), "\(bad): \(error)")
+            }
+        }
+    }
+
     @Test func uriEndpointsGetThePassfileAsAQueryParameter() throws {
         let yaml = """
             name: c

@@ -22,6 +22,9 @@ public struct ClusterTarget: Sendable {
         public var sudo: Bool = false
         public var port: Int
         public var identityFile: String
+        /// An encrypted identity's passphrase source (read when connecting), and the ssh-agent instead of a file.
+        public var passphrase: PassphraseSource? = nil
+        public var agent: Bool = false
         public var knownHostsFile: String
         public var connectTimeout: Duration
     }
@@ -138,7 +141,8 @@ extension ClusterTarget {
         for n in spec.nodes + (spec.standbyCluster?.nodes ?? []) { nodeConninfo[n.name] = spec.nodeConninfo(node: n) }
         self.init(
             name: spec.name, manager: "\(spec.manager)", protected: spec.isProtected,
-            ssh: SSH(user: spec.ssh.user, sudo: spec.ssh.sudo, port: spec.ssh.port, identityFile: spec.ssh.identity, knownHostsFile: spec.ssh.knownHosts,
+            ssh: SSH(user: spec.ssh.user, sudo: spec.ssh.sudo, port: spec.ssh.port, identityFile: spec.ssh.identity,
+                     passphrase: spec.ssh.passphrase, agent: spec.ssh.agent, knownHostsFile: spec.ssh.knownHosts,
                      connectTimeout: .microseconds(spec.ssh.connectTimeout.microseconds)),
             nodes: spec.nodes.map { Host(name: $0.name, address: $0.host, patroni: $0.patroniURL) },
             proxies: spec.proxies.map { Host(name: $0.name, address: $0.host) },

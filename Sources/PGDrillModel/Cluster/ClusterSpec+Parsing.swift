@@ -187,18 +187,43 @@ extension ClusterSpec {
 
 extension SSHSettings {
     init(_ field: Field, paths: PathResolver) throws(DrillFileError) {
-        let ssh = try field.mapping(allowed: ["user", "sudo", "port", "identity", "known_hosts", "connect_timeout"])
+        let ssh = try field.mapping(allowed: ["user", "sudo", "port", "identity", "passphrase_file", "passphrase_env", "agent",
+                                               "known_hosts", "connect_timeout"])
         let user = try ssh["user"]?.scalar() ?? "root"
         guard user.first.map({ $0 == "_" || ("a"..."z").contains($0) }) == true,
               user.count <= 32, user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
         else {
             throw ssh["user"]!.error(.invalidValue, "must be a user name like root or postgres, got \(ValueParseError.quoted(user))")
         }
+        let agent = try ssh["agent"]?.bool() ?? false
+        if agent, let identity = ssh["identity"] {
+            throw identity.error(.conflict, "and 'agent: true' both say how to authenticate",
+                                 hint: "keep one: the key file, or the keys of your ssh-agent")
+        }
+        let fileField = ssh["passphrase_file"], envField = ssh["passphrase_env"]
+        if let fileField, envField != nil {
+            throw fileField.error(.conflict, "and 'passphrase_env' are both set", hint: "name one source of the key's passphrase")
+        }
+        if agent, let f = fileField ?? envField {
+            throw f.error(.conflict, "is for an encrypted key file; with 'agent: true' the agent holds the decrypted key",
+                          hint: "remove it, or use identity: with it instead of agent")
+        }
+        var passphrase: PassphraseSource?
+        if let fileField { passphrase = .file(try paths.resolve(fileField)) }
+        if let envField {
+            let name = try envField.scalar()
+            guard name.first.map({ $0 == "_" || $0.isLetter }) == true, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw envField.error(.invalidValue, "must be an environment variable name like PGDRILL_KEY_PASSPHRASE, got \(ValueParseError.quoted(name))")
+            }
+            passphrase = .environment(name)
+        }
         self.init(
             user: user,
             sudo: try ssh["sudo"]?.bool() ?? false,
             port: try ssh["port"]?.int(in: 1...65535) ?? 22,
-            identity: try paths.resolve(ssh.required("identity", example: "identity: ssh/id_ed25519")),
+            identity: agent ? "" : try paths.resolve(ssh.required("identity", example: "identity: ssh/id_ed25519 (or agent: true)")),
+            passphrase: passphrase,
+            agent: agent,
             knownHosts: try paths.resolve(ssh.required("known_hosts", example: "known_hosts: ssh/known_hosts")),
             connectTimeout: try ssh["connect_timeout"]?.duration(in: .milliseconds(100)...(.seconds(120))) ?? .seconds(5)
         )

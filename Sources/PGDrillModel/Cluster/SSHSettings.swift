@@ -7,20 +7,41 @@ public struct SSHSettings: Sendable, Hashable {
     public var sudo: Bool
     /// Port of every host's sshd; 22 by default.
     public var port: Int
-    /// Private key file (OpenSSH format).
+    /// Private key file (OpenSSH format); empty with `agent`.
     public var identity: String
+    /// Where the identity's passphrase comes from, when the key is encrypted (never the passphrase itself).
+    public var passphrase: PassphraseSource?
+    /// Authenticate with the keys of the ssh-agent at `$SSH_AUTH_SOCK` instead of a key file.
+    public var agent: Bool
     /// known_hosts file; host keys not in it, or different from it, are refused.
     public var knownHosts: String
     /// TCP and handshake timeout; 5s by default.
     public var connectTimeout: DrillDuration
 
-    public init(user: String = "root", sudo: Bool = false, port: Int = 22, identity: String, knownHosts: String,
-                connectTimeout: DrillDuration = .seconds(5)) {
+    public init(user: String = "root", sudo: Bool = false, port: Int = 22, identity: String, passphrase: PassphraseSource? = nil,
+                agent: Bool = false, knownHosts: String, connectTimeout: DrillDuration = .seconds(5)) {
+        self.passphrase = passphrase
+        self.agent = agent
         self.user = user
         self.sudo = sudo
         self.port = port
         self.identity = identity
         self.knownHosts = knownHosts
         self.connectTimeout = connectTimeout
+    }
+}
+
+/// Where an encrypted key's passphrase is read from when pgdrill connects: a file (its first line) or an
+/// environment variable. The cluster file never holds the passphrase itself.
+public enum PassphraseSource: Sendable, Hashable, CustomStringConvertible {
+    case file(String)
+    case environment(String)
+
+    /// The cluster file's key and its value: `passphrase_file /etc/pgdrill/key.pass`, `passphrase_env PGDRILL_KEY_PASS`.
+    public var description: String {
+        switch self {
+        case .file(let path): "passphrase_file \(path)"
+        case .environment(let name): "passphrase_env \(name)"
+        }
     }
 }
