@@ -23,6 +23,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "PGDrillModel", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PGDrillCore", dependencies: ["PGDrillModel"]),
         .target(name: "PGDrillSSH", dependencies: ["CLibSSH2", .product(name: "Logging", package: "swift-log")]),
@@ -30,7 +31,7 @@ let package = Package(
         .target(
             name: "PGDrillEngine",
             dependencies: [
-                "PGDrillModel", "PGDrillCore", "PGDrillSSH", "PGDrillPostgres",
+                "PGDrillModel", "PGDrillCore", "PGDrillSSH", "PGDrillPostgres", "CLibCurl",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

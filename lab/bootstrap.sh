@@ -20,7 +20,7 @@ PACKAGES=(
     haproxy pgbouncer pgbackrest openssl
     patroni sudo
     iptables tini iproute2 procps util-linux curl jq
-    libpq-dev libssh2-1-dev pkg-config make
+    libpq-dev libssh2-1-dev libcurl4-openssl-dev pkg-config make
 )
 # LAB_VENV only to test this script elsewhere: lab-svc always uses /opt/pgdrill-lab/venv.
 VENV=${LAB_VENV:-/opt/pgdrill-lab/venv}

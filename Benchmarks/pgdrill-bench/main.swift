@@ -135,7 +135,7 @@ case "inject" where args.count == 5:
     // primary is what a real drill kills, and what the probe's writes keep busy.
     let spec = cluster(args[2])
     guard let runs = Int(args[3]), let writers = Int(args[4]) else { exit(2) }
-    let target = ClusterTarget(spec: spec)
+    let target = try ClusterTarget(spec: spec)
     let connection = ClusterConnection(cluster: target, logger: Logger(label: "bench"))
     guard let primary = try connection.clusterView().leader?.name, let conninfo = spec.conninfo(endpoint: "write") else { exit(2) }
     try ProbeTable.ensure(conninfo: conninfo)

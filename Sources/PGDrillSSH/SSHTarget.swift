@@ -15,7 +15,7 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     /// Private key in OpenSSH format; `<identityFile>.pub` is used beside it when present. Unused with `agent`.
     public var identityFile: String
     /// Decrypts an encrypted `identityFile`; held in memory only, never printed.
-    public var passphrase: SSHSecret?
+    public var passphrase: Secret?
     /// Authenticate with the keys of the ssh-agent at `agentSocket` (nil: `$SSH_AUTH_SOCK`), not a key file.
     public var agent: Bool
     public var agentSocket: String?
@@ -31,7 +31,7 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         user: String = "root",
         sudo: Bool = false,
         identityFile: String,
-        passphrase: SSHSecret? = nil,
+        passphrase: Secret? = nil,
         agent: Bool = false,
         agentSocket: String? = nil,
         knownHostsFile: String,
@@ -59,8 +59,8 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(host):\(port)" }
 }
 
-/// A secret (a key's passphrase) that prints as `***` wherever it is interpolated or dumped.
-public struct SSHSecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// A secret (a key's passphrase, an API password) that prints as `***` wherever it is interpolated or dumped.
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public let value: String
     public init(_ value: String) { self.value = value }
     public var description: String { "***" }

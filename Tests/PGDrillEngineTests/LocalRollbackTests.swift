@@ -19,7 +19,7 @@ import Testing
           write: "host=127.0.0.1 port=5432 dbname=drill user=drill"
 
         """, file: "t.yaml")
-        let connection = ClusterConnection(cluster: ClusterTarget(spec: spec), logger: Logger(label: "test"))
+        let connection = ClusterConnection(cluster: try ClusterTarget(spec: spec), logger: Logger(label: "test"))
         let started = Date()
         let result = try connection.runChecked(RemoteScript(host: ClusterTarget.localHostName, script: "echo undone", summary: "undo"),
                                                timeout: .seconds(10))

@@ -33,14 +33,14 @@ struct SSHAuthTests {
     @Test("an encrypted key with its passphrase logs in")
     func encryptedKeyWithPassphrase() throws {
         var target = sshd.target(key: sshd.path("encrypted_key"))
-        target.passphrase = SSHSecret(Self.passphrase)
+        target.passphrase = Secret(Self.passphrase)
         #expect(connect(target).error == nil)
     }
 
     @Test("a wrong passphrase is refused with what to check, and the passphrase is in no message")
     func wrongPassphrase() throws {
         var target = sshd.target(key: sshd.path("encrypted_key"))
-        target.passphrase = SSHSecret("not the passphrase")
+        target.passphrase = Secret("not the passphrase")
         let error = try #require(connect(target).error)
         #expect(error.code == .keyFileUnreadable)
         #expect(error.description.contains("cannot decrypt identity \(sshd.path("encrypted_key")) with the passphrase"), "\(error)")

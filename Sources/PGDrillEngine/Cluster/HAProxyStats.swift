@@ -51,8 +51,8 @@ public struct HAProxyStats: Sendable, Equatable {
     }
 
     /// Fetches and parses the stats page.
-    public static func fetch(_ url: URL, timeout: TimeInterval = 1.0) throws -> HAProxyStats {
-        let (status, data) = try HTTP.request(url, timeout: timeout)
+    public static func fetch(_ url: URL, timeout: TimeInterval = 1.0, access: HTTPCredentials = .none) throws -> HAProxyStats {
+        let (status, data) = try HTTP.request(url, timeout: timeout, access: access)
         guard status == 200 else { throw HTTPError(url: url.absoluteString, message: "HTTP \(status)") }
         return HAProxyStats(csv: String(decoding: data, as: UTF8.self))
     }

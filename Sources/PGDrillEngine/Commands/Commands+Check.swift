@@ -44,7 +44,7 @@ extension Commands {
             problems.append("\(error)")
         }
         if let url = cluster.haproxyStats {
-            if let stats = try? HAProxyStats.fetch(url) {
+            if let stats = try? HAProxyStats.fetch(url, access: cluster.haproxyHTTP) {
                 let backends = Dictionary(grouping: stats.servers, by: \.backend)
                 for (name, servers) in backends.sorted(by: { $0.key < $1.key }) {
                     out += "HAProxy \(name): " + servers.map { "\($0.server) \($0.status)" }.joined(separator: ", ") + "\n"

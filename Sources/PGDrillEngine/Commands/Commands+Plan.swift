@@ -35,8 +35,11 @@ extension Commands {
             spec = try ClusterLoader.load(path: clusterPath)
             plans = try loadPlans(drillPaths, cluster: spec, allowProtected: allowProtected)
         } catch { return fail(error) }
-        let cluster = ClusterTarget(spec: spec)
-        do { try requireSupportedManager(cluster, file: clusterPath) } catch { return fail(error) }
+        let cluster: ClusterTarget
+        do {
+            cluster = try ClusterTarget(spec: spec)
+            try requireSupportedManager(cluster, file: clusterPath)
+        } catch { return fail(error) }
         let connection = ClusterConnection(cluster: cluster, logger: logger)
         let view = try? connection.clusterView()
         var out = ""

@@ -46,8 +46,11 @@ extension Commands {
         } catch {
             return fail(error)
         }
-        let cluster = ClusterTarget(spec: spec)
-        do { try requireSupportedManager(cluster, file: o.clusterPath) } catch { return fail(error) }
+        let cluster: ClusterTarget
+        do {
+            cluster = try ClusterTarget(spec: spec)
+            try requireSupportedManager(cluster, file: o.clusterPath)
+        } catch { return fail(error) }
         if cluster.protected, !o.allowProtected, let d = plans.first(where: \.destructive) {
             return fail(EngineError(.refused, "cluster \(cluster.name) is protected and drill \(d.name) is destructive",
                                     hint: "pass --allow-protected if you really mean to run it there"))

@@ -27,7 +27,7 @@ public enum Commands {
     }
 
     static func loadCluster(_ path: String) throws -> ClusterTarget {
-        let cluster = ClusterTarget(spec: try ClusterLoader.load(path: path))
+        let cluster = try ClusterTarget(spec: try ClusterLoader.load(path: path))
         try requireSupportedManager(cluster, file: path)
         return cluster
     }

@@ -85,7 +85,7 @@ public final class ClusterConnection: @unchecked Sendable {
             return StreamingManager(observer: observer, binDir: cluster.binDir, pgPort: cluster.pgPort, remote: remote)
         default:
             func apis(_ hosts: [ClusterTarget.Host]) -> [(node: String, client: PatroniClient)] {
-                hosts.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout)) } }
+                hosts.compactMap { n in n.patroni.map { (node: n.name, client: PatroniClient(baseURL: $0, timeout: timeout, access: cluster.patroniHTTP)) } }
             }
             return PatroniManager(apis: apis(cluster.nodes), standby: cluster.standbyCluster.map { (name: $0.name, apis: apis($0.nodes)) },
                                   sql: observer)
@@ -138,7 +138,7 @@ public final class ClusterConnection: @unchecked Sendable {
             throw EngineError(.usage, "no host named \(name) in cluster \(cluster.name)")
         }
         let target = SSHTarget(host: host.address, port: cluster.ssh.port, user: cluster.ssh.user, sudo: cluster.ssh.sudo,
-                               identityFile: cluster.ssh.identityFile, passphrase: try cluster.ssh.passphrase.map { try Self.readPassphrase($0) },
+                               identityFile: cluster.ssh.identityFile, passphrase: try cluster.ssh.passphrase.map { try SecretReader.read($0, setting: "ssh.passphrase", of: "the ssh key's passphrase") },
                                agent: cluster.ssh.agent, knownHostsFile: cluster.ssh.knownHostsFile,
                                connectTimeout: cluster.ssh.connectTimeout)
         var hostLogger = logger
@@ -146,27 +146,6 @@ public final class ClusterConnection: @unchecked Sendable {
         let s = try SSHSession(target: target, logger: hostLogger)
         lock.withLock { sessions[name] = s }
         return s
-    }
-
-    /// The passphrase of an encrypted identity, from the file (its first line) or variable the cluster file
-    /// names; an error says which and what to do, never the value.
-    static func readPassphrase(_ source: PassphraseSource) throws -> SSHSecret {
-        switch source {
-        case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw EngineError(.usage, "cannot read the ssh key's passphrase file \(path) (ssh.passphrase_file)",
-                                  hint: "it must be readable by the user running pgdrill, the passphrase on its first line")
-            }
-            var line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            if line.hasSuffix("\r") { line.removeLast() }
-            return SSHSecret(line)
-        case .environment(let name):
-            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-                throw EngineError(.usage, "the environment variable \(name) (ssh.passphrase_env) is not set",
-                                  hint: "export it with the key's passphrase where pgdrill runs (a CI secret), or use your ssh-agent (ssh.agent: true)")
-            }
-            return SSHSecret(value)
-        }
     }
 
     static func explain(_ error: any Error, host: String) -> EngineError {

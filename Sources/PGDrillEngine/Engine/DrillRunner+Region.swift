@@ -25,7 +25,7 @@ extension DrillRunner {
             else {
                 throw EngineError(.unhealthy, "the standby cluster '\(standby.name)' has no standby leader to promote")
             }
-            let standbyClient = PatroniClient(baseURL: standbyAPI, timeout: 3)
+            let standbyClient = PatroniClient(baseURL: standbyAPI, timeout: 3, access: cluster.patroniHTTP)
             guard let section = try standbyClient.config()["standby_cluster"], !(section is NSNull),
                   let sectionData = try? JSONSerialization.data(withJSONObject: section, options: [.sortedKeys, .withoutEscapingSlashes])
             else {
@@ -143,10 +143,11 @@ extension DrillRunner {
 
     /// Runs a journalled failback (see `RegionFailback`); progress lines go to the run's output.
     func runInternalRollback(_ entry: Journal.Entry, _ s: Session?) throws -> String {
-        guard let failback = RegionFailback.parse(entry.rollback) else {
+        guard var failback = RegionFailback.parse(entry.rollback) else {
             throw EngineError(.io, "journal entry \(entry.id) holds an internal rollback this pgdrill cannot read",
                               hint: "run `pgdrill recover` with the pgdrill version that recorded it")
         }
+        failback.access = cluster.patroniHTTP
         do {
             let summary = try failback.run { line in progress.say(s.map { "[\($0.record.plan.name)] " + line } ?? line) }
             s?.record.region?.failback = summary

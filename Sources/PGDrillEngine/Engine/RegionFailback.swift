@@ -21,6 +21,10 @@ public struct RegionFailback: Codable, Sendable, Equatable {
     /// The standby cluster's `standby_cluster` section before the promotion (a JSON object), restored as is.
     public var standbyConfig: String
     public var pgPort: Int
+    /// TLS and basic auth of the Patroni APIs: from the cluster file at run time, never journalled.
+    public var access: HTTPCredentials = .none
+
+    enum CodingKeys: String, CodingKey { case primaryRegion, standbyRegion, standbyName, standbyConfig, pgPort }
 
     static let prefix = "pgdrill-internal region-failback "
 
@@ -90,7 +94,7 @@ public struct RegionFailback: Codable, Sendable, Equatable {
 
     // MARK: - Reading the regions
 
-    private func client(_ node: Node) -> PatroniClient { PatroniClient(baseURL: node.api, timeout: 2) }
+    private func client(_ node: Node) -> PatroniClient { PatroniClient(baseURL: node.api, timeout: 2, access: access) }
 
     private func statuses(_ nodes: [Node]) -> [(Node, PatroniClient.MemberStatus?)] {
         nodes.map { ($0, try? client($0).status()) }

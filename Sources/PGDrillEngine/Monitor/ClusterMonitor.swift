@@ -32,6 +32,7 @@ public final class ClusterMonitor: @unchecked Sendable {
         public var view: @Sendable () throws -> ClusterView
         /// HAProxy stats URL, if the cluster has one.
         public var haproxyStats: URL?
+        public var haproxyHTTP: HTTPCredentials = .none
         /// Node name → a function that asks the node over SQL (nil result: unreachable). Each is called from
         /// its own thread only.
         public var nodeSQL: [(node: String, probe: @Sendable () -> NodeSQL?)]
@@ -175,7 +176,7 @@ public final class ClusterMonitor: @unchecked Sendable {
     }
 
     private func pollHAProxy(_ url: URL) {
-        guard let stats = try? HAProxyStats.fetch(url, timeout: 0.5) else { return }
+        guard let stats = try? HAProxyStats.fetch(url, timeout: 0.5, access: sources.haproxyHTTP) else { return }
         let now = clock.now()
         state.withLock { s in
             for server in stats.servers {

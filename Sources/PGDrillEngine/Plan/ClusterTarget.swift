@@ -43,6 +43,9 @@ public struct ClusterTarget: Sendable {
     /// Node name → conninfo for direct SQL to that node.
     public var nodeConninfo: [String: String]
     public var haproxyStats: URL?
+    /// TLS and basic auth of the stats page, and of every Patroni REST API (passwords read at load).
+    public var haproxyHTTP: HTTPCredentials = .none
+    public var patroniHTTP: HTTPCredentials = .none
     /// `haproxy.write_backend`; nil: discovered at pre-flight.
     public var haproxyWriteBackend: String?
     /// Endpoints the probe reads through (`kind: read`); every other endpoint is written and verified.
@@ -128,8 +131,8 @@ public struct ClusterTarget: Sendable {
 }
 
 extension ClusterTarget {
-    /// The engine's view of a loaded cluster file.
-    public init(spec: ClusterSpec) {
+    /// The engine's view of a loaded cluster file. Throws when a password source it names cannot be read.
+    public init(spec: ClusterSpec) throws {
         var services: [String: ServiceCommands] = [:]
         for (component, commands) in spec.services { services["\(component)"] = commands }
         for component in ClusterComponent.allCases where services["\(component)"] == nil {
@@ -154,6 +157,8 @@ extension ClusterTarget {
                                          binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin")
                 : nil)
         haproxyWriteBackend = spec.haproxyWriteBackend
+        haproxyHTTP = try HTTPCredentials(spec.haproxyAccess)
+        patroniHTTP = try HTTPCredentials(spec.patroniAccess)
         readEndpoints = Set(spec.endpoints.filter { $0.kind == .read }.map(\.name))
         backup = spec.backup
         scratch = spec.scratch

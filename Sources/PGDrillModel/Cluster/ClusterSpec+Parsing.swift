@@ -1,7 +1,7 @@
 import Foundation
 
 extension ClusterSpec {
-    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "services", "repmgr", "backup", "scratch", "standby_cluster"]
+    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "patroni_api", "services", "repmgr", "backup", "scratch", "standby_cluster"]
 
     /// Reads and validates a composed cluster file. Relative paths are resolved against `directory`.
     init(document: YAMLDocument, directory: URL) throws(DrillFileError) {
@@ -13,7 +13,10 @@ extension ClusterSpec {
         let paths = PathResolver(directory: directory)
         let nodes = try Self.parseNodes(root.required("nodes", example: "nodes: [{ name: pg1, host: 10.0.0.11 }]"), manager: manager)
         let proxies = try root["proxies"].map(Self.parseProxies) ?? []
-        let haproxy = try root["haproxy"]?.mapping(allowed: ["stats", "write_backend"], example: "haproxy: { stats: \"http://10.0.0.5:7000/;csv\", write_backend: write }")
+        let haproxy = try root["haproxy"]?.mapping(allowed: ["stats", "write_backend"] + HTTPAccess.keys,
+                                                   example: "haproxy: { stats: \"http://10.0.0.5:7000/;csv\", write_backend: write }")
+        let patroniAPI = try root["patroni_api"]?.mapping(allowed: HTTPAccess.keys,
+                                                          example: "patroni_api: { cafile: tls/ca.crt, username: pgdrill, password_file: secrets/patroni-api }")
         let standby = try root["standby_cluster"].map { field throws(DrillFileError) in try Self.parseStandbyCluster(field, manager: manager) }
         try Self.checkUniqueNames(nodes.map { ($0.name, $0.mark) } + proxies.map { ($0.name, $0.mark) }
                                   + (standby?.nodes ?? []).map { ($0.name, $0.mark) }, file: file)
@@ -29,6 +32,8 @@ extension ClusterSpec {
             endpoints: try Self.parseEndpoints(root.required("endpoints", example: "endpoints: { write: \"host=10.0.0.2 port=5000 dbname=app user=drill\" }")),
             haproxyStats: try haproxy?.required("stats").httpURL(),
             haproxyWriteBackend: try haproxy?["write_backend"]?.text(),
+            haproxyAccess: try haproxy.map { m throws(DrillFileError) in try HTTPAccess(m, setting: "haproxy", paths: paths) } ?? HTTPAccess(setting: "haproxy"),
+            patroniAccess: try patroniAPI.map { m throws(DrillFileError) in try HTTPAccess(m, setting: "patroni_api", paths: paths) } ?? HTTPAccess(setting: "patroni_api"),
             services: try root["services"].map(Self.parseServices) ?? [:],
             repmgr: try Self.parseRepmgr(root["repmgr"], manager: manager),
             backup: try root["backup"].map(BackupSettings.init),
@@ -200,23 +205,11 @@ extension SSHSettings {
             throw identity.error(.conflict, "and 'agent: true' both say how to authenticate",
                                  hint: "keep one: the key file, or the keys of your ssh-agent")
         }
-        let fileField = ssh["passphrase_file"], envField = ssh["passphrase_env"]
-        if let fileField, envField != nil {
-            throw fileField.error(.conflict, "and 'passphrase_env' are both set", hint: "name one source of the key's passphrase")
-        }
-        if agent, let f = fileField ?? envField {
+        if agent, let f = ssh["passphrase_file"] ?? ssh["passphrase_env"] {
             throw f.error(.conflict, "is for an encrypted key file; with 'agent: true' the agent holds the decrypted key",
                           hint: "remove it, or use identity: with it instead of agent")
         }
-        var passphrase: PassphraseSource?
-        if let fileField { passphrase = .file(try paths.resolve(fileField)) }
-        if let envField {
-            let name = try envField.scalar()
-            guard name.first.map({ $0 == "_" || $0.isLetter }) == true, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                throw envField.error(.invalidValue, "must be an environment variable name like PGDRILL_KEY_PASSPHRASE, got \(ValueParseError.quoted(name))")
-            }
-            passphrase = .environment(name)
-        }
+        let passphrase = try SecretSource(ssh, key: "passphrase", of: "the key's passphrase", paths: paths)
         self.init(
             user: user,
             sudo: try ssh["sudo"]?.bool() ?? false,
@@ -278,5 +271,50 @@ extension ScratchSettings {
             destroy: try scratch.required("destroy", example: "destroy: \"remove-restore-host\"").text(),
             mark: scratch.mark
         )
+    }
+}
+
+extension SecretSource {
+    /// `<key>_file` or `<key>_env` of a mapping (one at most); nil when neither is set.
+    init?(_ map: MappingReader, key: String, of what: String, paths: PathResolver) throws(DrillFileError) {
+        let fileField = map[key + "_file"], envField = map[key + "_env"]
+        if let fileField, envField != nil {
+            throw fileField.error(.conflict, "and '\(key)_env' are both set", hint: "name one source of \(what)")
+        }
+        if let fileField {
+            self = .file(try paths.resolve(fileField))
+        } else if let envField {
+            let name = try envField.scalar()
+            guard name.first.map({ $0 == "_" || $0.isLetter }) == true, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw envField.error(.invalidValue, "must be an environment variable name like PGDRILL_\(key.uppercased()), got \(ValueParseError.quoted(name))")
+            }
+            self = .environment(name)
+        } else {
+            return nil
+        }
+    }
+}
+
+extension HTTPAccess {
+    /// The TLS and credential keys of `patroni_api:` or `haproxy:` (`HTTPAccess.keys`), in a mapping that may
+    /// hold others.
+    init(_ map: MappingReader, setting: String, paths: PathResolver) throws(DrillFileError) {
+        let certFile = try map["certfile"].map(paths.resolve), keyFile = try map["keyfile"].map(paths.resolve)
+        if (certFile == nil) != (keyFile == nil), let given = map["certfile"] ?? map["keyfile"] {
+            throw given.error(.missingKey, "needs its pair: a client certificate is certfile and keyfile together",
+                              hint: "set both \(setting).certfile and \(setting).keyfile, or neither")
+        }
+        let username = try map["username"]?.scalar()
+        let password = try SecretSource(map, key: "password", of: "the \(setting) password", paths: paths)
+        if username == nil, let given = map["password_file"] ?? map["password_env"] {
+            throw given.error(.missingKey, "needs \(setting).username: basic auth is a user and a password",
+                              hint: "add username: beside it")
+        }
+        if username != nil, password == nil, let given = map["username"] {
+            throw given.error(.missingKey, "needs a password source: \(setting).password_file or \(setting).password_env",
+                              hint: "the password itself never goes into the cluster file")
+        }
+        self.init(setting: setting, caFile: try map["cafile"].map(paths.resolve), certFile: certFile, keyFile: keyFile,
+                  username: username, password: password)
     }
 }

@@ -23,6 +23,10 @@ public struct ClusterSpec: Sendable, Hashable {
     /// The HAProxy backend that routes writes (`haproxy.write_backend`); nil: discovered from the stats at
     /// pre-flight (the backend whose only UP server is the primary).
     public var haproxyWriteBackend: String?
+    /// TLS and basic auth of the stats page (`haproxy: { cafile, username, password_file, … }`).
+    public var haproxyAccess: HTTPAccess
+    /// TLS and basic auth of every node's Patroni REST API (`patroni_api:`).
+    public var patroniAccess: HTTPAccess
     /// Service commands given in the file; `commands(for:)` fills in the systemd defaults.
     public var services: [ClusterComponent: ServiceCommands]
     /// How to reach repmgr (repmgr clusters; defaults when the file has no `repmgr:`).
@@ -39,6 +43,7 @@ public struct ClusterSpec: Sendable, Hashable {
     public init(name: String, manager: ClusterManager, isProtected: Bool = false, ssh: SSHSettings,
                 nodes: [ClusterNode], proxies: [ProxyHost] = [], postgres: PostgresSettings,
                 endpoints: [Endpoint], haproxyStats: URL? = nil, haproxyWriteBackend: String? = nil,
+                haproxyAccess: HTTPAccess = .init(setting: "haproxy"), patroniAccess: HTTPAccess = .init(setting: "patroni_api"),
                 services: [ClusterComponent: ServiceCommands] = [:], repmgr: RepmgrSettings = .init(),
                 backup: BackupSettings? = nil, scratch: ScratchSettings? = nil, standbyCluster: StandbyClusterSettings? = nil,
                 file: String = "<cluster>") {
@@ -52,6 +57,8 @@ public struct ClusterSpec: Sendable, Hashable {
         self.endpoints = endpoints
         self.haproxyStats = haproxyStats
         self.haproxyWriteBackend = haproxyWriteBackend
+        self.haproxyAccess = haproxyAccess
+        self.patroniAccess = patroniAccess
         self.services = services
         self.repmgr = repmgr
         self.backup = backup

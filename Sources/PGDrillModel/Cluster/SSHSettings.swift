@@ -31,17 +31,21 @@ public struct SSHSettings: Sendable, Hashable {
     }
 }
 
-/// Where an encrypted key's passphrase is read from when pgdrill connects: a file (its first line) or an
-/// environment variable. The cluster file never holds the passphrase itself.
-public enum PassphraseSource: Sendable, Hashable, CustomStringConvertible {
+/// Where a secret is read from when pgdrill needs it — an encrypted key's passphrase, an API password: a file
+/// (its first line) or an environment variable. The cluster file never holds the secret itself.
+public enum SecretSource: Sendable, Hashable {
     case file(String)
     case environment(String)
 
-    /// The cluster file's key and its value: `passphrase_file /etc/pgdrill/key.pass`, `passphrase_env PGDRILL_KEY_PASS`.
-    public var description: String {
+    /// The cluster file's setting that names this source, for messages: `ssh.passphrase_file /etc/pgdrill/key.pass`,
+    /// `patroni_api.password_env PATRONI_API_PASSWORD`. `setting` is the prefix (`ssh.passphrase`).
+    public func describe(setting: String) -> String {
         switch self {
-        case .file(let path): "passphrase_file \(path)"
-        case .environment(let name): "passphrase_env \(name)"
+        case .file(let path): "\(setting)_file \(path)"
+        case .environment(let name): "\(setting)_env \(name)"
         }
     }
 }
+
+/// An encrypted identity's passphrase source.
+public typealias PassphraseSource = SecretSource

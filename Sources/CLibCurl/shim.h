@@ -1,0 +1,28 @@
+#ifndef CLIBCURL_SHIM_H
+#define CLIBCURL_SHIM_H
+#include <curl/curl.h>
+/* curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call: one typed wrapper each,
+   named ccurl_*. */
+
+static inline CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode ccurl_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef size_t (*ccurl_write_callback)(char *data, size_t size, size_t count, void *context);
+
+static inline CURLcode ccurl_setopt_write_function(CURL *handle, ccurl_write_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
+}
+
+static inline CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+#endif
