@@ -111,6 +111,10 @@ public struct PatroniManager: HAManager {
         for (_, client) in apis {
             do { return try client.cluster() } catch { lastError = error }
         }
+        // A certificate or login the API refuses: its own words and the setting to fix, not "is Patroni running?".
+        if let refused = lastError as? HTTPError, refused.isAccessProblem {
+            throw EngineError(.usage, "the Patroni REST API refused this runner: \(refused.url): \(refused.message)", hint: refused.hint)
+        }
         throw EngineError(.unreachable, "no Patroni API answered (\(apis.map(\.client.baseURL.absoluteString).joined(separator: ", ")))"
                           + (lastError.map { ": \($0)" } ?? ""), hint: "is Patroni running? `pgdrill check --cluster …` shows each node")
     }

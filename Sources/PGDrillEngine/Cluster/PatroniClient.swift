@@ -10,15 +10,18 @@ import FoundationNetworking
 public struct PatroniClient: Sendable {
     public let baseURL: URL
     public let timeout: TimeInterval
+    /// TLS and basic auth (`patroni_api:` in the cluster file).
+    public let access: HTTPCredentials
 
-    public init(baseURL: URL, timeout: TimeInterval = 1.5) {
+    public init(baseURL: URL, timeout: TimeInterval = 1.5, access: HTTPCredentials = .none) {
         self.baseURL = baseURL
         self.timeout = timeout
+        self.access = access
     }
 
     /// The cluster as this member sees it (`GET /cluster`).
     public func cluster() throws -> PatroniCluster {
-        let (status, data) = try HTTP.request(baseURL.appendingPathComponent("cluster"), timeout: timeout)
+        let (status, data) = try HTTP.request(baseURL.appendingPathComponent("cluster"), timeout: timeout, access: access)
         guard status == 200 else {
             throw HTTPError(url: baseURL.appendingPathComponent("cluster").absoluteString, message: "HTTP \(status)")
         }
@@ -44,7 +47,7 @@ public struct PatroniClient: Sendable {
     /// `GET /patroni`: this member's own status (role, state, WAL positions, replication state).
     public func status() throws -> MemberStatus {
         let url = baseURL.appendingPathComponent("patroni")
-        let (code, data) = try HTTP.request(url, timeout: timeout)
+        let (code, data) = try HTTP.request(url, timeout: timeout, access: access)
         guard code == 200 || code == 503 else { throw HTTPError(url: url.absoluteString, message: "HTTP \(code)") }
         do { return try JSONDecoder().decode(MemberStatus.self, from: data) } catch {
             throw HTTPError(url: url.absoluteString, message: "unexpected JSON: \(error)")
@@ -54,7 +57,7 @@ public struct PatroniClient: Sendable {
     /// `GET /config`: the cluster's dynamic (DCS) configuration, as JSON.
     public func config() throws -> [String: Any] {
         let url = baseURL.appendingPathComponent("config")
-        let (code, data) = try HTTP.request(url, timeout: timeout)
+        let (code, data) = try HTTP.request(url, timeout: timeout, access: access)
         guard code == 200, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw HTTPError(url: url.absoluteString, message: code == 200 ? "unexpected JSON" : "HTTP \(code)")
         }
@@ -65,7 +68,7 @@ public struct PatroniClient: Sendable {
     /// (`{"standby_cluster": null}`) or a cluster made a standby of another.
     public func patchConfig(_ json: Data) throws {
         let url = baseURL.appendingPathComponent("config")
-        let (code, data) = try HTTP.request(url, method: "PATCH", body: json, timeout: max(timeout, 10))
+        let (code, data) = try HTTP.request(url, method: "PATCH", body: json, timeout: max(timeout, 10), access: access)
         guard (200..<300).contains(code) else {
             throw HTTPError(url: url.absoluteString, message: "HTTP \(code): \(String(decoding: data, as: UTF8.self).prefix(300))")
         }
@@ -97,10 +100,21 @@ public struct PatroniClient: Sendable {
         public var walPosition: Int64? { xlog?.location ?? xlog?.replayedLocation }
     }
 
+    /// Proves the credentials for Patroni's unsafe endpoints without changing anything: `POST /failover`
+    /// naming a leader but no candidate passes Patroni's access check (allowlist, client certificate,
+    /// `restapi.authentication`: 403 or 401 otherwise, thrown by `HTTP.request`) and is then turned down with
+    /// 400 "Failover could be performed only to a specific candidate" before Patroni looks at the cluster —
+    /// the same order in Patroni 2.1 through 4.1. Patroni logs the request as a failover request.
+    public func checkUnsafeAccess() throws {
+        let url = baseURL.appendingPathComponent("failover")
+        _ = try HTTP.request(url, method: "POST", body: Data(#"{"leader": "pgdrill-preflight-access-check"}"#.utf8),
+                             timeout: timeout, access: access)
+    }
+
     private func post(_ path: String, body: [String: String]) throws -> String {
         let url = baseURL.appendingPathComponent(path)
         let payload = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let (status, data) = try HTTP.request(url, method: "POST", body: payload, timeout: max(timeout, 30))
+        let (status, data) = try HTTP.request(url, method: "POST", body: payload, timeout: max(timeout, 30), access: access)
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard (200..<300).contains(status) else {
             throw HTTPError(url: url.absoluteString, message: "HTTP \(status): \(text)")

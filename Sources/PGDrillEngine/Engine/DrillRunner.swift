@@ -148,8 +148,10 @@ public final class DrillRunner {
             return .preflightFailed("the journal holds \(journal.pending.count) rollback(s) of an earlier run that never completed (\(journal.path)); run `pgdrill recover --cluster …` first")
         }
         // Credentials first: a node the runner cannot log in to reads as "leader does not answer SQL" to the
-        // health check, and no amount of waiting fixes a missing password.
+        // health check, an API that refuses its certificate or login as "no Patroni API answered", and no
+        // amount of waiting fixes either.
         if let refusal = sqlPathRefusal(plan), refusal.credentials { return .preflightFailed(refusal.text) }
+        if let refusal = httpAccessRefusal(plan) { return .preflightFailed(refusal) }
         // A cluster is given 10 s to show itself healthy: lag from a previous burst of writes (or the last
         // drill's purge) settles in a second or two, and refusing on a transient would be noise.
         let (seen, health) = connection.waitUntilHealthy(criteria(plan), timeout: 10, every: 0.5, stop: { trap.interrupted }) { _, problems in
@@ -246,7 +248,7 @@ public final class DrillRunner {
     func writeBackend(leader: String?, _ s: Session) -> String? {
         if let configured = cluster.haproxyWriteBackend { return configured }
         guard let url = cluster.haproxyStats else { return nil }
-        guard let leader, let stats = try? HAProxyStats.fetch(url, timeout: 2) else {
+        guard let leader, let stats = try? HAProxyStats.fetch(url, timeout: 2, access: cluster.haproxyHTTP) else {
             s.record.notes.append("routing phase not measured: HAProxy's stats could not be read at pre-flight to find the write backend")
             return nil
         }
@@ -366,7 +368,9 @@ public final class DrillRunner {
             sqlPollers.append(poller)
             sql.append((node: node.name, probe: { poller.poll() }))
         }
-        return .init(view: { try manager.view() }, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
+        var sources = ClusterMonitor.Sources(view: { try manager.view() }, haproxyStats: cluster.haproxyStats, nodeSQL: sql)
+        sources.haproxyHTTP = cluster.haproxyHTTP
+        return sources
     }
 
     func showLive(_ s: Session, _ what: String) {

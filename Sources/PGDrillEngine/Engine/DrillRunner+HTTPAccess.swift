@@ -1,0 +1,58 @@
+import Foundation
+
+extension DrillRunner {
+    /// Every HTTP API the drill will use, tried with the cluster file's TLS settings and credentials before
+    /// the health wait: each Patroni REST API (`GET /patroni`), HAProxy's stats page, and — when a step calls
+    /// Patroni's unsafe endpoints (switchover, failover, a standby cluster's promotion) — the credentials for
+    /// those too. A certificate or login the API refuses does not heal by waiting, and read as "no Patroni API
+    /// answered" after the wait, so it is refused at once with the setting that fixes it. An API that simply
+    /// does not answer is left to the health check (a node may be down, and the drill may not need it).
+    func httpAccessRefusal(_ plan: DrillPlan) -> String? {
+        var failures: [String] = []
+        let patroniHosts = cluster.manager == "patroni" ? cluster.nodes + (cluster.standbyCluster?.nodes ?? []) : []
+        var answering: [PatroniClient] = []
+        for host in patroniHosts {
+            guard let url = host.patroni else { continue }
+            let client = PatroniClient(baseURL: url, timeout: 3, access: cluster.patroniHTTP)
+            do {
+                _ = try client.status()
+                answering.append(client)
+            } catch let error as HTTPError where error.isAccessProblem {
+                failures.append("\(host.name) Patroni REST API: \(error)")
+            } catch {
+                continue
+            }
+        }
+        if failures.isEmpty, Self.callsUnsafeEndpoints(plan) {
+            // One API is enough: every member of a cluster is configured with the same restapi.authentication.
+            for client in answering.prefix(1) {
+                do {
+                    try client.checkUnsafeAccess()
+                } catch let error as HTTPError where error.isAccessProblem {
+                    failures.append("Patroni's unsafe endpoints (the drill switches over or fails over): \(error)")
+                } catch {
+                    continue
+                }
+            }
+        }
+        if let url = cluster.haproxyStats {
+            do {
+                _ = try HAProxyStats.fetch(url, timeout: 3, access: cluster.haproxyHTTP)
+            } catch let error as HTTPError where error.isAccessProblem {
+                failures.append("HAProxy stats: \(error)")
+            } catch {}
+        }
+        guard !failures.isEmpty else { return nil }
+        return "an HTTP API refused this runner, nothing injected — " + failures.joined(separator: "; ")
+    }
+
+    /// Steps that call Patroni's unsafe endpoints, which `restapi.authentication` protects.
+    static func callsUnsafeEndpoints(_ plan: DrillPlan) -> Bool {
+        plan.steps.contains { step in
+            switch step.action {
+            case .switchover, .failover, .regionFailover: true
+            default: false
+            }
+        }
+    }
+}
