@@ -81,10 +81,11 @@ test-debian:
 test-async:
 	$(call lab-suite,--replication async,AsyncReplicationIntegrationTests,async)
 
-# Operators log in as themselves: root ssh refused, the engine as pgdrill-op through sudo -n. Failover and link
-# drills pass; a user without the sudoers rule is refused at pre-flight.
+# The production-shaped lab: operators log in as themselves (root ssh refused, the engine as pgdrill-op through
+# sudo -n), Patroni's REST API and HAProxy's stats on HTTPS with basic auth. Failover, switchover and link drills
+# pass; a user without the sudoers rule, a wrong API password or an unknown CA is refused at pre-flight.
 test-operator:
-	$(call lab-suite,--operator,OperatorIntegrationTests,operator)
+	$(call lab-suite,--operator --tls,OperatorIntegrationTests,operator)
 
 # libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with
 # the shipped drills and the malformed-input corpus. Crashes and slow inputs (> 2 s) land in .build-fuzz/crashes/;

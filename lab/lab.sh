@@ -18,16 +18,18 @@ set -euo pipefail
 # turns synchronous mode off (state/replication); `up --dr-region` adds the second region (a Patroni standby
 # cluster; remembered in state/dr-region); `up --ssh-port N` runs every node's sshd on port N instead of 22
 # (remembered in state/ssh-port), as clusters that move ssh do; `up --operator` refuses root ssh and has the
-# engine log in as an operator with sudo (state/operator).
+# engine log in as an operator with sudo (state/operator); `up --tls` serves Patroni's REST API and HAProxy's
+# stats over HTTPS with a lab CA and basic auth (state/https).
 LAB_COMMAND=${1:-}
 if [[ $LAB_COMMAND == up ]]; then
     up_usage() {
-        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--operator]" >&2
+        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--operator] [--tls]" >&2
         exit 2
     }
     # A plain `up` means the default flavour, whatever ran before.
     export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0} LAB_SSH_PORT=${LAB_SSH_PORT:-22}
     export LAB_PATRONI=${LAB_PATRONI:-pypi} LAB_REPLICATION=${LAB_REPLICATION:-sync} LAB_OPERATOR=${LAB_OPERATOR:-0}
+    export LAB_TLS=${LAB_TLS:-0}
     shift
     while (($#)); do
         case $1 in
@@ -39,6 +41,7 @@ if [[ $LAB_COMMAND == up ]]; then
             --replication=*) export LAB_REPLICATION=${1#--replication=}; shift ;;
             --dr-region) export LAB_DR_REGION=1; shift ;;
             --operator) export LAB_OPERATOR=1; shift ;;
+            --tls) export LAB_TLS=1; shift ;;
             --ssh-port) [[ ${2:-} =~ ^[0-9]+$ ]] || up_usage; export LAB_SSH_PORT=$2; shift 2 ;;
             *) up_usage ;;
         esac
@@ -49,6 +52,10 @@ if [[ $LAB_COMMAND == up ]]; then
     fi
     if [[ $LAB_MANAGER == repmgr && $LAB_DR_REGION == 1 ]]; then
         echo "lab: error: --dr-region builds a Patroni standby cluster; it needs the Patroni flavour" >&2
+        exit 2
+    fi
+    if [[ $LAB_MANAGER == repmgr && $LAB_TLS == 1 ]]; then
+        echo "lab: error: --tls puts Patroni's REST API on HTTPS; it needs the Patroni flavour" >&2
         exit 2
     fi
     if [[ $LAB_MANAGER == repmgr && $LAB_OPERATOR == 1 ]]; then
@@ -239,7 +246,7 @@ start_node_services() {
 # lab.sh did not write.
 state_flavour() {
     local f v out=""
-    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0; do
+    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0; do
         v=${f#*:}
         [[ -r $STATE/${f%%:*} ]] && v=$(<"$STATE/${f%%:*}")
         out+="${out:+ }${f%%:*}=$v"
@@ -247,7 +254,7 @@ state_flavour() {
     echo "$out"
 }
 wanted_flavour() {
-    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR"
+    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS"
 }
 
 # The operator flavour's host accounts (the nodes share the host's /etc): $OPERATOR_USER with a sudoers rule
@@ -311,6 +318,7 @@ cmd_up() {
     echo "$LAB_PATRONI" >"$STATE/patroni"
     echo "$LAB_REPLICATION" >"$STATE/replication"
     echo "$LAB_OPERATOR" >"$STATE/operator"
+    echo "$LAB_TLS" >"$STATE/https"
     if ((LAB_OPERATOR)); then operator_setup; fi
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done

@@ -20,7 +20,16 @@ export PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=3
 PX=$(node_ip "$PROXY_NODE")
 SSH=(ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5
     -o UserKnownHostsFile="$STATE/ssh/known_hosts" -i "$STATE/ssh/id_ed25519")
-on() { local node=$1; shift; "${SSH[@]}" "root@$(node_ip "$node")" "$@"; }
+# The operator flavour refuses root: log in as the operator and become root the way pgdrill does.
+if ((LAB_OPERATOR)); then LOGIN=$OPERATOR_USER; else LOGIN=root; fi
+on() {
+    local node=$1; shift
+    if ((LAB_OPERATOR)); then
+        "${SSH[@]}" "$LOGIN@$(node_ip "$node")" "sudo -n /bin/sh -c $(printf '%q' "$*")"
+    else
+        "${SSH[@]}" "root@$(node_ip "$node")" "$@"
+    fi
+}
 
 echo "ssh (StrictHostKeyChecking=yes, lab known_hosts, lab key):"
 for node in "${ALL_NODES[@]}"; do
@@ -36,7 +45,7 @@ wrong=$(mktemp)
 trap 'rm -f "$wrong"' EXIT
 printf '%s %s\n' "$(node_ip pg1)" "$(cut -d' ' -f1,2 "$STATE/pg2/ssh/ssh_host_ed25519_key.pub")" >"$wrong"
 if ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$wrong" -i "$STATE/ssh/id_ed25519" \
-    "root@$(node_ip pg1)" true 2>/dev/null; then
+    "$LOGIN@$(node_ip pg1)" true 2>/dev/null; then
     fail "ssh accepted pg1 with a wrong host key"
 else
     pass "ssh refuses pg1 when known_hosts holds another key"
@@ -44,7 +53,8 @@ fi
 
 echo "SQL through the proxy node as drill (password from pgpass only):"
 sql() { psql -XAtqw -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
-leader=$(curl -fsS --max-time 2 "http://$(node_ip pg1):$PATRONI_PORT/cluster" |
+mapfile -t api_opts < <(api_curl_opts)
+leader=$(curl -fsS --max-time 2 "${api_opts[@]}" "$API_SCHEME://$(node_ip pg1):$PATRONI_PORT/cluster" |
     jq -r '.members[] | select(.role == "leader") | .host')
 sql 5000 "CREATE TABLE IF NOT EXISTS lab_verify (id bigserial PRIMARY KEY, via int, at timestamptz DEFAULT clock_timestamp())" >/dev/null
 for port in "$HAPROXY_WRITE_PORT" "$PGBOUNCER_PORT"; do

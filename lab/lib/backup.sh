@@ -14,7 +14,8 @@ gen_tls_certs() {
     local node ip cn ext
     openssl req -x509 -newkey ed25519 -nodes -days 30 -subj "/CN=pgdrill-lab-ca" \
         -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" 2>/dev/null
-    for node in "${PG_NODES[@]}" "${DR_NODES[@]}" "$REPO_NODE" client; do
+    # The pg nodes' certificates serve pgBackRest and (up --tls) Patroni's REST API; the proxy's, HAProxy's stats.
+    for node in "${PG_NODES[@]}" "${DR_NODES[@]}" "$REPO_NODE" "$PROXY_NODE" client; do
         if [[ $node == client ]]; then
             cn=$TLS_CLIENT_CN ext="extendedKeyUsage=clientAuth"
         else
@@ -29,6 +30,11 @@ gen_tls_certs() {
         chown postgres:postgres "$TLS_DIR/$node.key"
         chmod 0600 "$TLS_DIR/$node.key"
     done
+    # HAProxy wants certificate and key in one file.
+    cat "$TLS_DIR/$PROXY_NODE.crt" "$TLS_DIR/$PROXY_NODE.key" >"$TLS_DIR/$PROXY_NODE.pem"
+    chmod 0600 "$TLS_DIR/$PROXY_NODE.pem"
+    # lab-svc runs HAProxy as haproxy where the package made that user.
+    if id -u haproxy >/dev/null 2>&1; then chown haproxy "$TLS_DIR/$PROXY_NODE.pem"; fi
     rm -f "$TLS_DIR/ca.key" "$TLS_DIR/ca.srl"
 }
 

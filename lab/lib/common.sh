@@ -55,6 +55,22 @@ OPERATOR_USER=pgdrill-op
 NOSUDO_USER=pgdrill-nosudo
 SUDOERS_FILE=/etc/sudoers.d/pgdrill-lab-operator
 
+# Production-shaped HTTP APIs (`up --tls`, remembered in state/https): Patroni's REST API on HTTPS with a
+# certificate of the lab's CA (state/tls) and basic auth on its unsafe endpoints (restapi.authentication),
+# HAProxy's health checks to it over verified TLS, the stats page on HTTPS behind `stats auth`. The cluster
+# file names the CA and the password files (state/secrets, mode 0600); no password is in it.
+lab_setting LAB_TLS https 0 '0|1' 'LAB_TLS must be 0 or 1'
+API_USER=pgdrill
+if ((LAB_TLS)); then API_SCHEME=https; else API_SCHEME=http; fi
+# curl's options for the lab's own scripts: the lab CA, and for the stats page a config file with the
+# credentials (never on a command line, where ps shows them).
+api_curl_opts() {
+    ((LAB_TLS)) || return 0
+    printf '%s\n' --cacert "$STATE/tls/ca.crt"
+    [[ ${1:-} == stats ]] && printf '%s\n' -K "$STATE/secrets/haproxy-stats.curlrc"
+    return 0
+}
+
 # A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its
 # own (etcd + Patroni on dr1) on a second bridge, 10.78.N.0/24, reached from region 1 through a router
 # namespace (wan) that forwards between the two bridges. Patroni flavour only.

@@ -136,6 +136,7 @@ log:
 restapi:
   listen: $ip:$PATRONI_PORT
   connect_address: $ip:$PATRONI_PORT
+$(patroni_restapi_tls "$node")
 etcd3:
   hosts: $etcd_hosts
 bootstrap:
@@ -229,16 +230,49 @@ watchdog:
 EOF
 }
 
+# up --tls: the REST API's certificate (the lab CA also verifies the other members' APIs, which Patroni asks
+# during a failover) and the credentials its unsafe endpoints require. Nothing without --tls.
+patroni_restapi_tls() {
+    ((LAB_TLS)) || return 0
+    cat <<EOF
+  certfile: $TLS_DIR/$1.crt
+  keyfile: $TLS_DIR/$1.key
+  cafile: $TLS_DIR/ca.crt
+  authentication:
+    username: $API_USER
+    password: $PATRONI_API_PASSWORD
+EOF
+}
+
+# The password files the cluster file names (up --tls), readable by root only; and the stats page's
+# credentials as a curl config for the lab's own health checks.
+write_api_secrets() {
+    ((LAB_TLS)) || return 0
+    install -d -m 0700 "$STATE/secrets"
+    install -m 0600 /dev/null "$STATE/secrets/patroni-api"
+    install -m 0600 /dev/null "$STATE/secrets/haproxy-stats"
+    install -m 0600 /dev/null "$STATE/secrets/haproxy-stats.curlrc"
+    printf '%s\n' "$PATRONI_API_PASSWORD" >"$STATE/secrets/patroni-api"
+    printf '%s\n' "$STATS_PASSWORD" >"$STATE/secrets/haproxy-stats"
+    printf 'user = "%s:%s"\n' "$API_USER" "$STATS_PASSWORD" >"$STATE/secrets/haproxy-stats.curlrc"
+}
+
 write_haproxy_config() {
-    local f="$STATE/$PROXY_NODE/haproxy.cfg" n servers="" dr_servers=""
+    local f="$STATE/$PROXY_NODE/haproxy.cfg" n servers="" dr_servers="" check_tls="" stats_bind="" stats_auth=""
+    # up --tls: health checks to Patroni over TLS verified against the lab CA; stats on HTTPS with auth.
+    if ((LAB_TLS)); then
+        check_tls=" check-ssl verify required ca-file $TLS_DIR/ca.crt"
+        stats_bind=" ssl crt $TLS_DIR/$PROXY_NODE.pem"
+        stats_auth="    stats auth $API_USER:$STATS_PASSWORD"
+    fi
     for n in "${PG_NODES[@]}"; do
-        servers+="    server $n $(node_ip "$n"):$PG_PORT check port $PATRONI_PORT"$'\n'
+        servers+="    server $n $(node_ip "$n"):$PG_PORT check port $PATRONI_PORT$check_tls"$'\n'
     done
     # Region 2 takes writes only once promoted (its standby leader answers 503 on /primary); reads stay
     # in region 1.
     if ((LAB_DR_REGION)); then
         for n in "${DR_NODES[@]}"; do
-            dr_servers+="    server $n $(node_ip "$n"):$PG_PORT check port $PATRONI_PORT"$'\n'
+            dr_servers+="    server $n $(node_ip "$n"):$PG_PORT check port $PATRONI_PORT$check_tls"$'\n'
         done
     fi
     cat >"$f" <<EOF
@@ -271,10 +305,11 @@ listen read
 $servers
 listen stats
     mode http
-    bind *:$HAPROXY_STATS_PORT
+    bind *:$HAPROXY_STATS_PORT$stats_bind
     stats enable
     stats uri /
     stats refresh 5s
+$stats_auth
 EOF
 }
 
@@ -343,7 +378,7 @@ EOF
             if [[ $LAB_MANAGER == repmgr ]]; then
                 printf '  - { name: %s, host: %s }\n' "$n" "$(node_ip "$n")"
             else
-                printf '  - { name: %s, host: %s, patroni: "http://%s:%s" }\n' "$n" "$(node_ip "$n")" "$(node_ip "$n")" "$PATRONI_PORT"
+                printf '  - { name: %s, host: %s, patroni: "%s://%s:%s" }\n' "$n" "$(node_ip "$n")" "$API_SCHEME" "$(node_ip "$n")" "$PATRONI_PORT"
             fi
         done
         cat <<EOF
@@ -360,8 +395,19 @@ endpoints:
   read:   { conninfo: "host=$px port=$HAPROXY_READ_PORT dbname=drill user=drill", kind: read }
   pooled: "host=$px port=$PGBOUNCER_PORT dbname=drill user=drill"
 haproxy:
-  stats: "http://$px:$HAPROXY_STATS_PORT/;csv"
+  stats: "$API_SCHEME://$px:$HAPROXY_STATS_PORT/;csv"
 EOF
+        if ((LAB_TLS)); then
+            cat <<EOF
+  cafile: tls/ca.crt
+  username: $API_USER
+  password_file: secrets/haproxy-stats
+patroni_api:
+  cafile: tls/ca.crt
+  username: $API_USER
+  password_file: secrets/patroni-api
+EOF
+        fi
         if [[ $LAB_MANAGER != repmgr ]]; then
             cat <<EOF
 backup:
@@ -378,7 +424,7 @@ EOF
         if ((LAB_DR_REGION)); then
             printf 'standby_cluster:\n  name: dr\n  nodes:\n'
             for n in "${DR_NODES[@]}"; do
-                printf '    - { name: %s, host: %s, patroni: "http://%s:%s" }\n' "$n" "$(node_ip "$n")" "$(node_ip "$n")" "$PATRONI_PORT"
+                printf '    - { name: %s, host: %s, patroni: "%s://%s:%s" }\n' "$n" "$(node_ip "$n")" "$API_SCHEME" "$(node_ip "$n")" "$PATRONI_PORT"
             done
         fi
         if [[ $LAB_MANAGER == repmgr ]]; then
@@ -414,6 +460,8 @@ generate_state() {
     SUPERUSER_PASSWORD=$(gen_password)
     REPLICATION_PASSWORD=$(gen_password)
     DRILL_PASSWORD=$(gen_password)
+    PATRONI_API_PASSWORD=$(gen_password)
+    STATS_PASSWORD=$(gen_password)
     ETCD_TOKEN="pgdrill-lab-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
     ARCHIVE_PUSH="$LAB_DIR/bin/lab-archive-push $PGBACKREST_CONF $PGBACKREST_STANZA \"%p\""
     ARCHIVE_GET="pgbackrest --config=$PGBACKREST_CONF --stanza=$PGBACKREST_STANZA archive-get %f \"%p\""
@@ -435,5 +483,6 @@ generate_state() {
     write_haproxy_config
     write_pgbouncer_config
     write_pgpass
+    write_api_secrets
     write_cluster_yaml
 }

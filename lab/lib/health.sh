@@ -8,8 +8,9 @@ curl_q() { curl -fsS --max-time 1 "$@" 2>/dev/null; }
 
 # The first answer to GET /cluster among the Patroni APIs of NODE...; status 1 when none answers.
 patroni_cluster_json() {
-    local n
-    for n in "$@"; do curl_q "http://$(node_ip "$n"):$PATRONI_PORT/cluster" && return 0; done
+    local n opts
+    mapfile -t opts < <(api_curl_opts)
+    for n in "$@"; do curl_q "${opts[@]}" "$API_SCHEME://$(node_ip "$n"):$PATRONI_PORT/cluster" && return 0; done
     return 1
 }
 
@@ -109,7 +110,9 @@ haproxy_servers() {
 
 haproxy_health() {
     local -n _parts=$1
-    H_HAPROXY_CSV=$(curl_q "http://$(node_ip "$PROXY_NODE"):$HAPROXY_STATS_PORT/;csv") || H_HAPROXY_CSV=""
+    local opts
+    mapfile -t opts < <(api_curl_opts stats)
+    H_HAPROXY_CSV=$(curl_q "${opts[@]}" "$API_SCHEME://$(node_ip "$PROXY_NODE"):$HAPROXY_STATS_PORT/;csv") || H_HAPROXY_CSV=""
     if [[ -z $H_HAPROXY_CSV ]]; then
         _parts+=("haproxy: no stats")
         H_PROBLEMS+=("HAProxy: stats page :$HAPROXY_STATS_PORT not answering")

@@ -44,13 +44,16 @@ extension Commands {
             problems.append("\(error)")
         }
         if let url = cluster.haproxyStats {
-            if let stats = try? HAProxyStats.fetch(url, access: cluster.haproxyHTTP) {
+            do {
+                let stats = try HAProxyStats.fetch(url, access: cluster.haproxyHTTP)
                 let backends = Dictionary(grouping: stats.servers, by: \.backend)
                 for (name, servers) in backends.sorted(by: { $0.key < $1.key }) {
                     out += "HAProxy \(name): " + servers.map { "\($0.server) \($0.status)" }.joined(separator: ", ") + "\n"
                 }
-            } else {
-                problems.append("HAProxy stats at \(url.absoluteString) did not answer")
+            } catch let error as HTTPError where error.isAccessProblem {
+                problems.append("HAProxy stats refused this runner: \(error)")
+            } catch {
+                problems.append("HAProxy stats at \(url.absoluteString) did not answer: \(error)")
             }
         }
         do {

@@ -8,7 +8,7 @@ extension DrillRunner {
     /// answered" after the wait, so it is refused at once with the setting that fixes it. An API that simply
     /// does not answer is left to the health check (a node may be down, and the drill may not need it).
     func httpAccessRefusal(_ plan: DrillPlan) -> String? {
-        var failures: [String] = []
+        var failures: [(what: String, error: HTTPError)] = []
         let patroniHosts = cluster.manager == "patroni" ? cluster.nodes + (cluster.standbyCluster?.nodes ?? []) : []
         var answering: [PatroniClient] = []
         for host in patroniHosts {
@@ -18,7 +18,7 @@ extension DrillRunner {
                 _ = try client.status()
                 answering.append(client)
             } catch let error as HTTPError where error.isAccessProblem {
-                failures.append("\(host.name) Patroni REST API: \(error)")
+                failures.append(("\(host.name)'s Patroni REST API", error))
             } catch {
                 continue
             }
@@ -29,7 +29,7 @@ extension DrillRunner {
                 do {
                     try client.checkUnsafeAccess()
                 } catch let error as HTTPError where error.isAccessProblem {
-                    failures.append("Patroni's unsafe endpoints (the drill switches over or fails over): \(error)")
+                    failures.append(("Patroni's unsafe endpoints (the drill switches over or fails over)", error))
                 } catch {
                     continue
                 }
@@ -39,11 +39,16 @@ extension DrillRunner {
             do {
                 _ = try HAProxyStats.fetch(url, timeout: 3, access: cluster.haproxyHTTP)
             } catch let error as HTTPError where error.isAccessProblem {
-                failures.append("HAProxy stats: \(error)")
+                failures.append(("HAProxy's stats page", error))
             } catch {}
         }
         guard !failures.isEmpty else { return nil }
-        return "an HTTP API refused this runner, nothing injected — " + failures.joined(separator: "; ")
+        // Every node of a cluster is usually set up alike: one fix said once, after the hosts it applies to.
+        var hints: [String] = []
+        for hint in failures.compactMap(\.error.hint) where !hints.contains(hint) { hints.append(hint) }
+        return "an HTTP API refused this runner — "
+            + failures.map { "\($0.what) (\($0.error.url)): \($0.error.message)" }.joined(separator: "; ")
+            + (hints.isEmpty ? "" : ". Fix: " + hints.joined(separator: "; "))
     }
 
     /// Steps that call Patroni's unsafe endpoints, which `restapi.authentication` protects.
