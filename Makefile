@@ -7,7 +7,7 @@ CLUSTER ?= lab/state/cluster.yaml
 REPORTS ?= reports
 DRILLS ?= drills
 
-.PHONY: all bootstrap build release drill test test-repmgr test-dr test-ssh-port test-debian test-async test-operator unit integration lab-up lab-down lab-status clean fuzz
+.PHONY: all bootstrap build release drill test test-repmgr test-dr test-ssh-port test-debian test-async unit integration lab-up lab-down lab-status clean fuzz
 
 all: build
 
@@ -44,7 +44,6 @@ test: bootstrap
 	$(MAKE) --no-print-directory test-ssh-port
 	$(MAKE) --no-print-directory test-debian
 	$(MAKE) --no-print-directory test-async
-	$(MAKE) --no-print-directory test-operator
 
 # One lab flavour and one integration suite against it, the lab torn down whatever the suite does:
 # $(1) the options of lab.sh up, $(2) the suite under IntegrationTests.LabIntegration, $(3) the log's name.
@@ -80,12 +79,6 @@ test-debian:
 # partition drills' lost writes equal to an independent count.
 test-async:
 	$(call lab-suite,--replication async,AsyncReplicationIntegrationTests,async)
-
-# The production-shaped lab: operators log in as themselves (root ssh refused, the engine as pgdrill-op through
-# sudo -n), Patroni's REST API and HAProxy's stats on HTTPS with basic auth. Failover, switchover and link drills
-# pass; a user without the sudoers rule, a wrong API password or an unknown CA is refused at pre-flight.
-test-operator:
-	$(call lab-suite,--operator --tls,OperatorIntegrationTests,operator)
 
 # libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with
 # the shipped drills and the malformed-input corpus. Crashes and slow inputs (> 2 s) land in .build-fuzz/crashes/;

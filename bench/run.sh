@@ -67,13 +67,15 @@ fi
 if [[ $WHAT == ssh || $WHAT == all ]]; then
     echo "| remote command | libssh2 shell channel median (p99) ms, 200 runs | ssh -o BatchMode=yes median ms, 50 runs | ratio |"
     echo "| --- | --- | --- | --- |"
+    # The cluster file's login: the operator (through sudo, as pgdrill does) in the production-shaped lab.
+    login=$(awk '/^  user:/ {print $2; exit}' "$CLUSTER")
     for cmd in "true" "cat /proc/loadavg"; do
         lib=$("$BENCH" ssh "$CLUSTER" pg1 200 "$cmd")
         : >"$TMP/ssh"
         for _ in $(seq 50); do
             s=$(date +%s%N)
             ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=lab/state/ssh/known_hosts \
-                -i lab/state/ssh/id_ed25519 root@$NET.11 "$cmd" >/dev/null
+                -i lab/state/ssh/id_ed25519 "${login:-root}@$NET.11" "$( [[ ${login:-root} == root ]] || printf 'sudo -n ')$cmd" >/dev/null
             echo "scale=3; ($(date +%s%N) - $s) / 1000000" | bc >>"$TMP/ssh"
         done
         lm=$(echo "$lib" | field median_ms); sm=$(median <"$TMP/ssh")

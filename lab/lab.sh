@@ -19,17 +19,18 @@ set -euo pipefail
 # cluster; remembered in state/dr-region); `up --ssh-port N` runs every node's sshd on port N instead of 22
 # (remembered in state/ssh-port), as clusters that move ssh do; `up --operator` refuses root ssh and has the
 # engine log in as an operator with sudo (state/operator); `up --tls` serves Patroni's REST API and HAProxy's
-# stats over HTTPS with a lab CA and basic auth (state/https).
+# stats over HTTPS with a lab CA and basic auth (state/https). A Patroni lab is production-shaped by default
+# (both on); `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple.
 LAB_COMMAND=${1:-}
 if [[ $LAB_COMMAND == up ]]; then
     up_usage() {
-        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--operator] [--tls]" >&2
+        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--simple | --operator --tls]" >&2
         exit 2
     }
     # A plain `up` means the default flavour, whatever ran before.
     export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0} LAB_SSH_PORT=${LAB_SSH_PORT:-22}
-    export LAB_PATRONI=${LAB_PATRONI:-pypi} LAB_REPLICATION=${LAB_REPLICATION:-sync} LAB_OPERATOR=${LAB_OPERATOR:-0}
-    export LAB_TLS=${LAB_TLS:-0}
+    export LAB_PATRONI=${LAB_PATRONI:-pypi} LAB_REPLICATION=${LAB_REPLICATION:-sync}
+    export LAB_OPERATOR=${LAB_OPERATOR:-} LAB_TLS=${LAB_TLS:-}
     shift
     while (($#)); do
         case $1 in
@@ -42,6 +43,7 @@ if [[ $LAB_COMMAND == up ]]; then
             --dr-region) export LAB_DR_REGION=1; shift ;;
             --operator) export LAB_OPERATOR=1; shift ;;
             --tls) export LAB_TLS=1; shift ;;
+            --simple) export LAB_OPERATOR=0 LAB_TLS=0; shift ;;
             --ssh-port) [[ ${2:-} =~ ^[0-9]+$ ]] || up_usage; export LAB_SSH_PORT=$2; shift 2 ;;
             *) up_usage ;;
         esac
@@ -54,6 +56,10 @@ if [[ $LAB_COMMAND == up ]]; then
         echo "lab: error: --dr-region builds a Patroni standby cluster; it needs the Patroni flavour" >&2
         exit 2
     fi
+    # Production-shaped unless asked otherwise; repmgr's lab cannot be (its node-to-node ssh is root's).
+    default_shape=1
+    if [[ $LAB_MANAGER == repmgr ]]; then default_shape=0; fi
+    export LAB_OPERATOR=${LAB_OPERATOR:-$default_shape} LAB_TLS=${LAB_TLS:-$default_shape}
     if [[ $LAB_MANAGER == repmgr && $LAB_TLS == 1 ]]; then
         echo "lab: error: --tls puts Patroni's REST API on HTTPS; it needs the Patroni flavour" >&2
         exit 2

@@ -58,7 +58,7 @@ extension LabIntegration {
 extension Patroni {
     /// A PostgreSQL parameter from Patroni's DCS configuration.
     static func parameter(_ name: String) throws -> String {
-        let r = try CLI.run("/usr/bin/curl", ["-s", "-f", "--max-time", "10", "http://\(Lab.address("pg1")):8008/config"], timeout: 20)
+        let r = try Lab.patroniCurl("pg1", "/config", ["-s", "-f", "--max-time", "10"], timeout: 20)
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let parameters = (json?["postgresql"] as? [String: Any])?["parameters"] as? [String: Any]
         return parameters?[name] as? String ?? ""
@@ -66,8 +66,8 @@ extension Patroni {
 
     static func setParameter(_ name: String, _ value: String) throws {
         let body = try JSONSerialization.data(withJSONObject: ["postgresql": ["parameters": [name: value]]])
-        let r = try CLI.run("/usr/bin/curl", ["-s", "-f", "--max-time", "10", "-X", "PATCH", "-H", "Content-Type: application/json",
-                                               "-d", String(decoding: body, as: UTF8.self), "http://\(Lab.address("pg1")):8008/config"], timeout: 20)
+        let r = try Lab.patroniCurl("pg1", "/config", ["-s", "-f", "--max-time", "10", "-X", "PATCH", "-H", "Content-Type: application/json",
+                                                    "-d", String(decoding: body, as: UTF8.self)], timeout: 20)
         #expect(r.status == 0, "PATCH /config failed: \(r.stderr)")
         // Patroni applies it on its next loop (loop_wait 1 s) with a reload.
         Thread.sleep(forTimeInterval: 2.5)

@@ -58,15 +58,31 @@ enum Lab {
         return dir
     }
 
-    /// Runs a shell command on a lab host with the lab's key and strict host key checking (test set-up only;
-    /// pgdrill itself uses libssh2).
+    /// Runs a shell command as root on a lab host with the lab's key and strict host key checking (test set-up
+    /// only; pgdrill itself uses libssh2). Where the lab refuses root (the operator shape, the default), as the
+    /// operator through `sudo -n`, as pgdrill does.
     @discardableResult
     static func ssh(_ host: String, _ command: String) throws -> CLIResult {
-        try CLI.run("/usr/bin/ssh", [
+        let operatorLogin = flavour("operator", default: "0") == "1"
+        let remote = operatorLogin ? "sudo -n /bin/sh -c '" + command.replacingOccurrences(of: "'", with: #"'\''"#) + "'" : command
+        return try CLI.run("/usr/bin/ssh", [
             "-p", "\(sshPort)", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
             "-o", "UserKnownHostsFile=\(stateDir)/ssh/known_hosts", "-i", "\(stateDir)/ssh/id_ed25519",
-            "root@\(host)", command,
+            (operatorLogin ? "pgdrill-op@" : "root@") + host, remote,
         ], timeout: 60)
+    }
+
+    /// `curl` to a node's Patroni REST API (`path` as `/cluster`) as the lab serves it: HTTPS with the lab CA
+    /// and basic auth in the production shape (the credentials from a curl config file, never argv), plain
+    /// HTTP in the simple one. `arguments` go before the URL (`-X`, `-d`, …).
+    static func patroniCurl(_ node: String, _ path: String, _ arguments: [String] = [], timeout: TimeInterval = 10) throws -> CLIResult {
+        var access: [String] = []
+        var scheme = "http"
+        if flavour("https", default: "0") == "1" {
+            scheme = "https"
+            access = ["--cacert", stateDir + "/tls/ca.crt", "-K", stateDir + "/secrets/patroni-api.curlrc"]
+        }
+        return try CLI.run("/usr/bin/curl", access + arguments + ["\(scheme)://\(address(node)):8008\(path)"], timeout: timeout)
     }
 }
 

@@ -86,7 +86,7 @@ extension LabIntegration {
 
         /// A replica (not the leader) by Patroni's view, so the drill's partition causes no failover.
         static func replica() throws -> String {
-            let r = try CLI.run("/usr/bin/curl", ["-s", "-m", "5", "http://\(Lab.address("pg1")):8008/cluster"], timeout: 10)
+            let r = try Lab.patroniCurl("pg1", "/cluster", ["-s", "-m", "5"])
             let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
             let members = try #require(json["members"] as? [[String: Any]])
             let replicas = members.filter { ($0["role"] as? String) != "leader" }.compactMap { $0["name"] as? String }.sorted()

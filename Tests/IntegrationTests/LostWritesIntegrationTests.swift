@@ -75,12 +75,12 @@ extension LabIntegration {
 /// Changes to the lab's Patroni configuration, through its REST API (`PATCH /config`).
 enum Patroni {
     static func setSynchronousMode(_ on: Bool) throws {
-        let r = try CLI.run("/usr/bin/curl", ["-s", "-f", "--max-time", "10", "-X", "PATCH", "-H", "Content-Type: application/json",
-                                               "-d", "{\"synchronous_mode\": \(on)}", "http://\(Lab.address("pg1")):8008/config"], timeout: 20)
+        let r = try Lab.patroniCurl("pg1", "/config", ["-s", "-f", "--max-time", "10", "-X", "PATCH", "-H", "Content-Type: application/json",
+                                                    "-d", "{\"synchronous_mode\": \(on)}"], timeout: 20)
         #expect(r.status == 0, "PATCH /config failed: \(r.stderr)")
         // Wait until the cluster shows the new mode (a sync standby appears, or none is left).
         for _ in 0..<60 {
-            let c = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://\(Lab.address("pg1")):8008/cluster"], timeout: 10)
+            let c = try Lab.patroniCurl("pg1", "/cluster", ["-s", "--max-time", "3"])
             if c.stdout.contains("sync_standby") == on { return }
             Thread.sleep(forTimeInterval: 0.5)
         }

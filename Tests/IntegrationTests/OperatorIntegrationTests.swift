@@ -8,16 +8,16 @@ extension Lab {
     static var httpsFlavour: Bool { flavour("https", default: "0") == "1" }
 }
 
-/// Issue 14, sudo: operators log in as themselves (`lab/lab.sh up --operator`, `make test-operator`). sshd
+/// Issue 14, sudo: operators log in as themselves (the lab's default shape; `lab/lab.sh up --simple` lets root in). sshd
 /// refuses root on every lab host; the cluster file says `ssh: { user: pgdrill-op, sudo: true }` and pgdrill's
 /// one shell per host runs through `sudo -n`, allowed by the rule `pgdrill plan --sudoers` prints. The
 /// failover and link drills pass and leave `check` clean; a user sudo asks a password of is refused at
-/// pre-flight (exit 2, the host, the rule to add) with nothing injected. `make test-operator` brings the lab
-/// up production-shaped: also `--tls`, so the same drills run against Patroni's REST API on HTTPS with
+/// pre-flight (exit 2, the host, the rule to add) with nothing injected. The default lab is also `--tls`, so
+/// the same drills run against Patroni's REST API on HTTPS with
 /// `restapi.authentication` (drill 07's switchover goes through the authenticated unsafe endpoint) and
 /// HAProxy's stats behind `stats auth`; a wrong password or an unknown CA is refused at pre-flight.
 extension LabIntegration {
-    @Suite(.serialized, .enabled(if: Lab.operatorFlavour, "the lab lets root in: `make test-operator` brings up the operator flavour"))
+    @Suite(.serialized, .enabled(if: Lab.operatorFlavour, "the lab lets root in (`lab.sh up --simple` or repmgr): the default lab is the operator shape"))
     struct OperatorIntegrationTests {
         @Test func rootSSHIsRefusedOnEveryNode() throws {
             for node in ["pg1", "pg2", "pg3", "px"] {

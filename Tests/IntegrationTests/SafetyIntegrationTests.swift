@@ -154,7 +154,7 @@ extension LabIntegration {
         }
 
         func currentLeader() throws -> String {
-            let r = try CLI.run("/usr/bin/curl", ["-s", "--max-time", "3", "http://\(Lab.address("pg1")):8008/cluster"], timeout: 10)
+            let r = try Lab.patroniCurl("pg1", "/cluster", ["-s", "--max-time", "3"])
             let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             let members = json?["members"] as? [[String: Any]] ?? []
             return members.first { $0["role"] as? String == "leader" }?["name"] as? String ?? "pg1"

@@ -244,17 +244,19 @@ patroni_restapi_tls() {
 EOF
 }
 
-# The password files the cluster file names (up --tls), readable by root only; and the stats page's
-# credentials as a curl config for the lab's own health checks.
+# The password files the cluster file names (up --tls), readable by root only; and the credentials as curl
+# config files for the lab's own health checks and the integration tests.
 write_api_secrets() {
     ((LAB_TLS)) || return 0
     install -d -m 0700 "$STATE/secrets"
     install -m 0600 /dev/null "$STATE/secrets/patroni-api"
     install -m 0600 /dev/null "$STATE/secrets/haproxy-stats"
     install -m 0600 /dev/null "$STATE/secrets/haproxy-stats.curlrc"
+    install -m 0600 /dev/null "$STATE/secrets/patroni-api.curlrc"
     printf '%s\n' "$PATRONI_API_PASSWORD" >"$STATE/secrets/patroni-api"
     printf '%s\n' "$STATS_PASSWORD" >"$STATE/secrets/haproxy-stats"
     printf 'user = "%s:%s"\n' "$API_USER" "$STATS_PASSWORD" >"$STATE/secrets/haproxy-stats.curlrc"
+    printf 'user = "%s:%s"\n' "$API_USER" "$PATRONI_API_PASSWORD" >"$STATE/secrets/patroni-api.curlrc"
 }
 
 write_haproxy_config() {
