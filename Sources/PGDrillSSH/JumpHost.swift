@@ -23,8 +23,22 @@ public final class JumpHost: Sendable {
 
     /// A socket that reaches `node` through the jump host, connecting to the jump host first if needed.
     /// Each hop is bounded by its own timeout: the jump host's session, then the tunnel's opening.
+    ///
+    /// A jump host session found dead only now (it dropped while idle, so nothing noticed) is replaced
+    /// once: nothing reached the node yet, so the retry is safe.
     func tunnel(to node: SSHTarget) throws -> StreamSocket {
-        let live = try link.withLock { link throws(SSHError) -> JumpHostLink in
+        let current = try liveLink(for: node)
+        do {
+            return try current.openTunnel(to: node, deadline: Deadline(after: node.connectTimeout))
+        } catch let error as SSHError where !current.isAlive && error.code != .timeout {
+            logger.info("jump host session lost; reconnecting once", metadata: ["jump": "\(jump)", "error": "\(error)"])
+            return try liveLink(for: node).openTunnel(to: node, deadline: Deadline(after: node.connectTimeout))
+        }
+    }
+
+    /// The live link, connecting to the jump host now if there is none or the one there died.
+    private func liveLink(for node: SSHTarget) throws -> JumpHostLink {
+        try link.withLock { link throws(SSHError) -> JumpHostLink in
             if let current = link, current.isAlive { return current }
             link?.stop()
             link = nil
@@ -38,7 +52,6 @@ public final class JumpHost: Sendable {
                 throw SSHError(code: .protocolError, host: node.description, message: "at the jump host: \(error)")
             }
         }
-        return try live.openTunnel(to: node, deadline: Deadline(after: node.connectTimeout))
     }
 
     /// Ends the jump host's session and with it every tunnel; the next `tunnel` reconnects.

@@ -102,12 +102,19 @@ final class JumpHostLink: Sendable {
                 // cannot see them: sleep only after a second turn in a row moved nothing.
                 quietTurns = moved ? 0 : quietTurns + 1
                 guard quietTurns >= 2 else { return [] }
-                return [wake.pollRequest, session.pollRequest] + state.tunnels.map(\.pollRequest)
+                // Ask for input only while a channel would read it: what arrives otherwise would wake us
+                // at once, again and again (with no tunnel, nothing reads the jump host's socket).
+                let reading = !state.opening.isEmpty || state.tunnels.contains(where: \.readsChannel)
+                return [wake.pollRequest, session.pollRequest(input: reading)] + state.tunnels.map(\.pollRequest)
             }
             guard var fds = waitSet else { break }
             if fds.isEmpty { continue }
             _ = poll(&fds, nfds_t(fds.count), 100)
             wake.drain()
+            if fds[1].revents & Int16(POLLHUP | POLLERR) != 0 {
+                logger.debug("jump host closed the connection", metadata: ["jump": "\(jump)"])
+                break
+            }
         }
         shutDown()
         stopped.signal()

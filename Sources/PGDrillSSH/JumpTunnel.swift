@@ -64,6 +64,9 @@ final class JumpTunnel {
         return (moved, toSession.isEmpty && channel.isAtEOF)
     }
 
+    /// True while the channel's data would be read (nothing waits for the node session yet).
+    var readsChannel: Bool { toSession.isEmpty }
+
     /// The pump end's `poll` entry: readable while there is room to read, writable while bytes wait.
     var pollRequest: pollfd {
         var events: Int16 = 0

@@ -106,8 +106,10 @@ final class LibSSH2Session {
     }
 
     /// What to `poll` for so that libssh2 can make progress, for a caller that waits on several descriptors.
-    var pollRequest: pollfd {
-        var events = Int16(POLLIN)
+    /// `input: false` when nothing would read what arrives (a caller that polls for it anyway would spin);
+    /// `poll` still reports a hang-up or error.
+    func pollRequest(input: Bool) -> pollfd {
+        var events = input ? Int16(POLLIN) : 0
         if libssh2_session_block_directions(pointer) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
         return pollfd(fd: socket.fd, events: events, revents: 0)
     }

@@ -145,6 +145,37 @@ struct SSHJumpTests {
         #expect(!other.isConnected || (try? other.run("true", timeout: .seconds(2))) == nil)
     }
 
+    /// CPU seconds this process used while `body` ran.
+    private func cpuSeconds(_ body: () -> Void) -> Double {
+        func now() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let start = now()
+        body()
+        return now() - start
+    }
+
+    @Test("a jump host session that dropped is replaced on next use, and an idle one costs no CPU")
+    func droppedJumpHost() throws {
+        let pool = SSHPool(logger: TestSSHD.logger)
+        defer { pool.closeAll() }
+        let target = nodeTarget()
+        #expect(try pool.run("echo one", on: target, timeout: .seconds(5)).stdout == "one\n")
+        try pool.session(for: target).close()  // the jump host's session stays, with no tunnel in it
+        #expect(cpuSeconds { usleep(1_000_000) } < 0.3, "the idle pump must sleep, not spin")
+
+        bastion.descendants().forEach { kill($0, SIGKILL) }  // the jump host drops us while idle
+        usleep(100_000)
+        #expect(cpuSeconds { usleep(500_000) } < 0.3, "a dead jump host connection must not make the pump spin")
+        #expect(try pool.run("echo two", on: target, timeout: .seconds(5)).stdout == "two\n")
+
+        bastion.descendants().forEach { kill($0, SIGKILL) }  // and now while a tunnel is in use
+        usleep(100_000)
+        #expect(try pool.run("echo three", on: target, timeout: .seconds(5)).stdout == "three\n")
+    }
+
     @Test("opening a session through the jump host vs directly (median of 5)")
     func openLatency() throws {
         func median(_ body: () throws -> Void) rethrows -> Duration {
