@@ -48,6 +48,9 @@ final class LibSSH2Session {
             close()
             error.jumpHost = jumpHost?.jump.description
             throw error
+        } catch {
+            close()
+            throw error
         }
         logger.debug("ssh session up", metadata: ["host": "\(target)"])
     }

@@ -124,6 +124,17 @@ struct SSHJumpTests {
         #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3))
     }
 
+    @Test("a node that accepts but never answers behind the jump host times out within connectTimeout, naming the node")
+    func nodeBlackholed() throws {
+        kill(node.listenerPID, SIGSTOP)
+        defer { kill(node.listenerPID, SIGCONT) }
+        let (error, elapsed) = connectError(nodeTarget(connectTimeout: .milliseconds(500)))
+        let failure = try #require(error)
+        #expect(failure.code == .timeout)
+        #expect(failure.description.hasPrefix("ssh to 127.0.0.1:\(node.port) via jump host 127.0.0.1:\(bastion.port): timed out"))
+        #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3))
+    }
+
     @Test("pool sessions share one jump host session; closing one node's session leaves the other's tunnel up")
     func sharedJumpHost() throws {
         let pool = SSHPool(logger: TestSSHD.logger)
