@@ -6,14 +6,17 @@ import Synchronization
 final class HostSlot: Sendable {
     private let target: SSHTarget
     private let logger: Logger
+    /// The pool's shared connection to `target.jump`, or nil for a direct target.
+    private let jumpHost: JumpHost?
     private let current = Mutex<SSHSession?>(nil)
     /// Where the async API runs this host's blocking calls: a serial queue gets a thread of its
     /// own from libdispatch, so a command that blocks for seconds starves nobody.
     let queue: DispatchQueue
 
-    init(target: SSHTarget, logger: Logger) {
+    init(target: SSHTarget, logger: Logger, jumpHost: JumpHost?) {
         self.target = target
         self.logger = logger
+        self.jumpHost = jumpHost
         queue = DispatchQueue(label: "pgdrill.ssh.\(target)")
     }
 
@@ -23,7 +26,7 @@ final class HostSlot: Sendable {
             if let session = current, session !== dead, session.isConnected { return session }
             current?.close()
             current = nil
-            let session = try SSHSession(target: target, logger: logger)
+            let session = try SSHSession(target: target, logger: logger, jumpHost: jumpHost)
             current = session
             return session
         }

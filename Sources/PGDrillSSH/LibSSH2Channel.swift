@@ -16,6 +16,22 @@ final class LibSSH2Channel {
         }
     }
 
+    private init(session: LibSSH2Session, raw: OpaquePointer) {
+        self.session = session
+        self.raw = raw
+    }
+
+    /// One non-blocking attempt to open a direct-tcpip channel from the jump host to `host:port`;
+    /// nil while the server has not answered yet (call again with the same arguments).
+    static func tryOpenDirectTCPIP(on session: LibSSH2Session, host: String, port: Int) throws -> LibSSH2Channel? {
+        if let raw = libssh2_channel_direct_tcpip_ex(session.pointer, host, Int32(port), "127.0.0.1", 22) {
+            return LibSSH2Channel(session: session, raw: raw)
+        }
+        let rc = libssh2_session_last_errno(session.pointer)
+        if rc == LIBSSH2_ERROR_EAGAIN { return nil }
+        throw session.failure(rc, while: "opening a tunnel to \(host):\(port)")
+    }
+
     private var pointer: OpaquePointer {
         guard let raw else { preconditionFailure("libssh2 channel used after release") }
         return raw
@@ -55,6 +71,27 @@ final class LibSSH2Channel {
         if rc >= 0 { return rc }
         if rc == LIBSSH2_ERROR_EAGAIN { return 0 }
         throw session.failure(Int32(rc), while: action)
+    }
+
+    /// For a tunnel's pump, which shares its session with other tunnels: what the window takes now, 0 when
+    /// libssh2 would block or is still sending another channel's packet (`BAD_USE`; nothing was sent).
+    func writeNow(_ bytes: ArraySlice<UInt8>) throws -> Int {
+        let rc = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cssh2_channel_write(pointer, $0.baseAddress!, $0.count) }
+        }
+        if rc >= 0 { return rc }
+        if rc == LIBSSH2_ERROR_EAGAIN || rc == LIBSSH2_ERROR_BAD_USE { return 0 }
+        throw session.failure(Int32(rc), while: "forwarding to the node")
+    }
+
+    /// `readAvailable` for a tunnel's pump: 0 also when another channel's packet is still being sent.
+    func readNow(into buffer: inout [UInt8]) throws -> Int {
+        let rc = buffer.withUnsafeMutableBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cssh2_channel_read(pointer, $0.baseAddress!, $0.count) }
+        }
+        if rc >= 0 { return rc }
+        if rc == LIBSSH2_ERROR_EAGAIN || rc == LIBSSH2_ERROR_BAD_USE { return 0 }
+        throw session.failure(Int32(rc), while: "forwarding from the node")
     }
 
     /// True once the remote side sent EOF and every byte before it has been read.

@@ -12,14 +12,14 @@ import Logging
 final class LibSSH2Session {
     let target: SSHTarget
     let logger: Logger
-    private let socket: TCPSocket
+    private let socket: StreamSocket
     private var raw: OpaquePointer?
     /// Set once the transport failed; the session must then be replaced, not reused.
     private(set) var isBroken = false
 
-    /// Connects, checks the host key against known_hosts and authenticates, all within
-    /// `target.connectTimeout`.
-    init(target: SSHTarget, logger: Logger) throws {
+    /// Connects (directly, or through `jumpHost`'s tunnel), checks the host key against known_hosts and
+    /// authenticates, all within `target.connectTimeout` (through a jump host: after the tunnel is up).
+    init(target: SSHTarget, logger: Logger, jumpHost: JumpHost? = nil) throws {
         self.target = target
         self.logger = logger
         guard LibSSH2.ensureInitialised() else {
@@ -28,17 +28,12 @@ final class LibSSH2Session {
         if !target.agent { try Self.requireReadable(target.identityFile, what: "identity file", target: target) }
         try Self.requireReadable(target.knownHostsFile, what: "known_hosts file", target: target)
 
-        let deadline = Deadline(after: target.connectTimeout)
-        do {
-            socket = try TCPSocket(host: target.host, port: target.port, deadline: deadline)
-        } catch {
-            throw SSHError(
-                code: error.timedOut ? .timeout : .connectFailed, host: target.description,
-                message: error.timedOut
-                    ? "TCP connect timed out after \(deadline.budget)" : "cannot connect (\(error.message))",
-                hint: error.timedOut
-                    ? "the host does not answer: is it up and reachable from here?"
-                    : "check that sshd runs on the host and that host and port in the cluster file are right")
+        var deadline = Deadline(after: target.connectTimeout)
+        if let jumpHost {
+            socket = try jumpHost.tunnel(to: target)
+            deadline = Deadline(after: target.connectTimeout)
+        } else {
+            socket = try Self.connect(target, deadline: deadline)
         }
         guard let session = cssh2_session_init() else {
             throw SSHError(code: .protocolError, host: target.description, message: "libssh2_session_init failed")
@@ -49,11 +44,29 @@ final class LibSSH2Session {
             _ = try drive("SSH handshake", deadline: deadline) { libssh2_session_handshake(session, socket.fd) }
             try verifyHostKey()
             try authenticate(deadline: deadline)
+        } catch var error as SSHError {
+            close()
+            error.jumpHost = jumpHost?.jump.description
+            throw error
         } catch {
             close()
             throw error
         }
         logger.debug("ssh session up", metadata: ["host": "\(target)"])
+    }
+
+    private static func connect(_ target: SSHTarget, deadline: Deadline) throws -> StreamSocket {
+        do {
+            return try StreamSocket(tcpTo: target.host, port: target.port, deadline: deadline)
+        } catch {
+            throw SSHError(
+                code: error.timedOut ? .timeout : .connectFailed, host: target.description,
+                message: error.timedOut
+                    ? "TCP connect timed out after \(deadline.budget)" : "cannot connect (\(error.message))",
+                hint: error.timedOut
+                    ? "the host does not answer: is it up and reachable from here?"
+                    : "check that sshd runs on the host and that host and port in the cluster file are right")
+        }
     }
 
     deinit { close() }
@@ -93,6 +106,15 @@ final class LibSSH2Session {
             guard rc == LIBSSH2_ERROR_EAGAIN else { throw failure(rc, while: action) }
             try waitForSocket(action, deadline: deadline)
         }
+    }
+
+    /// What to `poll` for so that libssh2 can make progress, for a caller that waits on several descriptors.
+    /// `input: false` when nothing would read what arrives (a caller that polls for it anyway would spin);
+    /// `poll` still reports a hang-up or error.
+    func pollRequest(input: Bool) -> pollfd {
+        var events = input ? Int16(POLLIN) : 0
+        if libssh2_session_block_directions(pointer) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
+        return pollfd(fd: socket.fd, events: events, revents: 0)
     }
 
     /// Waits until libssh2 can make progress, or throws `.timeout` once the deadline has passed.

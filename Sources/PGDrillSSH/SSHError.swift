@@ -26,6 +26,8 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
         public static let protocolError = Code("protocolError")
         /// `sudo -n` would not start the root shell (it wants a password, or the user may not): nothing ran.
         public static let sudoRefused = Code("sudoRefused")
+        /// The jump host will not forward TCP to the node (sshd's `AllowTcpForwarding no`, `PermitOpen`).
+        public static let forwardingRefused = Code("forwardingRefused")
         /// The private key or known_hosts file cannot be read.
         public static let keyFileUnreadable = Code("keyFileUnreadable")
 
@@ -37,6 +39,9 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
     public var code: Code
     /// `host:port` of the target.
     public var host: String
+    /// `host:port` of the jump host the connection went through; nil when it was direct. The message
+    /// starts "at the jump host" when the failure was there rather than on the node.
+    public var jumpHost: String?
     /// What failed, in words a DBA reads at 3 a.m.
     public var message: String
     /// What to do about it; empty when there is nothing useful to say.
@@ -60,9 +65,11 @@ public struct SSHError: Error, CustomStringConvertible, CustomDebugStringConvert
         self.underlying = underlying
     }
 
-    /// `ssh to HOST:PORT: MESSAGE. hint: HINT` on one line.
+    /// `ssh to HOST:PORT[ via jump host J:P]: MESSAGE. hint: HINT` on one line.
     public var description: String {
-        var line = "ssh to \(host): \(message)"
+        var line = "ssh to \(host)"
+        if let jumpHost { line += " via jump host \(jumpHost)" }
+        line += ": \(message)"
         if !hint.isEmpty { line += ". hint: \(hint)" }
         return line
     }

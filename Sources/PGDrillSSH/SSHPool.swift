@@ -5,9 +5,11 @@ import Synchronization
 ///
 /// A session found dead (sshd restarted, connection reset) is replaced once per call, and
 /// only when the failed command certainly never reached the host: a fault is never injected twice.
+/// Targets behind a jump host share one session to it (`JumpHost`), closed by `closeAll`.
 public final class SSHPool: Sendable {
     private let logger: Logger
     private let slots = Mutex<[SSHTarget: HostSlot]>([:])
+    private let jumpHosts = Mutex<[SSHJump: JumpHost]>([:])
 
     /// An empty pool; sessions are opened on first use of each target.
     public init(logger: Logger) {
@@ -37,12 +39,24 @@ public final class SSHPool: Sendable {
             return Array(slots.values)
         }
         all.forEach { $0.close() }
+        jumpHosts.withLock { $0.values.forEach { $0.close() } }
+    }
+
+    /// The shared connection to `target`'s jump host, made on first need (it connects on first use).
+    func jumpHost(for target: SSHTarget) -> JumpHost? {
+        guard let jump = target.jump else { return nil }
+        return jumpHosts.withLock { jumpHosts in
+            if let existing = jumpHosts[jump] { return existing }
+            let created = JumpHost(jump: jump, connectTimeout: target.connectTimeout, logger: logger)
+            jumpHosts[jump] = created
+            return created
+        }
     }
 
     func slot(for target: SSHTarget) -> HostSlot {
         slots.withLock { slots in
             if let slot = slots[target] { return slot }
-            let slot = HostSlot(target: target, logger: logger)
+            let slot = HostSlot(target: target, logger: logger, jumpHost: jumpHost(for: target))
             slots[target] = slot
             return slot
         }

@@ -16,6 +16,8 @@ public final class SSHSession: Sendable {
     /// The host this session talks to.
     public let target: SSHTarget
     private let logger: Logger
+    /// The jump host this session made for itself (`target.jump` with no shared one given); closed with it.
+    private let ownJumpHost: JumpHost?
     let state: Mutex<State>
 
     /// The libssh2 objects: a connection, its shell, and channels waiting to be freed.
@@ -28,12 +30,22 @@ public final class SSHSession: Sendable {
 
     /// Connects, verifies the host key, authenticates (within `target.connectTimeout`) and opens
     /// the shell, so the first `run` is as fast as the rest.
-    public init(target: SSHTarget, logger: Logger) throws {
+    ///
+    /// With `target.jump`, the session is tunnelled through `jumpHost`, the connection shared by every
+    /// node behind that jump host; nil: the session opens (and closes) a jump host connection of its own.
+    public init(target: SSHTarget, logger: Logger, jumpHost: JumpHost? = nil) throws {
         self.target = target
         self.logger = logger
-        let connection = try LibSSH2Session(target: target, logger: logger)
-        let shell = try ShellChannel(session: connection, deadline: Deadline(after: target.connectTimeout))
-        state = Mutex(State(connection: connection, shell: shell))
+        let own = jumpHost == nil ? target.jump.map { JumpHost(jump: $0, connectTimeout: target.connectTimeout, logger: logger) } : nil
+        ownJumpHost = own
+        do {
+            let connection = try LibSSH2Session(target: target, logger: logger, jumpHost: target.jump == nil ? nil : jumpHost ?? own)
+            let shell = try ShellChannel(session: connection, deadline: Deadline(after: target.connectTimeout))
+            state = Mutex(State(connection: connection, shell: shell))
+        } catch {
+            own?.close()
+            throw error
+        }
     }
 
     /// First line of a command whose second line the long-lived shell runs itself, without a subshell
@@ -75,6 +87,7 @@ public final class SSHSession: Sendable {
             state.connection?.close()
             state.connection = nil
         }
+        ownJumpHost?.close()
     }
 
     deinit { close() }

@@ -21,8 +21,11 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     public var agentSocket: String?
     /// Host keys are checked against this file only; unknown or changed keys are refused.
     public var knownHostsFile: String
-    /// Bound on TCP connect, SSH handshake, host key check and authentication together.
+    /// Bound on TCP connect, SSH handshake, host key check and authentication together; with a jump
+    /// host, on each hop (the jump host's session, the tunnel, the node's session) separately.
     public var connectTimeout: Duration
+    /// Reach the host through this bastion rather than directly; nil: connect straight to `host:port`.
+    public var jump: SSHJump?
 
     /// A target with the lab's defaults: port 22, root, 5 s to connect.
     public init(
@@ -35,7 +38,8 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         agent: Bool = false,
         agentSocket: String? = nil,
         knownHostsFile: String,
-        connectTimeout: Duration = .seconds(5)
+        connectTimeout: Duration = .seconds(5),
+        jump: SSHJump? = nil
     ) {
         self.host = host
         self.port = port
@@ -47,6 +51,7 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
         self.agentSocket = agentSocket
         self.knownHostsFile = knownHostsFile
         self.connectTimeout = connectTimeout
+        self.jump = jump
     }
 
     /// The sudoers line that lets `user` start pgdrill's remote shell (`sudo -n bash --noprofile --norc`, or

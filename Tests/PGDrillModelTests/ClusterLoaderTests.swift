@@ -113,6 +113,53 @@ import Testing
         }
     }
 
+    /// `ssh.jump`: a bastion every node is reached through; what it omits is the top-level ssh setting,
+    /// except the port (22, the jump host's own). Bad input is refused with the key's line and a fix.
+    @Test func jumpHost() throws {
+        func load(_ ssh: String) throws -> ClusterSpec {
+            try ClusterLoader.load(yaml: """
+                name: c
+                manager: streaming
+                ssh: \(ssh)
+                nodes: [{ name: a, host: 10.0.0.1 }]
+                postgres: { data_dir: /d }
+                endpoints: { write: "host=a" }
+                """, file: "/etc/pgdrill/c.yaml")
+        }
+        #expect(try load("{ identity: k, known_hosts: kh }").ssh.jump == nil)
+        let inherited = try #require(try load("{ user: ops, port: 2222, identity: k, passphrase_env: P, known_hosts: kh, jump: { host: bastion.example } }").ssh.jump)
+        #expect(inherited == SSHJumpSettings(host: "bastion.example", port: 22, user: "ops", identity: "/etc/pgdrill/k",
+                                             passphrase: .environment("P"), agent: false, knownHosts: "/etc/pgdrill/kh"))
+        let own = try #require(try load("""
+            { identity: k, known_hosts: kh, jump: { host: 192.0.2.7, user: dba, port: 2200, identity: bk, passphrase_file: bk.pass, known_hosts: bkh } }
+            """).ssh.jump)
+        #expect(own == SSHJumpSettings(host: "192.0.2.7", port: 2200, user: "dba", identity: "/etc/pgdrill/bk",
+                                       passphrase: .file("/etc/pgdrill/bk.pass"), agent: false, knownHosts: "/etc/pgdrill/bkh"))
+        let viaAgent = try #require(try load("{ agent: true, known_hosts: kh, jump: { host: b } }").ssh.jump)
+        #expect(viaAgent.agent && viaAgent.identity.isEmpty && viaAgent.passphrase == nil)
+        let agentForJumpOnly = try #require(try load("{ identity: k, passphrase_env: P, known_hosts: kh, jump: { host: b, agent: true } }").ssh.jump)
+        #expect(agentForJumpOnly.agent && agentForJumpOnly.identity.isEmpty && agentForJumpOnly.passphrase == nil)
+        let fileForJumpOnly = try #require(try load("{ agent: true, known_hosts: kh, jump: { host: b, identity: bk } }").ssh.jump)
+        #expect(!fileForJumpOnly.agent && fileForJumpOnly.identity == "/etc/pgdrill/bk")
+
+        for (bad, message) in [("{ identity: k, known_hosts: kh, jump: { user: dba } }", "missing required key 'host'"),
+                               ("{ identity: k, known_hosts: kh, jump: { host: b, hostname: c } }", "'hostname'"),
+                               ("{ identity: k, known_hosts: kh, jump: { host: dba@b } }", "'host' must be a host name or address"),
+                               ("{ identity: k, known_hosts: kh, jump: { host: b, port: 0 } }", "'port'"),
+                               ("{ identity: k, known_hosts: kh, jump: { host: b, user: Root! } }", "'user' must be a user name"),
+                               ("{ identity: k, known_hosts: kh, jump: { host: b, agent: true, identity: bk } }", "'identity' and 'agent: true' both say how to authenticate to the jump host"),
+                               ("{ identity: k, known_hosts: kh, jump: { host: b, passphrase_env: P } }", "'passphrase_env' belongs to an encrypted jump.identity"),
+                               ("{ agent: true, known_hosts: kh, jump: { host: b, agent: false } }", "leaves the jump host without a key"),
+                               ("{ identity: k, known_hosts: kh, jump: bastion.example }", "'jump' must be")] {
+            do {
+                _ = try load(bad)
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect("\(error)".contains(message) && "\(error)".contains(":3:"), "\(bad): \(error)")
+            }
+        }
+    }
+
     @Test func uriEndpointsGetThePassfileAsAQueryParameter() throws {
         let yaml = """
             name: c

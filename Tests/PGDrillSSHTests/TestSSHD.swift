@@ -21,7 +21,8 @@ final class TestSSHD {
     /// known_hosts with this server's key in the `[127.0.0.1]:PORT` form OpenSSH writes.
     var knownHosts: String { path("known_hosts") }
 
-    init() throws {
+    /// `extraConfig`: further sshd_config lines, e.g. `AllowTcpForwarding no` for a jump host that refuses to forward.
+    init(extraConfig: [String] = []) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgdrill-sshd-\(UUID().uuidString)")
         let path = { (name: String) in dir.appendingPathComponent(name).path }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -49,7 +50,7 @@ final class TestSSHD {
             MaxSessions 64
             LogLevel ERROR
 
-            """
+            """ + extraConfig.map { $0 + "\n" }.joined()
         try config.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
         // sshd insists on its privilege separation directory; Debian creates it only when the
         // service starts, which it never does on these machines.

@@ -6,11 +6,13 @@ import PGDrillSSH
 /// The runner's live links to one cluster: an SSH session per host (reused for every command, so a fault
 /// lands within about a millisecond of the decision) and the Patroni APIs.
 public final class ClusterConnection: @unchecked Sendable {
-    // @unchecked Sendable: `sessions` is guarded by `lock`; SSHSession serialises its own use.
+    // @unchecked Sendable: `sessions` and `jumpHost` are guarded by `lock`; SSHSession and JumpHost serialise their own use.
     public let cluster: ClusterTarget
     private let logger: Logger
     private let lock = NSLock()
     private var sessions: [String: SSHSession] = [:]
+    /// The one session to `ssh.jump` that every host's session is tunnelled through, made on first need.
+    private var jumpHost: JumpHost?
 
     public init(cluster: ClusterTarget, logger: Logger) {
         self.cluster = cluster
@@ -124,6 +126,7 @@ public final class ClusterConnection: @unchecked Sendable {
         lock.withLock {
             sessions.values.forEach { $0.close() }
             sessions.removeAll()
+            jumpHost?.close()
         }
     }
 
@@ -140,12 +143,30 @@ public final class ClusterConnection: @unchecked Sendable {
         let target = SSHTarget(host: host.address, port: cluster.ssh.port, user: cluster.ssh.user, sudo: cluster.ssh.sudo,
                                identityFile: cluster.ssh.identityFile, passphrase: try cluster.ssh.passphrase.map { try SecretReader.read($0, setting: "ssh.passphrase", of: "the ssh key's passphrase") },
                                agent: cluster.ssh.agent, knownHostsFile: cluster.ssh.knownHostsFile,
-                               connectTimeout: cluster.ssh.connectTimeout)
+                               connectTimeout: cluster.ssh.connectTimeout, jump: try sshJump())
         var hostLogger = logger
         hostLogger[metadataKey: "host"] = "\(name)"
-        let s = try SSHSession(target: target, logger: hostLogger)
+        let s = try SSHSession(target: target, logger: hostLogger, jumpHost: sharedJumpHost(for: target))
         lock.withLock { sessions[name] = s }
         return s
+    }
+
+    /// `ssh.jump` as the SSH layer wants it, its key's passphrase read now; nil without a jump host.
+    private func sshJump() throws -> SSHJump? {
+        guard let jump = cluster.ssh.jump else { return nil }
+        return SSHJump(host: jump.host, port: jump.port, user: jump.user, identityFile: jump.identity,
+                       passphrase: try jump.passphrase.map { try SecretReader.read($0, setting: "ssh.jump.passphrase", of: "the jump host key's passphrase") },
+                       agent: jump.agent, knownHostsFile: jump.knownHosts)
+    }
+
+    private func sharedJumpHost(for target: SSHTarget) -> JumpHost? {
+        guard let jump = target.jump else { return nil }
+        return lock.withLock {
+            if let jumpHost, jumpHost.jump == jump { return jumpHost }
+            let created = JumpHost(jump: jump, connectTimeout: target.connectTimeout, logger: logger)
+            jumpHost = created
+            return created
+        }
     }
 
     static func explain(_ error: any Error, host: String) -> EngineError {

@@ -27,6 +27,8 @@ public struct ClusterTarget: Sendable {
         public var agent: Bool = false
         public var knownHostsFile: String
         public var connectTimeout: Duration
+        /// Every host is reached through this bastion (the cluster file's `ssh.jump`); nil: directly.
+        public var jump: SSHJumpSettings? = nil
     }
 
     public var name: String
@@ -146,7 +148,7 @@ extension ClusterTarget {
             name: spec.name, manager: "\(spec.manager)", protected: spec.isProtected,
             ssh: SSH(user: spec.ssh.user, sudo: spec.ssh.sudo, port: spec.ssh.port, identityFile: spec.ssh.identity,
                      passphrase: spec.ssh.passphrase, agent: spec.ssh.agent, knownHostsFile: spec.ssh.knownHosts,
-                     connectTimeout: .microseconds(spec.ssh.connectTimeout.microseconds)),
+                     connectTimeout: .microseconds(spec.ssh.connectTimeout.microseconds), jump: spec.ssh.jump),
             nodes: spec.nodes.map { Host(name: $0.name, address: $0.host, patroni: $0.patroniURL) },
             proxies: spec.proxies.map { Host(name: $0.name, address: $0.host) },
             dataDir: spec.postgres.dataDirectory, binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin",

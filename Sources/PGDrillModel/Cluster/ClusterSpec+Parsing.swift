@@ -193,13 +193,8 @@ extension ClusterSpec {
 extension SSHSettings {
     init(_ field: Field, paths: PathResolver) throws(DrillFileError) {
         let ssh = try field.mapping(allowed: ["user", "sudo", "port", "identity", "passphrase_file", "passphrase_env", "agent",
-                                               "known_hosts", "connect_timeout"])
-        let user = try ssh["user"]?.scalar() ?? "root"
-        guard user.first.map({ $0 == "_" || ("a"..."z").contains($0) }) == true,
-              user.count <= 32, user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
-        else {
-            throw ssh["user"]!.error(.invalidValue, "must be a user name like root or postgres, got \(ValueParseError.quoted(user))")
-        }
+                                               "known_hosts", "connect_timeout", "jump"])
+        let user = try ssh["user"].map(Self.userName) ?? "root"
         let agent = try ssh["agent"]?.bool() ?? false
         if agent, let identity = ssh["identity"] {
             throw identity.error(.conflict, "and 'agent: true' both say how to authenticate",
@@ -220,6 +215,63 @@ extension SSHSettings {
             knownHosts: try paths.resolve(ssh.required("known_hosts", example: "known_hosts: ssh/known_hosts")),
             connectTimeout: try ssh["connect_timeout"]?.duration(in: .milliseconds(100)...(.seconds(120))) ?? .seconds(5)
         )
+        jump = try ssh["jump"].map { field throws(DrillFileError) in try SSHJumpSettings(field, defaults: self, paths: paths) }
+    }
+
+    /// A login name as `useradd` accepts it.
+    static func userName(_ field: Field) throws(DrillFileError) -> String {
+        let user = try field.scalar()
+        guard user.first.map({ $0 == "_" || ("a"..."z").contains($0) }) == true,
+              user.count <= 32, user.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
+        else {
+            throw field.error(.invalidValue, "must be a user name like root or postgres, got \(ValueParseError.quoted(user))")
+        }
+        return user
+    }
+}
+
+extension SSHJumpSettings {
+    /// `ssh.jump`; what it omits comes from the top-level `defaults`. A key named here (identity or agent)
+    /// replaces the top-level way of authenticating, passphrase included: it belongs to that key.
+    init(_ field: Field, defaults: SSHSettings, paths: PathResolver) throws(DrillFileError) {
+        let jump = try field.mapping(allowed: ["host", "user", "port", "identity", "passphrase_file", "passphrase_env", "agent", "known_hosts"],
+                                     example: "jump: { host: bastion.example, user: dba }")
+        let host = try jump.required("host", example: "host: bastion.example").scalar(expecting: "a host name or address")
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "@" }) else {
+            throw jump["host"]!.error(.invalidValue, "must be a host name or address, got \(ValueParseError.quoted(host))",
+                                      hint: "put the user in jump.user and the port in jump.port")
+        }
+        let identityField = jump["identity"]
+        let agentField = jump["agent"]
+        let passphraseField = jump["passphrase_file"] ?? jump["passphrase_env"]
+        let agent = try agentField?.bool() ?? (identityField == nil && defaults.agent)
+        if agent, let identityField {
+            throw identityField.error(.conflict, "and 'agent: true' both say how to authenticate to the jump host",
+                                      hint: "keep one: the key file, or the keys of your ssh-agent")
+        }
+        if let passphraseField, identityField == nil {
+            throw passphraseField.error(.conflict, "belongs to an encrypted jump.identity, and this jump host names none",
+                                        hint: agent ? "remove it: the agent holds the decrypted key"
+                                                    : "add jump.identity beside it, or remove it to use ssh.identity and its passphrase")
+        }
+        let identity: String
+        let passphrase: PassphraseSource?
+        if agent {
+            (identity, passphrase) = ("", nil)
+        } else if let identityField {
+            (identity, passphrase) = (try paths.resolve(identityField), try SecretSource(jump, key: "passphrase", of: "the jump host key's passphrase", paths: paths))
+        } else if !defaults.identity.isEmpty {
+            (identity, passphrase) = (defaults.identity, defaults.passphrase)
+        } else {
+            throw (agentField ?? field).error(.missingKey, "leaves the jump host without a key: ssh uses the agent, and this says agent: false",
+                                              hint: "add jump.identity: the key file the jump host accepts")
+        }
+        self.init(
+            host: host,
+            port: try jump["port"]?.int(in: 1...65535) ?? 22,
+            user: try jump["user"].map(SSHSettings.userName) ?? defaults.user,
+            identity: identity, passphrase: passphrase, agent: agent,
+            knownHosts: try jump["known_hosts"].map(paths.resolve) ?? defaults.knownHosts)
     }
 }
 

@@ -15,11 +15,14 @@ public struct SSHSettings: Sendable, Hashable {
     public var agent: Bool
     /// known_hosts file; host keys not in it, or different from it, are refused.
     public var knownHosts: String
-    /// TCP and handshake timeout; 5s by default.
+    /// TCP and handshake timeout; 5s by default. Through a jump host, on each hop.
     public var connectTimeout: DrillDuration
+    /// Reach every host through this bastion; nil: connect to each directly.
+    public var jump: SSHJumpSettings?
 
     public init(user: String = "root", sudo: Bool = false, port: Int = 22, identity: String, passphrase: PassphraseSource? = nil,
-                agent: Bool = false, knownHosts: String, connectTimeout: DrillDuration = .seconds(5)) {
+                agent: Bool = false, knownHosts: String, connectTimeout: DrillDuration = .seconds(5), jump: SSHJumpSettings? = nil) {
+        self.jump = jump
         self.passphrase = passphrase
         self.agent = agent
         self.user = user
@@ -49,3 +52,30 @@ public enum SecretSource: Sendable, Hashable {
 
 /// An encrypted identity's passphrase source.
 public typealias PassphraseSource = SecretSource
+
+/// The bastion every node is reached through (`ssh.jump`): one SSH session to it carries every node's
+/// session. What the file leaves out is the top-level ssh setting: user, identity (with its passphrase),
+/// agent and known_hosts; the port is 22, the jump host's own, not `ssh.port`.
+public struct SSHJumpSettings: Sendable, Hashable {
+    /// The jump host's name or address as this machine reaches it; also its known_hosts name.
+    public var host: String
+    public var port: Int
+    public var user: String
+    /// Private key for the jump host; empty with `agent`.
+    public var identity: String
+    public var passphrase: PassphraseSource?
+    public var agent: Bool
+    /// Where the jump host's key is checked (under `host`, or `[host]:port` off port 22).
+    public var knownHosts: String
+
+    public init(host: String, port: Int = 22, user: String, identity: String, passphrase: PassphraseSource? = nil,
+                agent: Bool = false, knownHosts: String) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.identity = identity
+        self.passphrase = passphrase
+        self.agent = agent
+        self.knownHosts = knownHosts
+    }
+}

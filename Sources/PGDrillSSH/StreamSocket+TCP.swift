@@ -2,16 +2,13 @@
 import Glibc
 #endif
 
-/// A non-blocking TCP socket to one host, connected with a deadline and with Nagle off.
+/// TCP connections to a host, connected with a deadline and with Nagle off.
 ///
-/// Non-blocking because libssh2 runs in non-blocking mode on it: every wait is our own `poll`
-/// with a deadline. `TCP_NODELAY` because each remote command is one small write whose latency
-/// is the point (LAB-NOTES: 135 ms → 95 ms per exec channel).
-struct TCPSocket: ~Copyable {
-    let fd: Int32
-
+/// `TCP_NODELAY` because each remote command is one small write whose latency is the point
+/// (LAB-NOTES: 135 ms → 95 ms per exec channel).
+extension StreamSocket {
     /// Resolves `host`, then tries each address until one connects or the deadline passes.
-    init(host: String, port: Int, deadline: Deadline) throws(TCPSocketError) {
+    init(tcpTo host: String, port: Int, deadline: Deadline) throws(TCPSocketError) {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -27,7 +24,7 @@ struct TCPSocket: ~Copyable {
         while let address = entry?.pointee {
             entry = address.ai_next
             do {
-                fd = try Self.connect(address, deadline: deadline)
+                self.init(adopting: try Self.connect(address, deadline: deadline))
                 return
             } catch {
                 lastError = error
@@ -67,28 +64,5 @@ struct TCPSocket: ~Copyable {
             throw .errno("connect", soError)
         }
         return fd
-    }
-
-    /// Waits until the socket is ready for `events` (POLLIN/POLLOUT) or the deadline's poll slice ends.
-    /// Returns false only once the deadline itself has passed.
-    func wait(for events: Int16, deadline: Deadline) -> Bool {
-        var pfd = pollfd(fd: fd, events: events, revents: 0)
-        let ready = poll(&pfd, 1, deadline.pollMillis())
-        return ready != 0 || !deadline.hasPassed
-    }
-
-    /// Makes every further read and write fail at once, so libssh2 cannot wait on a dead peer.
-    func shutdown() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
-
-    deinit { Glibc.close(fd) }
-}
-
-/// Why the TCP connection could not be made; turned into an `SSHError` by the session.
-struct TCPSocketError: Error {
-    var message: String
-    var timedOut: Bool
-
-    static func errno(_ call: String, _ code: Int32) -> TCPSocketError {
-        TCPSocketError(message: "\(call): \(String(cString: strerror(code)))", timedOut: false)
     }
 }
