@@ -32,13 +32,12 @@ enum ReportArtifacts {
 
         // The lab's password (from its pgpass) and its ssh private key must appear in no artifact (probe.csv
         // and every other file of the run, the journal) and no output.
-        let pgpass = try String(contentsOfFile: Lab.stateDir + "/pgpass", encoding: .utf8)
-        let passwords = Set(pgpass.split(separator: "\n").compactMap { $0.split(separator: ":").last.map(String.init) }.filter { $0.count >= 6 })
+        let passwords = try Lab.passwords()
         #expect(!passwords.isEmpty)
         let key = try String(contentsOfFile: Lab.stateDir + "/ssh/id_ed25519", encoding: .utf8)
         let keyLines = key.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("-----") && $0.count >= 16 }
         #expect(!keyLines.isEmpty)
-        let secrets = passwords.map { ($0, "the lab password") } + [("PRIVATE KEY", "a private key header")]
+        let secrets = passwords.map { ($0.value, $0.what) } + [("PRIVATE KEY", "a private key header")]
             + keyLines.map { ($0, "the lab's ssh private key") }
         var texts = [("output", extraOutput)]
         for f in fm.enumerator(atPath: runDir)?.compactMap({ $0 as? String }) ?? [] {

@@ -11,8 +11,11 @@ extension LabIntegration {
         static func clusterCopy(_ name: String, edit: (String) -> String = { $0 }) throws -> (dir: String, cluster: String) {
             let dir = Lab.scratch("cluster-\(name)")
             let fm = FileManager.default
-            try fm.createDirectory(atPath: dir + "/ssh", withIntermediateDirectories: true)
-            for f in ["ssh/id_ed25519", "ssh/id_ed25519.pub", "ssh/known_hosts", "pgpass"] {
+            for sub in ["ssh", "tls", "secrets"] { try fm.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+            // Everything the cluster file names by a relative path; the CA and API password files only in the
+            // production shape.
+            for f in ["ssh/id_ed25519", "ssh/id_ed25519.pub", "ssh/known_hosts", "pgpass", "tls/ca.crt", "secrets/patroni-api", "secrets/haproxy-stats"]
+            where fm.fileExists(atPath: "\(Lab.stateDir)/\(f)") {
                 try? fm.removeItem(atPath: "\(dir)/\(f)")
                 try fm.copyItem(atPath: "\(Lab.stateDir)/\(f)", toPath: "\(dir)/\(f)")
             }
@@ -48,8 +51,7 @@ extension LabIntegration {
         /// fault to the end of the drill (a switchover: Patroni's API, psql on the nodes, repointing).
         @Test func noPasswordOnAnyCommandLineDuringADrill() throws {
             let dir = Lab.scratch("ps-secrets")
-            let pgpass = try String(contentsOfFile: Lab.stateDir + "/pgpass", encoding: .utf8)
-            let passwords = Set(pgpass.split(separator: "\n").compactMap { $0.split(separator: ":").last.map(String.init) }.filter { $0.count >= 6 })
+            let passwords = try Set(Lab.passwords().map(\.value))
             try #require(!passwords.isEmpty)
             let seen = Mutex<(samples: Int, leaks: [String])>((0, []))
             let stop = Mutex(false)
