@@ -69,13 +69,16 @@ if [[ $WHAT == ssh || $WHAT == all ]]; then
     echo "| --- | --- | --- | --- |"
     # The cluster file's login: the operator (through sudo, as pgdrill does) in the production-shaped lab.
     login=$(awk '/^  user:/ {print $2; exit}' "$CLUSTER")
+    # Behind the bastion (ssh.jump), OpenSSH goes through it too: the same path pgdrill takes.
+    opts=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=lab/state/ssh/known_hosts -i lab/state/ssh/id_ed25519)
+    jump=$(sed -n 's/^  jump: { host: \([0-9.]*\) }$/\1/p' "$CLUSTER")
+    [[ -z $jump ]] || opts+=(-o "ProxyCommand=ssh ${opts[*]} -W %h:%p ${login:-root}@$jump")
     for cmd in "true" "cat /proc/loadavg"; do
         lib=$("$BENCH" ssh "$CLUSTER" pg1 200 "$cmd")
         : >"$TMP/ssh"
         for _ in $(seq 50); do
             s=$(date +%s%N)
-            ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=lab/state/ssh/known_hosts \
-                -i lab/state/ssh/id_ed25519 "${login:-root}@$NET.11" "$( [[ ${login:-root} == root ]] || printf 'sudo -n ')$cmd" >/dev/null
+            ssh "${opts[@]}" "${login:-root}@$NET.11" "$( [[ ${login:-root} == root ]] || printf 'sudo -n ')$cmd" >/dev/null
             echo "scale=3; ($(date +%s%N) - $s) / 1000000" | bc >>"$TMP/ssh"
         done
         lm=$(echo "$lib" | field median_ms); sm=$(median <"$TMP/ssh")

@@ -19,18 +19,18 @@ set -euo pipefail
 # cluster; remembered in state/dr-region); `up --ssh-port N` runs every node's sshd on port N instead of 22
 # (remembered in state/ssh-port), as clusters that move ssh do; `up --operator` refuses root ssh and has the
 # engine log in as an operator with sudo (state/operator); `up --tls` serves Patroni's REST API and HAProxy's
-# stats over HTTPS with a lab CA and basic auth (state/https). A Patroni lab is production-shaped by default
-# (both on); `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple.
+# stats over HTTPS with a lab CA and basic auth (state/https); `up --bastion` lets ssh in only through a
+# bastion namespace (state/bastion). A Patroni lab is production-shaped by default (all three on); `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple.
 LAB_COMMAND=${1:-}
 if [[ $LAB_COMMAND == up ]]; then
     up_usage() {
-        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--simple | --operator --tls]" >&2
+        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--simple | --operator --tls --bastion]" >&2
         exit 2
     }
     # A plain `up` means the default flavour, whatever ran before.
     export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0} LAB_SSH_PORT=${LAB_SSH_PORT:-22}
     export LAB_PATRONI=${LAB_PATRONI:-pypi} LAB_REPLICATION=${LAB_REPLICATION:-sync}
-    export LAB_OPERATOR=${LAB_OPERATOR:-} LAB_TLS=${LAB_TLS:-}
+    export LAB_OPERATOR=${LAB_OPERATOR:-} LAB_TLS=${LAB_TLS:-} LAB_BASTION=${LAB_BASTION:-}
     shift
     while (($#)); do
         case $1 in
@@ -43,7 +43,8 @@ if [[ $LAB_COMMAND == up ]]; then
             --dr-region) export LAB_DR_REGION=1; shift ;;
             --operator) export LAB_OPERATOR=1; shift ;;
             --tls) export LAB_TLS=1; shift ;;
-            --simple) export LAB_OPERATOR=0 LAB_TLS=0; shift ;;
+            --bastion) export LAB_BASTION=1; shift ;;
+            --simple) export LAB_OPERATOR=0 LAB_TLS=0 LAB_BASTION=0; shift ;;
             --ssh-port) [[ ${2:-} =~ ^[0-9]+$ ]] || up_usage; export LAB_SSH_PORT=$2; shift 2 ;;
             *) up_usage ;;
         esac
@@ -59,7 +60,11 @@ if [[ $LAB_COMMAND == up ]]; then
     # Production-shaped unless asked otherwise; repmgr's lab cannot be (its node-to-node ssh is root's).
     default_shape=1
     if [[ $LAB_MANAGER == repmgr ]]; then default_shape=0; fi
-    export LAB_OPERATOR=${LAB_OPERATOR:-$default_shape} LAB_TLS=${LAB_TLS:-$default_shape}
+    export LAB_OPERATOR=${LAB_OPERATOR:-$default_shape} LAB_TLS=${LAB_TLS:-$default_shape} LAB_BASTION=${LAB_BASTION:-$default_shape}
+    if [[ $LAB_MANAGER == repmgr && $LAB_BASTION == 1 ]]; then
+        echo "lab: error: --bastion needs the Patroni flavour (repmgr's node-to-node ssh goes direct)" >&2
+        exit 2
+    fi
     if [[ $LAB_MANAGER == repmgr && $LAB_TLS == 1 ]]; then
         echo "lab: error: --tls puts Patroni's REST API on HTTPS; it needs the Patroni flavour" >&2
         exit 2
@@ -224,7 +229,9 @@ ensure_dependencies() {
 
 # What a node runs, started with the same lab-svc the engine uses over ssh.
 node_services() {
-    if [[ $1 == "$REPO_NODE" ]]; then
+    if [[ $1 == "$BASTION_NODE" ]]; then
+        echo sshd
+    elif [[ $1 == "$REPO_NODE" ]]; then
         echo sshd pgbackrest
     elif ! is_pg_node "$1"; then
         echo sshd haproxy pgbouncer
@@ -252,7 +259,7 @@ start_node_services() {
 # lab.sh did not write.
 state_flavour() {
     local f v out=""
-    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0; do
+    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0 bastion:0; do
         v=${f#*:}
         [[ -r $STATE/${f%%:*} ]] && v=$(<"$STATE/${f%%:*}")
         out+="${out:+ }${f%%:*}=$v"
@@ -260,7 +267,7 @@ state_flavour() {
     echo "$out"
 }
 wanted_flavour() {
-    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS"
+    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS bastion=$LAB_BASTION"
 }
 
 # The operator flavour's host accounts (the nodes share the host's /etc): $OPERATOR_USER with a sudoers rule
@@ -325,6 +332,7 @@ cmd_up() {
     echo "$LAB_REPLICATION" >"$STATE/replication"
     echo "$LAB_OPERATOR" >"$STATE/operator"
     echo "$LAB_TLS" >"$STATE/https"
+    echo "$LAB_BASTION" >"$STATE/bastion"
     if ((LAB_OPERATOR)); then operator_setup; fi
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done

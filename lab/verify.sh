@@ -20,6 +20,10 @@ export PGPASSFILE="$STATE/pgpass" PGCONNECT_TIMEOUT=3
 PX=$(node_ip "$PROXY_NODE")
 SSH=(ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5
     -o UserKnownHostsFile="$STATE/ssh/known_hosts" -i "$STATE/ssh/id_ed25519")
+# Behind the bastion: through it, with the same key and known_hosts for both hops (-J would drop them).
+if ((LAB_BASTION)); then
+    SSH+=(-o "ProxyCommand=${SSH[*]} -W %h:%p ${OPERATOR_USER}@$(node_ip "$BASTION_NODE")")
+fi
 # The operator flavour refuses root: log in as the operator and become root the way pgdrill does.
 if ((LAB_OPERATOR)); then LOGIN=$OPERATOR_USER; else LOGIN=root; fi
 on() {
@@ -40,6 +44,15 @@ for node in "${ALL_NODES[@]}"; do
         fail "$node: $got"
     fi
 done
+# Behind the bastion, a node refuses the runner's direct login.
+if ((LAB_BASTION)); then
+    if ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5 -o UserKnownHostsFile="$STATE/ssh/known_hosts" \
+        -i "$STATE/ssh/id_ed25519" "$LOGIN@$(node_ip pg1)" true 2>/dev/null; then
+        fail "pg1 accepted ssh from the runner directly, not through the bastion"
+    else
+        pass "pg1 refuses ssh that does not come through the bastion ($(node_ip "$BASTION_NODE"))"
+    fi
+fi
 # A known_hosts that pairs pg1's address with pg2's key must be refused.
 wrong=$(mktemp)
 trap 'rm -f "$wrong"' EXIT

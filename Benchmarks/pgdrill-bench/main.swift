@@ -60,21 +60,22 @@ case "probe" where args.count == 6:
     let (ok, bad, h) = tally.state.withLock { ($0.ok, $0.bad, $0.histogram) }
     let elapsed = Date().timeIntervalSince(start)
     probe.stop()
-    try? ProbeTable.purge(conninfo: conninfo, runID: runID)
+    _ = try? ProbeTable.purge(conninfo: conninfo, runID: runID)
     print(String(format: "rate=%.1f ok=%d failed=%d p50_ms=%@ p99_ms=%@", Double(ok) / elapsed, ok, bad,
                  micros(h.value(atQuantile: 0.5)), micros(h.value(atQuantile: 0.99))))
 
 case "ssh" where args.count == 6:
+    // The engine's own path to the host: the cluster file's login, sudo and jump host, one shell per host.
     let spec = cluster(args[2])
-    guard let node = spec.node(named: args[3]), let runs = Int(args[4]) else { exit(2) }
-    let target = SSHTarget(host: node.host, port: spec.ssh.port, user: spec.ssh.user, identityFile: spec.ssh.identity,
-                           knownHostsFile: spec.ssh.knownHosts)
-    let session = try SSHSession(target: target, logger: Logger(label: "bench"))
-    _ = try session.run(args[5], timeout: .seconds(10))
+    guard spec.node(named: args[3]) != nil, let runs = Int(args[4]) else { exit(2) }
+    let connection = ClusterConnection(cluster: try ClusterTarget(spec: spec), logger: Logger(label: "bench"))
+    defer { connection.closeAll() }
+    let command = RemoteScript(host: args[3], script: args[5], summary: "bench")
+    _ = try connection.runAllowingFailure(command, timeout: .seconds(10))
     var samples: [Int64] = []
     for _ in 0..<runs {
         let t = RunClock.monotonicNanos()
-        _ = try session.run(args[5], timeout: .seconds(10))
+        _ = try connection.runAllowingFailure(command, timeout: .seconds(10))
         samples.append(Int64(RunClock.monotonicNanos() - t) / 1000)
     }
     samples.sort()
@@ -173,7 +174,7 @@ case "inject" where args.count == 5:
         Thread.sleep(forTimeInterval: 0.05)
     }
     if writers > 0 { probe.stop() }
-    try? ProbeTable.purge(conninfo: conninfo, runID: runID)
+    _ = try? ProbeTable.purge(conninfo: conninfo, runID: runID)
     effects.sort()
     returns.sort()
     func q(_ v: [Int64], _ p: Int) -> Int64? { v.isEmpty ? nil : v[min(v.count - 1, v.count * p / 100)] }

@@ -65,11 +65,33 @@ enum Lab {
     static func ssh(_ host: String, _ command: String) throws -> CLIResult {
         let operatorLogin = flavour("operator", default: "0") == "1"
         let remote = operatorLogin ? "sudo -n /bin/sh -c '" + command.replacingOccurrences(of: "'", with: #"'\''"#) + "'" : command
-        return try CLI.run("/usr/bin/ssh", [
-            "-p", "\(sshPort)", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", "UserKnownHostsFile=\(stateDir)/ssh/known_hosts", "-i", "\(stateDir)/ssh/id_ed25519",
-            (operatorLogin ? "pgdrill-op@" : "root@") + host, remote,
+        return try CLI.run("/usr/bin/ssh", sshOptions(through: flavour("bastion", default: "0") == "1") + [
+            "-p", "\(sshPort)", (operatorLogin ? "pgdrill-op@" : "root@") + host, remote,
         ], timeout: 60)
+    }
+
+    /// OpenSSH's options for a lab host: the lab's key and known_hosts, strict; behind the bastion, a
+    /// ProxyCommand through it with the same key and known_hosts (`-J` would not pass them to the first hop).
+    static func sshOptions(through bastion: Bool) -> [String] {
+        let common = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=5",
+                      "-o", "UserKnownHostsFile=\(stateDir)/ssh/known_hosts", "-i", "\(stateDir)/ssh/id_ed25519"]
+        guard bastion else { return common }
+        let login = flavour("operator", default: "0") == "1" ? "pgdrill-op" : "root"
+        return common + ["-o", "ProxyCommand=/usr/bin/ssh " + common.joined(separator: " ") + " -W %h:%p \(login)@\(netPrefix).4"]
+    }
+
+    /// Every password of the lab pgdrill holds: the database password (pgpass), and in the production shape
+    /// Patroni's REST API password and HAProxy's stats password (state/secrets), each with what it is.
+    static func passwords() throws -> [(value: String, what: String)] {
+        let pgpass = try String(contentsOfFile: stateDir + "/pgpass", encoding: .utf8)
+        var found = Set(pgpass.split(separator: "\n").compactMap { $0.split(separator: ":").last.map(String.init) }.filter { $0.count >= 6 })
+            .map { (value: $0, what: "the lab's database password") }
+        for (file, what) in [("patroni-api", "the Patroni REST API password"), ("haproxy-stats", "the HAProxy stats password")] {
+            guard let text = try? String(contentsOfFile: stateDir + "/secrets/" + file, encoding: .utf8) else { continue }
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value.count >= 6 { found.append((value, what)) }
+        }
+        return found
     }
 
     /// `curl` to a node's Patroni REST API (`path` as `/cluster`) as the lab serves it: HTTPS with the lab CA

@@ -27,6 +27,34 @@ extension LabIntegration {
             }
         }
 
+        /// Behind the bastion (`up --bastion`, the default shape), a node takes the operator's login only when it
+        /// comes through the bastion; the cluster file's `ssh.jump` is what every drill above went through.
+        @Test(.enabled(if: Lab.flavour("bastion", default: "0") == "1")) func nodesTakeSSHOnlyThroughTheBastion() throws {
+            let direct = try CLI.run("/usr/bin/ssh", Lab.sshOptions(through: false) + ["pgdrill-op@" + Lab.address("pg1"), "true"], timeout: 30)
+            #expect(direct.status == 255 && direct.stderr.contains("Permission denied"), "direct ssh to pg1: exit \(direct.status) \(direct.stderr)")
+            let tunnelled = try CLI.run("/usr/bin/ssh", Lab.sshOptions(through: true) + ["pgdrill-op@" + Lab.address("pg1"), "hostname"], timeout: 30)
+            #expect(tunnelled.status == 0 && tunnelled.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "pg1", "through the bastion: exit \(tunnelled.status) \(tunnelled.stderr)")
+            let text = try String(contentsOfFile: Lab.clusterPath!, encoding: .utf8)
+            #expect(text.contains("jump: { host: \(Lab.netPrefix).4 }"), "the cluster file must go through the bastion:\n\(text)")
+        }
+
+        /// The bastion's key missing from known_hosts: refused at pre-flight, exit 2, one line that names the jump
+        /// host and the file, nothing injected (a changed key is the same check, `SSHJumpTests`).
+        @Test(.enabled(if: Lab.flavour("bastion", default: "0") == "1")) func anUnknownBastionKeyIsRefused() throws {
+            let (dir, cluster) = try SafetyIntegrationTests.clusterCopy("bastion-key")
+            let bastion = Lab.netPrefix + ".4 "
+            let kh = try String(contentsOfFile: dir + "/ssh/known_hosts", encoding: .utf8)
+            try kh.split(separator: "\n").filter { !$0.hasPrefix(bastion) }.joined(separator: "\n").appending("\n")
+                .write(toFile: dir + "/ssh/known_hosts", atomically: true, encoding: .utf8)
+            let r = try CLI.pgdrill(["run", Lab.drills + "/03-primary-partitioned.yaml", "--cluster", cluster, "--yes", "--report-dir", dir + "/r"],
+                                    stateDir: dir, timeout: 120)
+            #expect(r.status == 2, "exit \(r.status)\n\(r.stderr.suffix(3000))")
+            let line = r.stderr.split(separator: "\n").first { $0.contains("ERROR") } ?? ""
+            #expect(line.contains("jump host") && line.contains("known_hosts"), "one line naming the jump host and the file:\n\(r.stderr.suffix(3000))")
+            #expect(!r.stderr.contains("] fault:"), "nothing may be injected:\n\(r.stderr.suffix(3000))")
+            print("BASTION KEY REFUSAL: \(line)")
+        }
+
         @Test func theSudoersRuleIsTheOneTheLabInstalled() throws {
             let r = try CLI.pgdrill(["plan", "--sudoers", "--cluster", Lab.clusterPath!], stateDir: Lab.scratch("op-sudoers"), timeout: 60)
             #expect(r.status == 0, "\(r.stderr)")

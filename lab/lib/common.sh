@@ -71,6 +71,12 @@ api_curl_opts() {
     return 0
 }
 
+# ssh only through a bastion (`up --bastion`, remembered in state/bastion; on in the production shape): a
+# namespace `bastion` (10.77.N.4) runs sshd with TCP forwarding and nothing else; every other node's sshd
+# refuses logins from anywhere but the bastion, and the cluster file says `ssh: { jump: { host: … } }`.
+lab_setting LAB_BASTION bastion 0 '0|1' 'LAB_BASTION must be 0 or 1'
+BASTION_NODE=bastion
+
 # A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its
 # own (etcd + Patroni on dr1) on a second bridge, 10.78.N.0/24, reached from region 1 through a router
 # namespace (wan) that forwards between the two bridges. Patroni flavour only.
@@ -93,10 +99,11 @@ PROXY_NODE=px
 REPO_NODE=repo
 ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE")
 ((LAB_DR_REGION)) && ALL_NODES+=("${DR_NODES[@]}")
+((LAB_BASTION)) && ALL_NODES+=("$BASTION_NODE")
 # A node created on demand (lab.sh scratch create) for restore drills, removed afterwards.
 SCRATCH_NODE=scratch
 # Everything teardown must look for, including nodes that exist only now and then.
-TEARDOWN_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE" "$SCRATCH_NODE" "${DR_NODES[@]}" "$WAN_NODE")
+TEARDOWN_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE" "$SCRATCH_NODE" "${DR_NODES[@]}" "$WAN_NODE" "$BASTION_NODE")
 
 # Region 1's permanent physical slot for region 2's standby leader (only with --dr-region).
 DR_SLOT=dr_region
@@ -143,6 +150,7 @@ node_ip() {
         pg3) echo "$NET_PREFIX.13" ;;
         px) echo "$NET_PREFIX.2" ;;
         repo) echo "$NET_PREFIX.3" ;;
+        bastion) echo "$NET_PREFIX.4" ;;
         scratch) echo "$NET_PREFIX.20" ;;
         dr1) echo "$DR_PREFIX.11" ;;
         dr2) echo "$DR_PREFIX.12" ;;
