@@ -20,7 +20,8 @@ set -euo pipefail
 # (remembered in state/ssh-port), as clusters that move ssh do; `up --operator` refuses root ssh and has the
 # engine log in as an operator with sudo (state/operator); `up --tls` serves Patroni's REST API and HAProxy's
 # stats over HTTPS with a lab CA and basic auth (state/https); `up --bastion` lets ssh in only through a
-# bastion namespace (state/bastion). A Patroni lab is production-shaped by default (all three on); `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple.
+# bastion namespace (state/via-bastion). A Patroni lab is production-shaped by default (all three on);
+# `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple.
 LAB_COMMAND=${1:-}
 if [[ $LAB_COMMAND == up ]]; then
     up_usage() {
@@ -259,7 +260,7 @@ start_node_services() {
 # lab.sh did not write.
 state_flavour() {
     local f v out=""
-    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0 bastion:0; do
+    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0 via-bastion:0; do
         v=${f#*:}
         [[ -r $STATE/${f%%:*} ]] && v=$(<"$STATE/${f%%:*}")
         out+="${out:+ }${f%%:*}=$v"
@@ -267,7 +268,7 @@ state_flavour() {
     echo "$out"
 }
 wanted_flavour() {
-    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS bastion=$LAB_BASTION"
+    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS via-bastion=$LAB_BASTION"
 }
 
 # The operator flavour's host accounts (the nodes share the host's /etc): $OPERATOR_USER with a sudoers rule
@@ -332,7 +333,7 @@ cmd_up() {
     echo "$LAB_REPLICATION" >"$STATE/replication"
     echo "$LAB_OPERATOR" >"$STATE/operator"
     echo "$LAB_TLS" >"$STATE/https"
-    echo "$LAB_BASTION" >"$STATE/bastion"
+    echo "$LAB_BASTION" >"$STATE/via-bastion"
     if ((LAB_OPERATOR)); then operator_setup; fi
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done
@@ -345,7 +346,9 @@ cmd_up() {
     # Nodes in parallel, services of a node in order. Patroni need not wait for
     # etcd: it retries until the DCS answers.
     local -a jobs=()
-    for node in "${PG_NODES[@]}" "$PROXY_NODE"; do
+    local -a nodes=("${PG_NODES[@]}" "$PROXY_NODE")
+    ((LAB_BASTION)) && nodes+=("$BASTION_NODE")
+    for node in "${nodes[@]}"; do
         start_node_services "$node" &
         jobs+=($!)
     done

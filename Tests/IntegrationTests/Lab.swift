@@ -65,7 +65,7 @@ enum Lab {
     static func ssh(_ host: String, _ command: String) throws -> CLIResult {
         let operatorLogin = flavour("operator", default: "0") == "1"
         let remote = operatorLogin ? "sudo -n /bin/sh -c '" + command.replacingOccurrences(of: "'", with: #"'\''"#) + "'" : command
-        return try CLI.run("/usr/bin/ssh", sshOptions(through: flavour("bastion", default: "0") == "1") + [
+        return try CLI.run("/usr/bin/ssh", sshOptions(through: flavour("via-bastion", default: "0") == "1") + [
             "-p", "\(sshPort)", (operatorLogin ? "pgdrill-op@" : "root@") + host, remote,
         ], timeout: 60)
     }

@@ -29,7 +29,7 @@ extension LabIntegration {
 
         /// Behind the bastion (`up --bastion`, the default shape), a node takes the operator's login only when it
         /// comes through the bastion; the cluster file's `ssh.jump` is what every drill above went through.
-        @Test(.enabled(if: Lab.flavour("bastion", default: "0") == "1")) func nodesTakeSSHOnlyThroughTheBastion() throws {
+        @Test(.enabled(if: Lab.flavour("via-bastion", default: "0") == "1")) func nodesTakeSSHOnlyThroughTheBastion() throws {
             let direct = try CLI.run("/usr/bin/ssh", Lab.sshOptions(through: false) + ["pgdrill-op@" + Lab.address("pg1"), "true"], timeout: 30)
             #expect(direct.status == 255 && direct.stderr.contains("Permission denied"), "direct ssh to pg1: exit \(direct.status) \(direct.stderr)")
             let tunnelled = try CLI.run("/usr/bin/ssh", Lab.sshOptions(through: true) + ["pgdrill-op@" + Lab.address("pg1"), "hostname"], timeout: 30)
@@ -40,7 +40,7 @@ extension LabIntegration {
 
         /// The bastion's key missing from known_hosts: refused at pre-flight, exit 2, one line that names the jump
         /// host and the file, nothing injected (a changed key is the same check, `SSHJumpTests`).
-        @Test(.enabled(if: Lab.flavour("bastion", default: "0") == "1")) func anUnknownBastionKeyIsRefused() throws {
+        @Test(.enabled(if: Lab.flavour("via-bastion", default: "0") == "1")) func anUnknownBastionKeyIsRefused() throws {
             let (dir, cluster) = try SafetyIntegrationTests.clusterCopy("bastion-key")
             let bastion = Lab.netPrefix + ".4 "
             let kh = try String(contentsOfFile: dir + "/ssh/known_hosts", encoding: .utf8)

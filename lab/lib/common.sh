@@ -71,10 +71,10 @@ api_curl_opts() {
     return 0
 }
 
-# ssh only through a bastion (`up --bastion`, remembered in state/bastion; on in the production shape): a
+# ssh only through a bastion (`up --bastion`, remembered in state/via-bastion; on in the production shape): a
 # namespace `bastion` (10.77.N.4) runs sshd with TCP forwarding and nothing else; every other node's sshd
 # refuses logins from anywhere but the bastion, and the cluster file says `ssh: { jump: { host: … } }`.
-lab_setting LAB_BASTION bastion 0 '0|1' 'LAB_BASTION must be 0 or 1'
+lab_setting LAB_BASTION via-bastion 0 '0|1' 'LAB_BASTION must be 0 or 1'
 BASTION_NODE=bastion
 
 # A second "region" (`up --dr-region`, remembered in state/dr-region): a Patroni standby cluster of its

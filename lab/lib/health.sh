@@ -28,6 +28,15 @@ lab_health() {
     fi
 
     haproxy_health parts
+    # Behind the bastion every ssh login goes through its sshd.
+    if ((LAB_BASTION)); then
+        if timeout 1 bash -c ": </dev/tcp/$(node_ip "$BASTION_NODE")/22" 2>/dev/null; then
+            parts+=("bastion ok")
+        else
+            parts+=("bastion -")
+            H_PROBLEMS+=("bastion: sshd on $(node_ip "$BASTION_NODE"):22 not answering")
+        fi
+    fi
     # lab.sh up judges region 2 only once it has started it (DR_JUDGE=0 before).
     if ((LAB_DR_REGION && ${DR_JUDGE:-1})); then dr_region_health parts; fi
 

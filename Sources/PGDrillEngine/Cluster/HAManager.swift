@@ -87,7 +87,7 @@ public struct PatroniManager: HAManager {
         }
         let main = try? results.value.main?.get()
         let other = try? results.value.standby?.get()
-        if main == nil, other == nil { try results.value.main?.get() }
+        if main == nil, other == nil { _ = try results.value.main?.get() }
         return Self.merge(main: main, standby: other, standbyName: standby.name)
     }
 
