@@ -181,6 +181,60 @@ case "inject" where args.count == 5:
     print("node=\(primary) effect_median_ms=\(micros(q(effects, 50))) effect_p99_ms=\(micros(q(effects, 99))) effect_max_ms=\(micros(effects.last)) "
         + "return_median_ms=\(micros(q(returns, 50))) unknown=\(unknown) stamp=\(stampSources.sorted().joined(separator: "+"))")
 
+case "outage" where args.count == 5:
+    // RTO resolution: connection-refused outages of known length on the write endpoint (an iptables REJECT with
+    // tcp-reset for port PORT on the proxy host, inserted and removed through the engine's own shell, each
+    // instant stamped on the proxy's clock — the same kernel clock as this machine's in the lab), and the
+    // probe's first acknowledgement after the port is open again. What is left is the probe's own
+    // resolution: its back-off between refused attempts, the connect, the INSERT.
+    let spec = cluster(args[2])
+    guard let outages = Int(args[3]), let port = Int(args[4]), let conninfo = spec.conninfo(endpoint: "write"),
+          let proxy = spec.proxies.first?.name else { exit(2) }
+    let target = try ClusterTarget(spec: spec)
+    let connection = ClusterConnection(cluster: target, logger: Logger(label: "bench"))
+    defer { connection.closeAll() }
+    try ProbeTable.ensure(conninfo: conninfo)
+    let rule = "INPUT -p tcp --dport \(port) -m comment --comment pgdrill-bench-outage -j REJECT --reject-with tcp-reset"
+    // Removes every copy of the rule (a run killed half-way may have left one), then stamps the instant.
+    let heal = RemoteScript(host: proxy, script: "while iptables -D \(rule) 2>/dev/null; do :; done; echo \"$EPOCHREALTIME\"", summary: "open")
+    let cut = RemoteScript(host: proxy, script: "iptables -I \(rule) && echo \"$EPOCHREALTIME\"", summary: "refuse")
+    defer { _ = try? connection.runAllowingFailure(heal, timeout: .seconds(10)) }
+    func stamp(_ r: CommandResult) throws -> Int64 {
+        guard let line = r.stdout.split(separator: "\n").last, let seconds = Double(line) else {
+            throw EngineError(.remote, "no timestamp from the proxy: \(r.stdout) \(r.stderr)")
+        }
+        return Int64((seconds * 1e6).rounded())
+    }
+    let clock = RunClock()
+    let acks = Mutex<[Int64]>([])  // wall µs of every acknowledgement
+    let runID = "bench-\(UUID().uuidString.prefix(8))"
+    let probe = WriteProbe(runID: runID, endpoint: "write", conninfo: conninfo, writers: 1, clock: clock,
+                           sink: { a in if a.outcome == .ok { acks.withLock { $0.append(clock.wallMicros(at: a.end)) } } }, logger: Logger(label: "bench"))
+    _ = try stamp(try connection.run(heal, timeout: .seconds(10)))
+    probe.start()
+    Thread.sleep(forTimeInterval: 2)
+    var delays: [Int64] = []
+    for _ in 0..<outages {
+        _ = try stamp(try connection.run(cut, timeout: .seconds(10)))
+        Thread.sleep(forTimeInterval: 1)
+        let back = try stamp(try connection.run(heal, timeout: .seconds(10)))
+        let deadline = Date().addingTimeInterval(10)
+        var first: Int64?
+        while first == nil, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+            first = acks.withLock { $0.first { $0 > back } }
+        }
+        guard let first else { throw EngineError(.remote, "no acknowledgement within 10 s of the port reopening") }
+        delays.append(first - back)
+        Thread.sleep(forTimeInterval: 0.5)
+        acks.withLock { $0.removeAll() }
+    }
+    probe.stop()
+    _ = try? ProbeTable.purge(conninfo: conninfo, runID: runID)
+    delays.sort()
+    print("outages=\(delays.count) first_ack_median_ms=\(micros(delays[delays.count / 2])) first_ack_p90_ms=\(micros(delays[delays.count * 9 / 10])) "
+        + "first_ack_max_ms=\(micros(delays.last)) first_ack_min_ms=\(micros(delays.first))")
+
 default:
     FileHandle.standardError.write(Data("unknown or incomplete benchmark: \(args.dropFirst().joined(separator: " "))\n".utf8))
     exit(2)

@@ -42,6 +42,8 @@ enum Lab {
 
     /// The runner's own address on the lab bridge (`10.77.N.1`).
     static var runnerAddress: String { "\(netPrefix).1" }
+    /// Where a node sees the runner's ssh come from: the bastion behind one (`up --bastion`), else the runner.
+    static var sshSourceAddress: String { flavour("via-bastion", default: "0") == "1" ? "\(netPrefix).4" : runnerAddress }
 
     /// Runs `iptables` inside a node's namespace from the host (test set-up only: cutting the runner's links).
     @discardableResult

@@ -9,12 +9,13 @@ import Testing
 extension LabIntegration {
     @Suite(.serialized)
     struct LinkFaultIntegrationTests {
-        /// A replica's sshd stops answering the runner after the partition: its rollback cannot run.
+        /// A replica's sshd stops answering the runner after the partition: its rollback cannot run. (Behind the
+        /// bastion the runner's ssh reaches the node from the bastion's address, so that is what is cut.)
         @Test func sshdStopsAnsweringMidDrill() throws {
             let node = try Self.replica()
             let dir = Lab.scratch("link-ssh")
             let drill = try Self.drill(dir, on: node, until: "[writes_ok]")
-            let rule = ["INPUT", "-p", "tcp", "--dport", "22", "-s", Lab.runnerAddress, "-j", "DROP"]
+            let rule = ["INPUT", "-p", "tcp", "--dport", "22", "-s", Lab.sshSourceAddress, "-j", "DROP"]
             defer { _ = try? Lab.iptables(node, ["-D"] + rule) }
             let cut = CutClock()
             let r = try CLI.pgdrill(["run", drill, "--cluster", Lab.clusterPath!, "--yes", "--report-dir", dir + "/r"],
