@@ -49,7 +49,7 @@ extension LabIntegration {
             let r = try CLI.pgdrill(["run", Lab.drills + "/03-primary-partitioned.yaml", "--cluster", cluster, "--yes", "--report-dir", dir + "/r"],
                                     stateDir: dir, timeout: 120)
             #expect(r.status == 2, "exit \(r.status)\n\(r.stderr.suffix(3000))")
-            let line = r.stderr.split(separator: "\n").first { $0.contains("ERROR") } ?? ""
+            let line = r.stderr.split(separator: "\n").first { $0.hasPrefix("error:") || $0.contains("ERROR") } ?? ""
             #expect(line.contains("jump host") && line.contains("known_hosts"), "one line naming the jump host and the file:\n\(r.stderr.suffix(3000))")
             #expect(!r.stderr.contains("] fault:"), "nothing may be injected:\n\(r.stderr.suffix(3000))")
             print("BASTION KEY REFUSAL: \(line)")
