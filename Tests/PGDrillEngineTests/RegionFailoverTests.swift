@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PGDrillEngine
+import PGDrillSSH
 
 /// A cluster with a standby cluster in another region: the merged view, health, the journalled failback
 /// plan, and the commands that run inside the cut-off region (run for real against a stand-in Patroni API).
@@ -95,6 +96,7 @@ import Testing
                 def do_PATCH(self):
                     body = self.rfile.read(int(self.headers["Content-Length"]))
                     open(sys.argv[1], "wb").write(body)
+                    open(sys.argv[1] + ".auth", "w").write(self.headers.get("Authorization", ""))
                     state["patched"] = True
                     self.send_response(200); self.end_headers(); self.wfile.write(b"{}")
                 def do_GET(self):
@@ -105,13 +107,22 @@ import Testing
         // SIGKILL: the test process may block SIGTERM (interrupt tests), and children inherit the mask.
         defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
         Thread.sleep(forTimeInterval: 0.5)
-        let script = RegionTemplates.demoteRegion(apis: [URL(string: "http://127.0.0.1:\(port)")!], leaderHost: "10.78.0.11", port: 5432, timeoutSeconds: 10)
+        let journalled = RegionTemplates.demoteRegion(apis: [URL(string: "http://127.0.0.1:\(port)")!], leaderHost: "10.78.0.11", port: 5432, timeoutSeconds: 10)
+        // restapi.authentication: the journalled text holds the marker only; the header goes in as it is sent.
+        let access = HTTPCredentials(setting: "patroni_api", username: "pgdrill", password: Secret("s3cret-pw"))
+        #expect(journalled.contains(ClusterConnection.patroniAuthorizationMarker) && !journalled.contains("s3cret-pw"))
+        let script = ClusterConnection.substitutingSecrets(journalled, patroni: access)
+        #expect(!script.contains(ClusterConnection.patroniAuthorizationMarker))
         let r = try CLITool.run("/bin/sh", ["-c", script], environment: [:])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("standby cluster of 10.78.0.11"))
         let body = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/body"))) as? [String: Any]
         let section = body?["standby_cluster"] as? [String: Any]
         #expect(section?["host"] as? String == "10.78.0.11" && section?["port"] as? Int == 5432, "\(String(describing: body))")
+        let sent = try String(contentsOfFile: dir + "/body.auth", encoding: .utf8)
+        #expect(sent == "Basic " + Data("pgdrill:s3cret-pw".utf8).base64EncodedString(), "the PATCH must carry the API's credentials: '\(sent)'")
+        // Without credentials the marker becomes nothing and no Authorization header is sent.
+        #expect(!ClusterConnection.substitutingSecrets(journalled, patroni: .none).contains("@@"))
         // Nothing answers: the script fails instead of waiting forever.
         let dead = RegionTemplates.demoteRegion(apis: [URL(string: "http://127.0.0.1:\(CLITool.freePort())")!], leaderHost: "x", port: 1, timeoutSeconds: 2)
         let failed = try CLITool.run("/bin/sh", ["-c", dead], environment: [:])

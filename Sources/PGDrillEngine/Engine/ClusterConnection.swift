@@ -48,13 +48,14 @@ public final class ClusterConnection: @unchecked Sendable {
     /// one died (an sshd restarted, a connection reset), but never after a timeout: the command may have run.
     public func runAllowingFailure(_ script: RemoteScript, timeout: Duration = .seconds(60)) throws -> CommandResult {
         if script.host == ClusterTarget.localHostName { return try LocalCommand.run(script.script, timeout: timeout) }
+        let text = withSecrets(script.script)
         do {
-            return try session(for: script.host).run(script.script, timeout: timeout)
+            return try session(for: script.host).run(text, timeout: timeout)
         } catch let error as SSHError where !error.commandMayHaveRun {
             logger.debug("ssh to \(script.host) failed, reconnecting once", metadata: ["error": "\(error)"])
             drop(script.host)
             do {
-                return try session(for: script.host).run(script.script, timeout: timeout)
+                return try session(for: script.host).run(text, timeout: timeout)
             } catch {
                 throw Self.explain(error, host: script.host)
             }
@@ -66,6 +67,23 @@ public final class ClusterConnection: @unchecked Sendable {
         } catch {
             throw Self.explain(error, host: script.host)
         }
+    }
+
+    /// Stands in for the Patroni REST API's `Authorization` header in a script that calls the API from a node
+    /// (the in-region demotion of a region failover). The journal keeps the script with this marker; the
+    /// header is put in only as the script is sent, so a credential never reaches the journal or a log.
+    static let patroniAuthorizationMarker = "@@PGDRILL_PATRONI_AUTHORIZATION@@"
+
+    private func withSecrets(_ script: String) -> String { Self.substitutingSecrets(script, patroni: cluster.patroniHTTP) }
+
+    /// `script` with the marker replaced by the basic-auth header of `access` (empty without credentials).
+    static func substitutingSecrets(_ script: String, patroni access: HTTPCredentials) -> String {
+        guard script.contains(Self.patroniAuthorizationMarker) else { return script }
+        var header = ""
+        if let user = access.username, let password = access.password {
+            header = "Basic " + Data("\(user):\(password.value)".utf8).base64EncodedString()
+        }
+        return script.replacingOccurrences(of: Self.patroniAuthorizationMarker, with: header)
     }
 
     /// The cluster's HA manager (Patroni, repmgr or plain streaming), acting through this connection.

@@ -35,6 +35,14 @@ extension DrillRunner {
                 }
             }
         }
+        // The region failover's in-region demotion calls Patroni's API from a node of the cut-off region, which
+        // can carry the CA's text and the basic-auth header but not the runner's client key.
+        if cluster.patroniHTTP.certFile != nil, plan.steps.contains(where: { if case .regionFailover = $0.action { true } else { false } }),
+           let url = cluster.nodes.first?.patroni {
+            failures.append(("region_failover", HTTPError(url: url.absoluteString,
+                message: "the in-region demotion runs on a node and cannot present patroni_api.certfile (a client key stays on the runner)",
+                hint: "drill region_failover against APIs that do not require client certificates (restapi.verify_client none: optional asks one of the unsafe endpoints too)")))
+        }
         if let url = cluster.haproxyStats {
             do {
                 _ = try HAProxyStats.fetch(url, timeout: 3, access: cluster.haproxyHTTP)

@@ -103,7 +103,8 @@ extension DrillRunner {
             }
 
             // Journalled before the promotion: once promoted, healing must first turn the old region into a standby.
-            let demote = RegionTemplates.demoteRegion(apis: cluster.nodes.compactMap(\.patroni), leaderHost: standbyHost.address, port: cluster.pgPort)
+            let demote = RegionTemplates.demoteRegion(apis: cluster.nodes.compactMap(\.patroni), leaderHost: standbyHost.address, port: cluster.pgPort,
+                                                      caPEM: cluster.patroniHTTP.caFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) })
             let demoteHost = cluster.nodes[0].name
             s.journalIDs.append(try journal.record(runID: runID, drill: name, host: demoteHost,
                                                    fault: "the cut-off region made a standby cluster of \(standbyLeader.name)", rollback: demote))
