@@ -33,6 +33,9 @@ public struct HTTPCredentials: Sendable, Equatable {
         self.password = password
     }
 
+    /// The cluster file's section, as messages name it.
+    var settingName: String { setting.isEmpty ? "the cluster file" : setting }
+
     /// Plain access: no CA of its own, no client certificate, no credentials.
     public static let none = HTTPCredentials(setting: "")
 
@@ -116,7 +119,7 @@ enum HTTP {
     /// A transport failure in words, with the setting that fixes it when it is TLS.
     static func explain(_ code: CURLcode, detail: String, url: URL, access: HTTPCredentials) -> HTTPError {
         let host = url.host ?? url.absoluteString
-        let setting = access.setting.isEmpty ? "the cluster file" : access.setting
+        let setting = access.settingName
         switch code {
         case CURLE_PEER_FAILED_VERIFICATION:
             return HTTPError(url: url.absoluteString, message: "the TLS certificate of \(host) is not trusted (\(detail))",
@@ -148,7 +151,7 @@ enum HTTP {
 
     /// 401 and 403: the API refused pgdrill's credentials (or their absence).
     static func refused(_ status: Int, url: URL, access: HTTPCredentials) -> HTTPError {
-        let setting = access.setting.isEmpty ? "the cluster file" : access.setting
+        let setting = access.settingName
         let message = status == 401 ? "HTTP 401 Unauthorized" : "HTTP 403 Forbidden"
         let hint: String
         if access.username == nil {

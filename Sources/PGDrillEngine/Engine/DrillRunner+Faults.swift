@@ -211,7 +211,7 @@ extension DrillRunner {
     func rollBack(_ s: Session) -> DrillLifecycle.Event {
         stage(s, "rollback")
         s.record.observeEnd = s.record.observeEnd ?? s.record.clock.now()
-        if s.record.plan.steps.contains(where: { if case .regionFailover = $0.action { true } else { false } }) {
+        if s.record.plan.hasRegionFailover {
             s.record.primaryObserved = s.monitor?.leader
         }
         let mine = Set(s.journalIDs)

@@ -23,21 +23,17 @@ extension DrillRunner {
                 continue
             }
         }
-        if failures.isEmpty, Self.callsUnsafeEndpoints(plan) {
-            // One API is enough: every member of a cluster is configured with the same restapi.authentication.
-            for client in answering.prefix(1) {
-                do {
-                    try client.checkUnsafeAccess()
-                } catch let error as HTTPError where error.isAccessProblem {
-                    failures.append(("Patroni's unsafe endpoints (the drill switches over or fails over)", error))
-                } catch {
-                    continue
-                }
-            }
+        // One API is enough: every member of a cluster is configured with the same restapi.authentication.
+        if failures.isEmpty, Self.callsUnsafeEndpoints(plan), let client = answering.first {
+            do {
+                try client.checkUnsafeAccess()
+            } catch let error as HTTPError where error.isAccessProblem {
+                failures.append(("Patroni's unsafe endpoints (the drill switches over or fails over)", error))
+            } catch {}
         }
         // The region failover's in-region demotion calls Patroni's API from a node of the cut-off region, which
         // can carry the CA's text and the basic-auth header but not the runner's client key.
-        if cluster.patroniHTTP.certFile != nil, plan.steps.contains(where: { if case .regionFailover = $0.action { true } else { false } }),
+        if cluster.patroniHTTP.certFile != nil, plan.hasRegionFailover,
            let url = cluster.nodes.first?.patroni {
             failures.append(("region_failover", HTTPError(url: url.absoluteString,
                 message: "the in-region demotion runs on a node and cannot present patroni_api.certfile (a client key stays on the runner)",

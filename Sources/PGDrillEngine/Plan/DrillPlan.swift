@@ -55,6 +55,8 @@ public struct DrillPlan: Sendable {
     public var probe: Probe
     public var steadyMicros: Int64
     public var steps: [FaultStepPlan]
+    /// A step fails over to the standby cluster (its journal order, failback and API needs are its own).
+    public var hasRegionFailover: Bool { steps.contains { if case .regionFailover = $0.action { true } else { false } } }
     public var until: [Condition]
     public var observeTimeoutMicros: Int64
     public var stableForMicros: Int64
