@@ -82,19 +82,21 @@ import Testing
         }
     }
 
+    /// A minimal cluster file with `ssh: <ssh>` on its line 3, loaded from /etc/pgdrill (relative paths resolve there).
+    private func load(_ ssh: String) throws -> ClusterSpec {
+        try ClusterLoader.load(yaml: """
+            name: c
+            manager: streaming
+            ssh: \(ssh)
+            nodes: [{ name: a, host: 10.0.0.1 }]
+            postgres: { data_dir: /d }
+            endpoints: { write: "host=a" }
+            """, file: "/etc/pgdrill/c.yaml")
+    }
+
     /// Keys as operators hold them: the agent instead of a file, or an encrypted file with the source of its
     /// passphrase (never the passphrase); contradictions are refused with the key's line.
     @Test func agentAndPassphraseSources() throws {
-        func load(_ ssh: String) throws -> ClusterSpec {
-            try ClusterLoader.load(yaml: """
-                name: c
-                manager: streaming
-                ssh: \(ssh)
-                nodes: [{ name: a, host: 10.0.0.1 }]
-                postgres: { data_dir: /d }
-                endpoints: { write: "host=a" }
-                """, file: "/etc/pgdrill/c.yaml")
-        }
         let agent = try load("{ agent: true, known_hosts: kh }").ssh
         #expect(agent.agent && agent.identity.isEmpty && agent.passphrase == nil)
         #expect(try load("{ identity: k, passphrase_file: k.pass, known_hosts: kh }").ssh.passphrase == .file("/etc/pgdrill/k.pass"))
@@ -116,16 +118,6 @@ import Testing
     /// `ssh.jump`: a bastion every node is reached through; what it omits is the top-level ssh setting,
     /// except the port (22, the jump host's own). Bad input is refused with the key's line and a fix.
     @Test func jumpHost() throws {
-        func load(_ ssh: String) throws -> ClusterSpec {
-            try ClusterLoader.load(yaml: """
-                name: c
-                manager: streaming
-                ssh: \(ssh)
-                nodes: [{ name: a, host: 10.0.0.1 }]
-                postgres: { data_dir: /d }
-                endpoints: { write: "host=a" }
-                """, file: "/etc/pgdrill/c.yaml")
-        }
         #expect(try load("{ identity: k, known_hosts: kh }").ssh.jump == nil)
         let inherited = try #require(try load("{ user: ops, port: 2222, identity: k, passphrase_env: P, known_hosts: kh, jump: { host: bastion.example } }").ssh.jump)
         #expect(inherited == SSHJumpSettings(host: "bastion.example", port: 22, user: "ops", identity: "/etc/pgdrill/k",
