@@ -51,8 +51,31 @@ extension LabIntegration {
             #expect(sources.allSatisfy { ($0["polls"] as? Int ?? 0) > 0 }, "\(sources)")
             // The Patroni version the drill ran against is on record.
             #expect(((drill.json["cluster_before"] as? [String: Any])?["manager_version"] as? String)?.isEmpty == false)
+            expectBudget(file, drill)
             try ReportArtifacts.verify(runDir: try ReportArtifacts.newestRun(reports), extraOutput: r.stdout + r.stderr, stateDir: state)
             try expectHealthyAndClean(state)
+        }
+
+        /// The settings that bound a failover are read from every drill's cluster (issue 17), and a drill whose
+        /// fault sets off a failover chain shows its phases beside their bounds, none slower than the settings
+        /// allow on the lab.
+        func expectBudget(_ file: String, _ drill: Report.Drill) {
+            let settings = drill.json["failover_settings"] as? [String: Any]
+            let patroni = settings?["patroni"] as? [String: Any]
+            #expect(patroni?["ttl"] as? Double == 20 && patroni?["loop_wait"] as? Double == 1, "\(String(describing: settings))")
+            #expect((settings?["haproxy"] as? [String: Any])?["inter"] as? Double == 0.5, "\(String(describing: settings))")
+            #expect((settings?["unread"] as? [Any])?.isEmpty == true, "\(String(describing: settings))")
+            let scenarios = ["01-primary-postmaster-killed.yaml": "primary_restart_in_place", "02-primary-node-down.yaml": "primary_lost",
+                             "03-primary-partitioned.yaml": "primary_partitioned", "07-planned-switchover.yaml": "planned_switchover"]
+            let budget = drill.json["rto_budget"] as? [String: Any]
+            #expect(budget?["scenario"] as? String == scenarios[file], "\(String(describing: budget))")
+            guard file == "02-primary-node-down.yaml" || file == "03-primary-partitioned.yaml" else { return }
+            let phases = budget?["phases"] as? [[String: Any]] ?? []
+            #expect(phases.compactMap { $0["phase"] as? String } == ["detection", "promotion", "routing", "client"], "\(phases)")
+            #expect(phases.first?["bound"] as? Int == 21_600_000, "\(phases)")
+            #expect(phases.allSatisfy { $0["measured"] != nil }, "\(phases)")
+            let over = phases.filter { ($0["judged"] as? Bool ?? false) && ($0["measured"] as? Int ?? 0) > ($0["bound"] as? Int ?? .max) }
+            #expect(over.isEmpty, "slower than the lab's settings allow: \(over)")
         }
 
         /// After any drill: `check` says healthy and finds no chain, filler or pending rollback.

@@ -110,6 +110,26 @@ private let s = Fixture.s
         #expect(md.contains("- **primary-node-down on lab, run run-6: not recovered within observation;"))
     }
 
+    /// A changed ttl between two runs is named with both values, through report.json and back; a report
+    /// without settings (written before they were read) is never compared.
+    @Test func aConfigurationChangeBetweenRunsIsFlagged() throws {
+        func settings(ttl: Double) -> FailoverSettings {
+            FailoverSettings(manager: "patroni", patroni: PatroniTimeouts(ttl: ttl, loopWait: 1, retryTimeout: 4),
+                             haproxy: HAProxyChecks(backend: "write", inter: 0.5, fall: 2, rise: 1))
+        }
+        var reports = [Self.report(day: 1, rto: 20 * s), Self.report(day: 2, rto: 21 * s), Self.report(day: 3, rto: 25 * s),
+                       Self.report(day: 4, rto: 25 * s)]
+        reports[1].drills[0].failoverSettings = settings(ttl: 20)
+        reports[2].drills[0].failoverSettings = settings(ttl: 30)
+        reports[3].drills[0].failoverSettings = settings(ttl: 30)
+        let trend = try HistoryTrend.load(directory: try Self.directory(reports))
+        #expect(trend.configurationChanges.map(\.runId) == ["run-3"])
+        #expect(trend.configurationChanges.first?.changes == ["patroni.ttl 20 → 30"])
+        #expect(trend.render(markdown: true).contains("## Configuration changes\n\n- primary-node-down on lab, run run-3: patroni.ttl 20 → 30"))
+        #expect(trend.render(markdown: false).contains("  ~ primary-node-down on lab, run run-3: patroni.ttl 20 → 30"))
+        #expect(ConfigurationChange.changes(from: ["a=1", "b=2"], to: ["a=1", "c=3"]) == ["c 3 (not read before)", "b 2 (not read now)"])
+    }
+
     @Test func damagedOrNewerReportsAreSkippedNotFatal() throws {
         let dir = try Self.directory([Self.report(day: 1, rto: 20 * s)])
         defer { try? FileManager.default.removeItem(atPath: dir) }

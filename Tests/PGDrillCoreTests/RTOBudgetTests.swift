@@ -18,12 +18,13 @@ struct RTOBudgetTests {
     @Test func patroniNodeLossBoundsFollowTheSettings() throws {
         let b = try #require(RTOBudget.make(.primaryLost, settings: Self.lab, phases: Self.nodeDownPhases, rto: 20_322_167))
         #expect(b.phases.map(\.phase) == ["detection", "promotion", "routing", "client"])
-        #expect(b.phases.map(\.bound) == [21_000_000, 5_000_000, 500_000, 50_000])
+        #expect(b.phases.map(\.bound) == [21_600_000, 5_000_000, 500_000, nil])
         #expect(b.phases.map(\.measured) == [19_711_654, 568_988, 0, 41_525])
         #expect(b.lowerBound == 19_000_000)
-        #expect(b.upperBound == 26_550_000)
+        // 21.6 + 5 + 0.5 + the probe's 50 ms retry.
+        #expect(b.upperBound == 27_150_000)
         #expect(b.exceeded.isEmpty)
-        #expect(b.dominant == "ttl dominates: 21.0 s of detection (ttl 20 s + loop_wait 1 s) of the 26.6 s bound. ttl 20 s is already the least Patroni accepts (20 s, and loop_wait + 2 × retry_timeout ≤ ttl).")
+        #expect(b.dominant == "ttl dominates: 21.6 s of detection (ttl 20 s + loop_wait 1 s + 600 ms to see it) of the 27.1 s bound. ttl 20 s is already the least Patroni accepts (20 s, and loop_wait + 2 × retry_timeout ≤ ttl).")
         #expect(b.rpo?.hasPrefix("0: with synchronous_mode") == true)
         #expect(b.rpo?.contains("archive_timeout 5 s") == true)
     }
@@ -33,7 +34,7 @@ struct RTOBudgetTests {
         s.patroni!.ttl = 30
         s.haproxy = HAProxyChecks(backend: "write", inter: 2, fall: 3, rise: 2)
         let b = try #require(RTOBudget.make(.primaryLost, settings: s))
-        #expect(b.phases.map(\.bound) == [31_000_000, 5_000_000, 4_000_000, 50_000])
+        #expect(b.phases.map(\.bound) == [31_600_000, 5_000_000, 4_000_000, nil])
         #expect(b.lowerBound == 29_000_000)
         #expect(b.dominant?.hasSuffix("ttl 20 s (the least Patroni accepts with loop_wait 1 s and retry_timeout 4 s) would take 10 s off it.") == true)
         #expect(b.phases.allSatisfy { $0.measured == nil })
@@ -51,8 +52,8 @@ struct RTOBudgetTests {
     @Test func theTargetSaysWhatTTLItNeeds() throws {
         let b = try #require(RTOBudget.make(.primaryLost, settings: Self.lab, phases: Self.nodeDownPhases, rto: 20_322_167,
                                             target: Threshold(.less, .seconds(15))))
-        // 15 s − 0.61 s after detection − loop_wait 1 s = 13.39 s → 13.3 s, below Patroni's minimum.
-        #expect(b.advice == ["the 15.0 s RTO target needs ttl ≤ 13.3 s (after loop_wait 1 s and the 611 ms the later phases took): below Patroni's minimum of 20 s, so not reachable by ttl alone"])
+        // 15 s − 0.61 s after detection − loop_wait 1 s − 0.6 s = 12.79 s → 12.7 s, below Patroni's minimum.
+        #expect(b.advice == ["the 15.0 s RTO target needs ttl ≤ 12.7 s (after loop_wait 1 s, 600 ms to see the lease expire and the 611 ms the later phases took): below Patroni's minimum of 20 s, so not reachable by ttl alone"])
     }
 
     /// The repmgr node-down drill: 52.7 s against a 45 s target, detection at +50.5 s.

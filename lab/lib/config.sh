@@ -414,6 +414,7 @@ endpoints:
   pooled: "host=$px port=$PGBOUNCER_PORT dbname=drill user=drill"
 haproxy:
   stats: "$API_SCHEME://$px:$HAPROXY_STATS_PORT/;csv"
+  config: $STATE/$PROXY_NODE/haproxy.cfg
 EOF
         if ((LAB_TLS)); then
             cat <<EOF

@@ -33,6 +33,10 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var regionFailover: RegionFailoverReport?
     /// How each of the monitor's node-SQL sources answered (nil: none was polled).
     public var monitorSources: [MonitorSourceStats]?
+    /// The settings that bound the failover, as read at pre-flight (nil: pre-flight did not get that far).
+    public var failoverSettings: FailoverSettings?
+    /// The RTO beside the bounds those settings imply (nil: a fault no setting bounds, or settings not read).
+    public var rtoBudget: RTOBudget?
     /// What went wrong running the drill (ERROR / ABORTED), in words.
     public var errors: [String]
     /// Anything else worth knowing (a damaged probe log, a skipped check).

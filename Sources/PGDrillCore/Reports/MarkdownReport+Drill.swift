@@ -20,6 +20,7 @@ extension MarkdownReport {
             out += "### Errors\n\n" + d.errors.map { "- " + text($0) + "\n" }.joined() + "\n"
         }
         if let m = d.metrics { out += metricsSections(m) }
+        if let b = d.rtoBudget { out += budgetSection(b, settings: d.failoverSettings) }
         out += clusterSections(d, t0: d.metrics?.t0)
         out += stagesSection(d, t0: d.metrics?.t0)
         if !d.notes.isEmpty {

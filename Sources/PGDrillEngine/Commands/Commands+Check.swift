@@ -43,9 +43,13 @@ extension Commands {
         } catch {
             problems.append("\(error)")
         }
+        var writeBackend = cluster.haproxyWriteBackend
         if let url = cluster.haproxyStats {
             do {
                 let stats = try HAProxyStats.fetch(url, access: cluster.haproxyHTTP)
+                if writeBackend == nil, let leader, case .success(let backend) = stats.writeBackend(nodes: Set(cluster.nodes.map(\.name)), leader: leader) {
+                    writeBackend = backend
+                }
                 let backends = Dictionary(grouping: stats.servers, by: \.backend)
                 for (name, servers) in backends.sorted(by: { $0.key < $1.key }) {
                     out += "HAProxy \(name): " + servers.map { "\($0.server) \($0.status)" }.joined(separator: ", ") + "\n"
@@ -69,6 +73,7 @@ extension Commands {
         } catch {
             problems.append("\(error)")
         }
+        out += expectedFailover(FailoverSettingsReader(connection: connection).read(leader: leader, writeBackend: writeBackend))
         if cluster.backup != nil {
             let (lines, found) = backupHealth(connection, leader: leader)
             out += lines.map { $0 + "\n" }.joined()
@@ -93,6 +98,20 @@ extension Commands {
         }
         print("NOT HEALTHY:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         return Exit.usage
+    }
+
+    /// The settings that bound a failover, and the RTO and RPO they imply for losing the primary and for a
+    /// partition of it: what the cluster promises before any drill measures it.
+    static func expectedFailover(_ settings: FailoverSettings) -> String {
+        var out = settings.summary.map { "Failover settings: \($0)\n" }.joined()
+        for scenario in [FailureScenario.primaryLost, .primaryPartitioned] {
+            guard let b = RTOBudget.make(scenario, settings: settings) else { continue }
+            out += "Expected RTO, \(scenario.words): " + b.expectedRTO.dropFirst("Expected RTO from the settings: ".count)
+                + (b.dominant.map { " " + $0 } ?? "") + "\n"
+            if scenario == .primaryLost, let rpo = b.rpo { out += "Expected RPO: \(rpo)\n" }
+        }
+        out += settings.unread.map { "Not read: \($0)\n" }.joined()
+        return out
     }
 
     /// Archive and backup health: the primary's archiver, and the repository reached over SSH.

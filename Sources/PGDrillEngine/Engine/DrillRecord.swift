@@ -34,6 +34,8 @@ public struct DrillRecord: Sendable {
     public var serverIdentities: [String: String] = [:]
     /// The HAProxy backend that routes writes, as configured or discovered at pre-flight (nil: none known).
     public var writeBackend: String?
+    /// The settings that bound the failover, read at pre-flight (nil: pre-flight did not get that far).
+    public var failoverSettings: FailoverSettings?
     /// Node → timeline it was on when read back.
     public var readBackTimelines: [String: Int] = [:]
     /// Node → why its read-back does not count towards lost writes (not caught up, not streaming).

@@ -183,6 +183,7 @@ public final class DrillRunner {
             return .preflightFailed("cannot write the probe table through endpoint '\(plan.probe.endpoint)': \(error)")
         }
         s.record.writeBackend = writeBackend(leader: health.leader, s)
+        s.record.failoverSettings = FailoverSettingsReader(connection: connection).read(leader: health.leader, writeBackend: s.record.writeBackend)
         s.record.clusterBefore = view
         s.record.primaryBefore = health.leader
         s.record.timelineBefore = view.leader?.timeline

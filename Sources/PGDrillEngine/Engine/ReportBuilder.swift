@@ -91,6 +91,11 @@ public enum ReportBuilder {
             regionFailover: record.region,
             errors: errors, notes: record.notes + record.rollbacks + MonitorSourceStats.note(record.monitorSources ?? []))
         report.monitorSources = record.monitorSources
+        report.failoverSettings = record.failoverSettings
+        if let settings = record.failoverSettings, let scenario = plan.failureScenario(manager: cluster.manager) {
+            report.rtoBudget = RTOBudget.make(scenario, settings: settings, phases: metrics?.phases, rto: metrics?.main.recovery.rto,
+                                              target: plan.expect.rto)
+        }
         return report
     }
 

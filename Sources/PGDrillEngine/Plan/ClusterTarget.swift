@@ -50,6 +50,9 @@ public struct ClusterTarget: Sendable {
     public var patroniHTTP: HTTPCredentials = .none
     /// `haproxy.write_backend`; nil: discovered at pre-flight.
     public var haproxyWriteBackend: String?
+    /// Where HAProxy's configuration is read over ssh (its check settings bound the routing phase): the proxy
+    /// named by `haproxy.host`, else the proxy at the stats page's address; nil when neither is known.
+    public var haproxyConfig: (host: String, path: String)?
     /// Endpoints the probe reads through (`kind: read`); every other endpoint is written and verified.
     public var readEndpoints: Set<String> = []
     public var services: [String: ServiceCommands]
@@ -159,6 +162,10 @@ extension ClusterTarget {
                                          binDir: spec.postgres.binDirectory ?? "/usr/lib/postgresql/15/bin")
                 : nil)
         haproxyWriteBackend = spec.haproxyWriteBackend
+        let statsHost = spec.haproxyStats?.host
+        if let proxy = spec.haproxyHost ?? spec.proxies.first(where: { $0.host == statsHost })?.name {
+            haproxyConfig = (host: proxy, path: spec.haproxyConfig ?? "/etc/haproxy/haproxy.cfg")
+        }
         haproxyHTTP = try HTTPCredentials(spec.haproxyAccess)
         patroniHTTP = try HTTPCredentials(spec.patroniAccess)
         readEndpoints = Set(spec.endpoints.filter { $0.kind == .read }.map(\.name))

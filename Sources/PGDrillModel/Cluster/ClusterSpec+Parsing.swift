@@ -13,7 +13,7 @@ extension ClusterSpec {
         let paths = PathResolver(directory: directory)
         let nodes = try Self.parseNodes(root.required("nodes", example: "nodes: [{ name: pg1, host: 10.0.0.11 }]"), manager: manager)
         let proxies = try root["proxies"].map(Self.parseProxies) ?? []
-        let haproxy = try root["haproxy"]?.mapping(allowed: ["stats", "write_backend"] + HTTPAccess.keys,
+        let haproxy = try root["haproxy"]?.mapping(allowed: ["stats", "write_backend", "config", "host"] + HTTPAccess.keys,
                                                    example: "haproxy: { stats: \"http://10.0.0.5:7000/;csv\", write_backend: write }")
         let patroniAPI = try root["patroni_api"]?.mapping(allowed: HTTPAccess.keys,
                                                           example: "patroni_api: { cafile: tls/ca.crt, username: pgdrill, password_file: secrets/patroni-api }")
@@ -41,6 +41,16 @@ extension ClusterSpec {
             standbyCluster: standby,
             file: file
         )
+        haproxyConfig = try haproxy?["config"]?.remotePath()
+        if let host = haproxy?["host"] {
+            let proxy = try host.text()
+            guard proxies.contains(where: { $0.name == proxy }) else {
+                throw host.error(.invalidValue, "names '\(proxy)', which is not one of the cluster file's proxies",
+                                 hint: proxies.isEmpty ? "list HAProxy's host under proxies: [{ name: px, host: 10.0.0.2 }]"
+                                                       : "use one of: \(proxies.map(\.name).joined(separator: ", "))")
+            }
+            haproxyHost = proxy
+        }
     }
 
     private static func parseNodes(_ field: Field, manager: ClusterManager) throws(DrillFileError) -> [ClusterNode] {

@@ -25,6 +25,11 @@ public struct ClusterSpec: Sendable, Hashable {
     public var haproxyWriteBackend: String?
     /// TLS and basic auth of the stats page (`haproxy: { cafile, username, password_file, … }`).
     public var haproxyAccess: HTTPAccess
+    /// HAProxy's configuration file on its host (`haproxy.config`; nil: `/etc/haproxy/haproxy.cfg`), read at
+    /// pre-flight for the write backend's check settings (inter, fall, rise), which bound the routing phase.
+    public var haproxyConfig: String?
+    /// The proxy (a `proxies:` name) HAProxy runs on (`haproxy.host`; nil: the proxy at the stats page's address).
+    public var haproxyHost: String?
     /// TLS and basic auth of every node's Patroni REST API (`patroni_api:`).
     public var patroniAccess: HTTPAccess
     /// Service commands given in the file; `commands(for:)` fills in the systemd defaults.

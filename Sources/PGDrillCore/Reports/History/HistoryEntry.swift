@@ -21,6 +21,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public var verdict: Verdict
     /// The `report.json` it came from, relative to the history directory.
     public var source: String
+    /// The failover settings the run found (`FailoverSettings.fingerprint`); nil in reports before they were read.
+    public var settings: [String]?
 
     public init(
         drill: String, cluster: String, runId: String, date: Date, recovery: Recovery.Status?, rto: Int64?,
@@ -48,5 +50,6 @@ public struct HistoryEntry: Sendable, Equatable {
             recovery: h.isRestore ? (h.rto == nil ? .notRecovered : .recovered) : m?.main.recovery.status,
             rto: h.rto, rpo: h.rpo, lostWrites: h.lostWrites, errorRate: h.errorRate, verdict: drill.verdict, source: source
         )
+        settings = drill.failoverSettings?.fingerprint
     }
 }

@@ -46,6 +46,9 @@ extension HistoryTrend {
         out += "## Regressions\n\n"
         out += regressions.isEmpty ? "None.\n\n" : regressions.map { "- **\(MarkupEscaping.markdownText($0.description))**\n" }.joined() + "\n"
         out += "Regression: " + criteria + ".\n"
+        if !configurationChanges.isEmpty {
+            out += "\n## Configuration changes\n\n" + configurationChanges.map { "- \(MarkupEscaping.markdownText($0.description))\n" }.joined()
+        }
         if !skipped.isEmpty {
             out += "\n## Skipped reports\n\n" + skipped.map { "- \(MarkupEscaping.markdownText("\($0.source): \($0.reason)"))\n" }.joined()
         }
@@ -71,6 +74,9 @@ extension HistoryTrend {
             out += "Regressions:\n" + regressions.map { "  ! \($0)\n" }.joined()
         }
         out += "(\(criteria))\n"
+        if !configurationChanges.isEmpty {
+            out += "Configuration changed (an RTO that moved may owe it to these):\n" + configurationChanges.map { "  ~ \($0)\n" }.joined()
+        }
         if !skipped.isEmpty {
             out += "Skipped:\n" + skipped.map { "  \($0.source): \($0.reason)\n" }.joined()
         }

@@ -23,6 +23,8 @@ public struct HistoryTrend: Sendable {
     public var drills: [DrillTrend]
     /// Every flagged run, oldest first.
     public var regressions: [HistoryRegression]
+    /// Runs whose cluster's failover settings changed since the drill's previous run there, oldest first.
+    public var configurationChanges: [ConfigurationChange]
     public var skipped: [SkippedReport]
     /// RTO regression margin, percent over the median of earlier runs.
     public var marginPercent: Double
@@ -51,6 +53,7 @@ public struct HistoryTrend: Sendable {
             }
         }
         self.regressions = regressions.sorted { ($0.date, $0.drill) < ($1.date, $1.drill) }
+        configurationChanges = drills.flatMap { ConfigurationChange.find(in: $0.entries) }.sorted { ($0.date, $0.drill) < ($1.date, $1.drill) }
     }
 
     /// Reads every `report.json` under `directory` (one folder per run, at any depth). A file that
