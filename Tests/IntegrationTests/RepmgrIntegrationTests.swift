@@ -38,6 +38,17 @@ extension LabIntegration {
             let rto = try #require(drill.rto, "no RTO measured: \(drill.expectationsText)")
             #expect(rto > 45_000_000 && rto < 120_000_000, "node-down RTO \(Double(rto) / 1e6) s")
             #expect(drill.verdict == "FAIL" && drill.expectationsText.contains("rto"), "\(drill.expectationsText)")
+            // The report explains the RTO from repmgr's own settings, read from repmgr.conf (issue 17).
+            let budget = drill.json["rto_budget"] as? [String: Any]
+            #expect(budget?["scenario"] as? String == "primary_lost")
+            let dominant = budget?["dominant"] as? String ?? ""
+            #expect(dominant.hasPrefix("repmgr's reconnect_attempts 6 × reconnect_interval 10 s = 60 s bounds detection"), "\(String(describing: budget))")
+            let advice = (budget?["advice"] as? [String])?.first ?? ""
+            #expect(advice.hasPrefix("the 45.0 s RTO target needs reconnect_attempts × reconnect_interval ≤ "), "\(String(describing: budget))")
+            print("repmgr node-down, RTO \(Double(rto) / 1e6) s: \(dominant) \(advice)")
+            let detection = (budget?["phases"] as? [[String: Any]])?.first
+            #expect(detection?["bound"] as? Int == 61_000_000, "\(String(describing: detection))")
+            if let took = detection?["measured"] as? Int { #expect(took <= 61_000_000, "detection slower than repmgr's settings allow: \(took) µs") }
         }
 
         private func run(_ file: String, _ name: String) throws -> Report.Drill {
