@@ -31,6 +31,12 @@ public struct ClusterEvent: Codable, Sendable, Equatable {
         public static let backendUp = Kind(rawValue: "backend_up")
         /// HAProxy marked `node`'s server DOWN in backend `detail`.
         public static let backendDown = Kind(rawValue: "backend_down")
+        /// The HA manager went into maintenance mode (Patroni paused): it fails nothing over by itself.
+        public static let managerPaused = Kind(rawValue: "manager_paused")
+        /// The HA manager left maintenance mode.
+        public static let managerResumed = Kind(rawValue: "manager_resumed")
+        /// An on-call operator's acknowledgement or note (`detail`), during a handover.
+        public static let operatorNote = Kind(rawValue: "operator")
         /// A drill stage began (`detail`: steady, fault, observe, recover, verify).
         public static let stage = Kind(rawValue: "stage")
         /// Free-form note worth keeping on the timeline.

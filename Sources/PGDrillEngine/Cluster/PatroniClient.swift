@@ -180,8 +180,10 @@ public struct PatroniCluster: Decodable, Sendable {
     public var synchronousMode: Bool?
     /// The Patroni version the leader reports (`/patroni`), when asked.
     public var managerVersion: String?
+    /// Patroni is in maintenance mode (`/cluster`'s `pause`): it fails nothing over by itself.
+    public var paused: Bool?
 
-    enum CodingKeys: String, CodingKey { case members }
+    enum CodingKeys: String, CodingKey { case members, paused = "pause" }
 
     public init(members: [Member], otherRegion: [Member] = []) {
         self.members = members

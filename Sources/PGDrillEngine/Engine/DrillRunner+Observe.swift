@@ -117,6 +117,9 @@ extension DrillRunner {
         case .healthy:
             guard fresh, let view = s.monitor?.latestCluster else { return false }
             return ClusterHealth.evaluate(view, criteria: criteria(plan)).isHealthy
+        case .managerResumed:
+            guard fresh, let view = s.monitor?.latestCluster else { return false }
+            return view.paused != true
         }
     }
 

@@ -144,6 +144,10 @@ extension DrillRunner {
 
     /// Runs a journalled failback (see `RegionFailback`); progress lines go to the run's output.
     func runInternalRollback(_ entry: Journal.Entry, _ s: Session?) throws -> String {
+        if var pause = ManagerPause.parse(entry.rollback) {
+            pause.access = cluster.patroniHTTP
+            return "maintenance mode off (through \(try pause.set(paused: false)))"
+        }
         guard var failback = RegionFailback.parse(entry.rollback) else {
             throw EngineError(.io, "journal entry \(entry.id) holds an internal rollback this pgdrill cannot read",
                               hint: "run `pgdrill recover` with the pgdrill version that recorded it")

@@ -48,6 +48,7 @@ public final class ClusterMonitor: @unchecked Sendable {
         var events: [ClusterEvent] = []
         var leader: String?? = .none          // .none: not yet known; .some(nil): no leader
         var members: [String: String] = [:]    // name → "role/state"
+        var paused: Bool?                      // Patroni's maintenance mode, as last seen
         var timelines: [String: Int] = [:]
         var sql: [String: NodeSQL?] = [:]
         var identities: [String: String] = [:]  // ServerIdentity.started(…) → node
@@ -159,6 +160,12 @@ public final class ClusterMonitor: @unchecked Sendable {
                 s.leader = .some(newLeader)
             default: break
             }
+            let paused = view.paused ?? false
+            if let was = s.paused, was != paused {
+                s.events.append(ClusterEvent(at: now, kind: paused ? .managerPaused : .managerResumed,
+                                             detail: paused ? "maintenance mode on" : "maintenance mode off"))
+            }
+            s.paused = paused
             for m in view.members {
                 let desc = "\(m.role)/\(m.state)"
                 if s.members[m.name] != desc {

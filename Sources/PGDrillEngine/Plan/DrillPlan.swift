@@ -13,7 +13,7 @@ public struct DrillPlan: Sendable {
 
     public enum Condition: String, Sendable, CaseIterable {
         case newPrimary = "new_primary", samePrimary = "same_primary", writesOK = "writes_ok"
-        case writesFailing = "writes_failing", leaderLost = "leader_lost", healthy
+        case writesFailing = "writes_failing", leaderLost = "leader_lost", healthy, managerResumed = "manager_resumed"
     }
 
     public struct Expectations: Sendable {
@@ -64,6 +64,9 @@ public struct DrillPlan: Sendable {
     public var cooldownMicros: Int64
     public var expect: Expectations
     public var noPrimaryForMicros: Int64?
+    /// An on-call drill: the HA manager paused first, the cluster handed over to a person after the fault, and
+    /// restored by pgdrill once `deadlineMicros` after t0 have passed (the observation's timeout).
+    public var manual: ManualSettings?
 
     public init(name: String, description: String, file: String, destructive: Bool, maxLagBytes: Int64, requireSync: Bool,
                 minReplicas: Int?, probe: Probe, steadyMicros: Int64, steps: [FaultStepPlan], until: [Condition],
@@ -112,6 +115,8 @@ extension DrillPlan {
         self.expect.restoreRPO = expect.restoreRPO
         self.expect.restoreLostWrites = expect.restoreLostWrites
         backupMaxAgeMicros = spec.preflight.backupMaxAge?.microseconds
+        manual = spec.manual
+        if let manual = spec.manual { observeTimeoutMicros = manual.deadline.microseconds }
     }
 }
 

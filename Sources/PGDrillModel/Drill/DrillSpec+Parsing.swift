@@ -1,7 +1,7 @@
 extension DrillSpec {
     static let keys = [
         "name", "description", "destructive", "preflight", "probe", "steady", "fault", "observe", "recover",
-        "cooldown", "expect", "abort_if",
+        "cooldown", "expect", "abort_if", "manual",
     ]
 
     /// Reads and validates a composed drill file (everything that can be checked without a cluster).
@@ -40,6 +40,11 @@ extension DrillSpec {
             file: file,
             mark: nameField.keyMark
         )
+        manual = try root["manual"].map(ManualSettings.init)
+        if manual != nil, let timeout = (try? root["observe"]?.mapping(allowed: nil))?["timeout"] {
+            throw timeout.error(.conflict, "is replaced by manual.deadline in an on-call drill",
+                                hint: "remove observe.timeout; manual: { deadline: 10m } bounds the handover")
+        }
     }
 
     private static func parseFault(_ field: Field) throws(DrillFileError) -> [FaultStep] {
@@ -136,6 +141,26 @@ extension Expectations {
         restoreRTO = try map["restore_rto"]?.value()
         restoreRPO = try map["restore_rpo"]?.value()
         restoreLostWrites = try count("restore_lost_writes")
+    }
+}
+
+extension ManualSettings {
+    init(_ field: Field) throws(DrillFileError) {
+        let map = try field.mapping(allowed: ["pause_manager", "deadline", "runbook"],
+                                    example: "{ pause_manager: true, deadline: 10m, runbook: [{ do: \"patronictl failover\", sees: new_primary }] }")
+        var runbook: [RunbookStep] = []
+        var seen: Set<OperatorSignal> = []
+        for item in try map["runbook"]?.list(example: "runbook: [{ do: \"patronictl resume\", sees: manager_resumed }]") ?? [] {
+            let step = try item.mapping(allowed: ["do", "sees"], example: "{ do: \"patronictl failover --candidate NODE\", sees: new_primary }")
+            let sees: OperatorSignal? = try step["sees"]?.choice()
+            if let sees, !seen.insert(sees).inserted {
+                throw step["sees"]!.error(.duplicateName, "names '\(sees)' for a second step: each sign in the cluster matches one step")
+            }
+            runbook.append(RunbookStep(action: try step.required("do", example: "do: \"patronictl resume\"").text(), sees: sees))
+        }
+        self.init(pauseManager: try map["pause_manager"]?.bool() ?? false,
+                  deadline: try map["deadline"]?.duration(in: .seconds(5)...DrillDuration.maximum) ?? .seconds(900),
+                  runbook: runbook)
     }
 }
 

@@ -19,6 +19,8 @@ public struct DrillSpec: Sendable, Hashable {
     public var cooldown: DrillDuration
     public var expect: Expectations
     public var abortIf: AbortConditions
+    /// An on-call drill: the cluster handed over to a person after the fault (nil: fully automatic).
+    public var manual: ManualSettings?
     /// The drill file as the user named it.
     public var file: String
     /// Where the drill's `name` is, for errors about the drill as a whole.

@@ -12,6 +12,8 @@ public enum ObserveCondition: String, Sendable, Hashable, CaseIterable, CustomSt
     case leaderLost = "leader_lost"
     /// The same checks as preflight pass.
     case healthy
+    /// The HA manager is out of maintenance mode (Patroni not paused): an on-call drill's operator resumed it.
+    case managerResumed = "manager_resumed"
 
     public var description: String { rawValue }
 
