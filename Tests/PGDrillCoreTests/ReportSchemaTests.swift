@@ -19,6 +19,8 @@ import Testing
         report.drills[0].clusterBefore?.manager = "patroni"
         report.drills[0].clusterBefore?.managerVersion = "3.0.2"
         report.drills[0].clusterBefore?.synchronousMode = false
+        report.drills[0].availability = ErrorBudget(sloThousandths: 99_990, period: 30 * 86_400 * Fixture.s, failuresPerPeriod: 1,
+                                                    downtime: 20_368_200, rtoOutage: 19_900_000)
         report.drills[0].monitorSources = [MonitorSourceStats(source: "pg1 SQL", polls: 10, failures: 10, lastError: "fe_sendauth: no password supplied")]
         var metrics = report.drills[0].metrics!
         var also = metrics.main
