@@ -104,7 +104,7 @@ struct Recover: ParsableCommand {
 }
 
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Trend of RTO/RPO/lost writes per drill over earlier reports; flags regressions.")
+    static let configuration = CommandConfiguration(abstract: "Trend of RTO/RPO/lost writes per drill over earlier reports; flags regressions; sums app-view downtime against error budgets.")
 
     @Argument(help: "Directory holding earlier report folders (each with report.json).")
     var directory = "reports"
@@ -112,10 +112,13 @@ struct History: ParsableCommand {
     @Option(name: .long, help: "Flag a regression when RTO exceeds the median of earlier runs by more than this many percent.")
     var margin: Double = 25
 
+    @Option(name: .long, help: "Availability summary: add up the drills' app-view downtime over this span (e.g. 30d, 7d, 1h), ending at each cluster's newest run.")
+    var period = "30d"
+
     @Flag(name: .long, help: "Print Markdown instead of a terminal table.")
     var markdown = false
 
     func run() throws {
-        try Self.finish(Commands.history(directory: directory, marginPercent: margin, markdown: markdown))
+        try Self.finish(Commands.history(directory: directory, marginPercent: margin, period: period, markdown: markdown))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PGDrillModel
 import Testing
 @testable import PGDrillCore
 
@@ -19,6 +20,19 @@ import Testing
         report.drills[0].clusterBefore?.manager = "patroni"
         report.drills[0].clusterBefore?.managerVersion = "3.0.2"
         report.drills[0].clusterBefore?.synchronousMode = false
+        report.drills[0].availability = ErrorBudget(sloThousandths: 99_990, period: 30 * 86_400 * Fixture.s, failuresPerPeriod: 1,
+                                                    downtime: 20_368_200, rtoOutage: 19_900_000)
+        // Every field of the failover settings and the RTO budget, so the schema is checked against all of them.
+        report.drills[0].failoverSettings = FailoverSettings(
+            manager: "patroni",
+            patroni: PatroniTimeouts(ttl: 20, loopWait: 1, retryTimeout: 4, synchronousMode: true, version: "4.1.5", adjustments: ["ttl 10 raised to 20"]),
+            haproxy: HAProxyChecks(backend: "write", inter: 0.5, fall: 2, rise: 1, timeoutCheck: 2),
+            repmgr: RepmgrReconnect(), archiveTimeout: 5, synchronousStandbyNames: "pg2", sources: ["GET /config on pg1"], unread: ["none"])
+        report.drills[0].rtoBudget = RTOBudget.make(
+            .primaryLost, settings: report.drills[0].failoverSettings!,
+            phases: FailoverPhases(detection: PhaseMark(offset: 19_700_000), promotion: PhaseMark(offset: 20_300_000),
+                                   routing: PhaseMark(offset: 20_100_000), client: PhaseMark(offset: 20_320_000)),
+            rto: 20_320_000, target: try! Threshold(parsing: "< 15s"))
         report.drills[0].monitorSources = [MonitorSourceStats(source: "pg1 SQL", polls: 10, failures: 10, lastError: "fe_sendauth: no password supplied")]
         var metrics = report.drills[0].metrics!
         var also = metrics.main

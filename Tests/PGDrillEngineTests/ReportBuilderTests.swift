@@ -137,6 +137,44 @@ import Testing
         #expect(report.missedExpectations.map(\.metric) == ["rto"])
     }
 
+    /// `expect.availability` is judged on the application-view downtime: the one writer's 3 s of failing
+    /// writer-time over the 5 s observed (t0 1 s → 6 s) is 3 s of outage, 1.2 % of four nines over 30 days.
+    @Test func availabilityIsJudgedOnTheApplicationViewDowntime() throws {
+        let spec = try DrillLoader.load(yaml: """
+            name: node-down
+            description: d
+            fault:
+              - kill: { process: [patroni, postgres], on: primary }
+            observe: { until: [new_primary, writes_ok] }
+            expect: { availability: { slo: 99.99%, period: 30d } }
+            """, file: "d.yaml")
+        let expect = DrillPlan(spec: spec).expect
+        #expect(expect.availability == AvailabilityTarget(slo: try Percentage(parsing: "99.99%")))
+        let report = ReportBuilder.report(for: try record(expect: expect, lose: []), cluster: Self.cluster)
+        #expect(report.verdict == .pass, "\(report.expectations)")
+        let budget = try #require(report.availability)
+        #expect(budget.budget == 259_200_000)
+        #expect(budget.downtime == 3_000_000)
+        #expect(budget.rtoOutage == report.metrics?.main.recovery.rto)
+        #expect(report.expectations.last == ExpectationResult(
+            metric: "availability", target: "99.99% over 30d, 1 failure per period",
+            measured: "3.0 s app-view downtime = 1.2% of the 4 min 19.2 s budget", passed: true, detail: "RTO 3.0 s = 1.2%"))
+
+        // Eight such failures fit five nines' 25.92 s (24 s); nine (27 s) do not.
+        var strict = expect
+        strict.availability = AvailabilityTarget(slo: try Percentage(parsing: "99.999%"), failuresPerPeriod: 9)
+        #expect(ReportBuilder.report(for: try record(expect: strict, lose: []), cluster: Self.cluster).verdict == .fail)
+        strict.availability?.failuresPerPeriod = 8
+        #expect(ReportBuilder.report(for: try record(expect: strict, lose: []), cluster: Self.cluster).verdict == .pass)
+
+        // A drill that did not run its course judges nothing and states no budget.
+        var aborted = try record(expect: expect, lose: [])
+        aborted.termination = .aborted("SIGINT")
+        let abortedReport = ReportBuilder.report(for: aborted, cluster: Self.cluster)
+        #expect(abortedReport.availability == nil)
+        #expect(!abortedReport.expectations.contains { $0.metric == "availability" })
+    }
+
     @Test(arguments: [
         (DrillLifecycle.Termination.refused("no leader"), Verdict.error, Commands.Exit.usage),
         (.aborted("SIGINT"), .aborted, Commands.Exit.aborted),

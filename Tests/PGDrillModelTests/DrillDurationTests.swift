@@ -30,6 +30,37 @@ import Testing
         }
     }
 
+    /// Days exist for calendar spans (an availability period): read only up to a caller's larger limit,
+    /// printed in days only beyond 24 hours.
+    @Test(arguments: [
+        ("30d", 2_592_000_000_000, "30d"), ("1d", 86_400_000_000, "24h"), ("2d", 172_800_000_000, "2d"),
+        ("366d", 31_622_400_000_000, "366d"), ("1.5d", 129_600_000_000, "36h"), ("48h", 172_800_000_000, "2d"),
+        ("0.5d", 43_200_000_000, "12h"),
+    ] as [(String, Int64, String)])
+    func readsDaysUpToTheLongestSpan(text: String, microseconds: Int64, printed: String) throws {
+        let duration = try DrillDuration(parsing: text, upTo: .longest)
+        #expect(duration.microseconds == microseconds)
+        #expect(duration.description == printed)
+        #expect(try DrillDuration(parsing: duration.description, upTo: .longest) == duration)
+    }
+
+    @Test func daysStayOverThePhaseLimitUnlessAsked() throws {
+        #expect(try DrillDuration(parsing: "1d") == DrillDuration.maximum)
+        #expect(DrillDuration.days(30) == (try DrillDuration(parsing: "30d", upTo: .longest)))
+        #expect(DrillDuration.days(400) == DrillDuration.longest)
+        for (text, limit, reason) in [("2d", DrillDuration.maximum, "over the 24h limit, got '2d'"),
+                                      ("367d", .longest, "over the 366d limit, got '367d'"),
+                                      ("30d", .days(7), "over the 7d limit, got '30d'"),
+                                      ("30x", .longest, "units are us, ms, s, m (minutes), h and d (days)")] {
+            #expect {
+                _ = try DrillDuration(parsing: text, upTo: limit)
+            } throws: { error in
+                guard let error = error as? ValueParseError else { return false }
+                return (error.reason + " " + (error.hint ?? "")).contains(reason)
+            }
+        }
+    }
+
     @Test func ordersAndConverts() throws {
         #expect(try DrillDuration(parsing: "999ms") < DrillDuration(parsing: "1s"))
         #expect(DrillDuration.seconds(2).seconds == 2.0)

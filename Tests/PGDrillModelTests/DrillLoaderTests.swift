@@ -48,6 +48,32 @@ import Testing
         #expect(drill.abortIf == AbortConditions())
     }
 
+    @Test func readsAnAvailabilityTargetWithItsDefaults() throws {
+        func load(_ availability: String) throws -> AvailabilityTarget? {
+            try DrillLoader.load(yaml: """
+                name: minimal
+                description: d
+                fault:
+                  - stop: { service: etcd, on: replica }
+                observe: { until: writes_ok }
+                expect: { availability: \(availability) }
+                """, file: "a.yaml").expect.availability
+        }
+        let stated = try #require(try load("{ slo: 99.95%, period: 7d, failures_per_period: 3 }"))
+        #expect(stated.slo == Percentage(percent: 99.95))
+        #expect(stated.sloThousandths == 99_950)
+        #expect(stated.period.microseconds == 7 * 86_400_000_000)
+        #expect(stated.failuresPerPeriod == 3)
+        #expect(stated.summary == "99.95% over 7d, 3 failures per period")
+        let defaults = try #require(try load("{ slo: 99.99% }"))
+        #expect(defaults.period.microseconds == 2_592_000_000_000)
+        #expect(defaults.failuresPerPeriod == 1)
+        #expect(defaults.sloThousandths == 99_990)
+        #expect(defaults.summary == "99.99% over 30d, 1 failure per period")
+        #expect(try load("{ slo: 99.999%, period: 1h }")?.period == .seconds(3600))
+        #expect(try load("{ slo: 99.999%, period: 366d }")?.period == .longest)
+    }
+
     @Test func readsEveryFaultAction() throws {
         let drill = try DrillLoader.load(path: fixture("drills/every-action.yaml"))
         #expect(!drill.isDestructive)

@@ -31,6 +31,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var restore: RestoreReport?
     /// A `region_failover` step's moments and failback, when the drill has one.
     public var regionFailover: RegionFailoverReport?
+    /// The error budget the drill's outage consumes, when the drill file states `expect.availability`.
+    public var availability: ErrorBudget?
     /// How each of the monitor's node-SQL sources answered (nil: none was polled).
     public var monitorSources: [MonitorSourceStats]?
     /// The settings that bound the failover, as read at pre-flight (nil: pre-flight did not get that far).
@@ -48,7 +50,7 @@ public struct DrillReport: Codable, Sendable, Equatable {
         clusterBefore: ClusterSnapshot? = nil, clusterAfter: ClusterSnapshot? = nil, events: [ClusterEvent] = [],
         probeLog: String? = nil, probeRunId: String? = nil, stages: [StageTiming] = [], faultInjectionLatency: Int64? = nil,
         faultInjection: FaultInjectionTiming? = nil, restore: RestoreReport? = nil, regionFailover: RegionFailoverReport? = nil,
-        errors: [String] = [], notes: [String] = []
+        availability: ErrorBudget? = nil, errors: [String] = [], notes: [String] = []
     ) {
         self.name = name
         self.description = description
@@ -67,6 +69,7 @@ public struct DrillReport: Codable, Sendable, Equatable {
         self.faultInjection = faultInjection
         self.restore = restore
         self.regionFailover = regionFailover
+        self.availability = availability
         self.errors = errors
         self.notes = notes
     }

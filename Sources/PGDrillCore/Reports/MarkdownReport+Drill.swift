@@ -13,6 +13,9 @@ extension MarkdownReport {
             }
             out += "### Expectations\n\n" + table.render() + "\n"
         }
+        if let budget = d.availability {
+            out += "### Availability budget\n\n" + text(budget.sentence(errorRate: d.metrics?.main.errorRate)) + "\n\n"
+        }
         if !d.whatHappened.isEmpty {
             out += "### What happened\n\n" + d.whatHappened.map { "- " + text($0) + "\n" }.joined() + "\n"
         }

@@ -20,6 +20,21 @@ public enum ReportFormat {
         return sign + value
     }
 
+    /// A span that may run to minutes, hours or days (an error budget, an availability period), largest
+    /// unit first, to a tenth of a second: `4 min 19.2 s`, `43 min 12.0 s`, `30 d`, `8 h 45 min 36.0 s`.
+    /// Under a minute it is `duration`'s `25.9 s`.
+    public static func span(_ micros: Int64) -> String {
+        guard micros.magnitude >= 60_000_000 else { return duration(micros) }
+        let tenths = (micros.magnitude + 50_000) / 100_000
+        let (days, hours, minutes, rest) = (tenths / 864_000, tenths / 36_000 % 24, tenths / 600 % 60, tenths % 600)
+        var parts: [String] = []
+        if days > 0 { parts.append("\(days) d") }
+        if hours > 0 { parts.append("\(hours) h") }
+        if minutes > 0 { parts.append("\(minutes) min") }
+        if rest > 0 { parts.append("\(rest / 10).\(rest % 10) s") }
+        return (micros < 0 ? "-" : "") + parts.joined(separator: " ")
+    }
+
     /// An offset from t0: `+21.4 s`, `-0.5 s`, `+0 s`.
     public static func offset(_ micros: Int64) -> String {
         micros < 0 ? duration(micros) : "+" + duration(micros)

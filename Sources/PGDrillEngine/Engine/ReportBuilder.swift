@@ -88,7 +88,7 @@ public enum ReportBuilder {
                               cutoffAt: r.cutoff, readWriteAt: r.readWriteAt, stages: r.stages, verification: restored,
                               checks: r.checks, problems: r.problems)
             },
-            regionFailover: record.region,
+            regionFailover: record.region, availability: errorBudget(record, metrics),
             errors: errors, notes: record.notes + record.rollbacks + MonitorSourceStats.note(record.monitorSources ?? []))
         report.monitorSources = record.monitorSources
         report.failoverSettings = record.failoverSettings
@@ -162,6 +162,9 @@ public enum ReportBuilder {
             out.append(ExpectationResult(metric: "error_rate", target: t.description, measured: ReportFormat.errorRate(m.main.errorRate),
                                          passed: t.isSatisfied(by: Percentage(fraction: m.main.errorRate.rate))))
         }
+        if let t = e.availability, let budget = errorBudget(r, m) {
+            out.append(budget.expectation(target: t.summary))
+        }
         if let none = e.noSplitBrain, none {
             // Every writable overlap is stated, with its duration, the acks each node gave inside it and the
             // monitor's resolution: a resumed primary without a watchdog is writable until demoted.
@@ -182,6 +185,13 @@ public enum ReportBuilder {
             }
         }
         return out
+    }
+
+    /// The error budget the main endpoint's outage consumes, for a drill that states `availability:` and ran
+    /// its course (the same condition as its expectation row, so the report's figures and the row agree).
+    static func errorBudget(_ r: DrillRecord, _ m: DrillMetrics?) -> ErrorBudget? {
+        guard case .completed? = r.termination, let m, let target = r.plan.expect.availability else { return nil }
+        return ErrorBudget(target: target, main: m.main)
     }
 
     /// RPO and lost writes: judged from the read-back, on every verified node (a replica that had caught up

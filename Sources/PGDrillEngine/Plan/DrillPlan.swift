@@ -32,6 +32,8 @@ public struct DrillPlan: Sendable {
         public var restoreRTO: Threshold<DrillDuration>?
         public var restoreRPO: Threshold<DrillDuration>?
         public var restoreLostWrites: Threshold<Int>?
+        /// The error budget the main endpoint's application-view downtime may consume.
+        public var availability: AvailabilityTarget?
         public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                     errorRate: Threshold<Percentage>? = nil, noSplitBrain: Bool? = nil, failover: Bool? = nil) {
             self.rto = rto
@@ -114,6 +116,7 @@ extension DrillPlan {
         self.expect.restoreRTO = expect.restoreRTO
         self.expect.restoreRPO = expect.restoreRPO
         self.expect.restoreLostWrites = expect.restoreLostWrites
+        self.expect.availability = expect.availability
         backupMaxAgeMicros = spec.preflight.backupMaxAge?.microseconds
         manual = spec.manual
         if let manual = spec.manual { observeTimeoutMicros = manual.deadline.microseconds }

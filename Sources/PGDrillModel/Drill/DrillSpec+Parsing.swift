@@ -128,7 +128,7 @@ extension RecoverSettings {
 extension Expectations {
     init(_ field: Field) throws(DrillFileError) {
         let map = try field.mapping(allowed: ["rto", "rpo", "lost_writes", "error_rate", "split_brain", "failover",
-                                              "restore_rto", "restore_rpo", "restore_lost_writes"],
+                                              "restore_rto", "restore_rpo", "restore_lost_writes", "availability"],
                                     example: "{ rto: \"< 60s\", rpo: 0s, lost_writes: 0 }")
         func count(_ key: String) throws(DrillFileError) -> Threshold<Int>? {
             let t: Threshold<Int>? = try map[key]?.value()
@@ -141,6 +141,7 @@ extension Expectations {
         restoreRTO = try map["restore_rto"]?.value()
         restoreRPO = try map["restore_rpo"]?.value()
         restoreLostWrites = try count("restore_lost_writes")
+        availability = try map["availability"].map(AvailabilityTarget.init)
     }
 }
 

@@ -24,6 +24,8 @@ public struct Expectations: Sendable, Hashable {
     public var restoreRTO: Threshold<DrillDuration>?
     public var restoreRPO: Threshold<DrillDuration>?
     public var restoreLostWrites: Threshold<Int>?
+    /// The error budget the drill's application-view downtime may consume (`availability:`).
+    public var availability: AvailabilityTarget?
 
     public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                 errorRate: Threshold<Percentage>? = nil, splitBrain: SplitBrainPolicy? = nil, failover: Bool? = nil) {

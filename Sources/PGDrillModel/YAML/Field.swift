@@ -66,9 +66,16 @@ struct Field {
         }
     }
 
-    /// A duration within `range`, stating the range when it is not.
+    /// A duration within `range`, stating the range when it is not. Values over 24h are read only where
+    /// the range goes beyond it (an availability period), so a phase still says "over the 24h limit".
     func duration(in range: ClosedRange<DrillDuration>) throws(DrillFileError) -> DrillDuration {
-        let duration: DrillDuration = try value()
+        let text = try scalar()
+        let duration: DrillDuration
+        do {
+            duration = try DrillDuration(parsing: text, upTo: max(range.upperBound, .maximum))
+        } catch {
+            throw self.error(.invalidValue, error.reason, hint: error.hint)
+        }
         guard range.contains(duration) else {
             throw error(.invalidValue, "must be from \(range.lowerBound) to \(range.upperBound), got \(duration)")
         }

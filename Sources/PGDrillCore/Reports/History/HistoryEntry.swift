@@ -19,6 +19,11 @@ public struct HistoryEntry: Sendable, Equatable {
     /// Main endpoint's application-view share of failed requests from t0 to the end of observation.
     public var errorRate: Double?
     public var verdict: Verdict
+    /// Main endpoint's application-view downtime, µs (`ErrorBudget.applicationDowntime`: what the availability
+    /// summary adds up); nil when the drill measured nothing or its report predates the application view.
+    public var downtime: Int64?
+    /// Whether the drill measured anything (a refused drill did not).
+    public var measured: Bool
     /// The `report.json` it came from, relative to the history directory.
     public var source: String
     /// The failover settings the run found (`FailoverSettings.fingerprint`); nil in reports before they were read.
@@ -26,7 +31,8 @@ public struct HistoryEntry: Sendable, Equatable {
 
     public init(
         drill: String, cluster: String, runId: String, date: Date, recovery: Recovery.Status?, rto: Int64?,
-        rpo: Int64?, lostWrites: Int?, errorRate: Double?, verdict: Verdict, source: String
+        rpo: Int64?, lostWrites: Int?, errorRate: Double?, verdict: Verdict, downtime: Int64? = nil, measured: Bool = true,
+        source: String
     ) {
         self.drill = drill
         self.cluster = cluster
@@ -38,6 +44,8 @@ public struct HistoryEntry: Sendable, Equatable {
         self.lostWrites = lostWrites
         self.errorRate = errorRate
         self.verdict = verdict
+        self.downtime = downtime
+        self.measured = measured
         self.source = source
     }
 
@@ -48,7 +56,8 @@ public struct HistoryEntry: Sendable, Equatable {
         self.init(
             drill: drill.name, cluster: run.cluster, runId: run.runId, date: run.startedAt,
             recovery: h.isRestore ? (h.rto == nil ? .notRecovered : .recovered) : m?.main.recovery.status,
-            rto: h.rto, rpo: h.rpo, lostWrites: h.lostWrites, errorRate: h.errorRate, verdict: drill.verdict, source: source
+            rto: h.rto, rpo: h.rpo, lostWrites: h.lostWrites, errorRate: h.errorRate, verdict: drill.verdict,
+            downtime: m.flatMap { ErrorBudget.applicationDowntime($0.main.errorRate) }, measured: m != nil, source: source
         )
         settings = drill.failoverSettings?.fingerprint
     }

@@ -8,6 +8,8 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
 
         /// The path does not exist or is not a directory.
         public static let notADirectory = Code(rawValue: "not_a_directory")
+        /// `--period` is not a duration from 1h to 366d.
+        public static let invalidPeriod = Code(rawValue: "invalid_period")
     }
 
     public var code: Code

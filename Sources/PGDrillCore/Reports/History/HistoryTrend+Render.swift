@@ -43,6 +43,7 @@ extension HistoryTrend {
             for e in trend.entries { table.row(cells(e)) }
             out += table.render() + "\n"
         }
+        out += availability.renderMarkdown()
         out += "## Regressions\n\n"
         out += regressions.isEmpty ? "None.\n\n" : regressions.map { "- **\(MarkupEscaping.markdownText($0.description))**\n" }.joined() + "\n"
         out += "Regression: " + criteria + ".\n"
@@ -68,6 +69,7 @@ extension HistoryTrend {
             }
             out += "\n"
         }
+        out += availability.renderText()
         if regressions.isEmpty {
             out += "No regressions.\n"
         } else {

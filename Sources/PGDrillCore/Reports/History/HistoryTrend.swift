@@ -2,7 +2,8 @@ import Foundation
 
 /// The trend of every drill over earlier runs (`pgdrill history DIR`): RTO, RPO, lost writes,
 /// error rate and verdict per run, oldest first, with regressions flagged, so a DBA lead sees
-/// month by month whether failover got slower or started losing data.
+/// month by month whether failover got slower or started losing data; and the availability
+/// summary, the drills' downtime against the error budgets of the usual objectives.
 ///
 /// Runs are compared only with earlier runs of the same drill on the same cluster: a staging RTO
 /// says nothing about production's.
@@ -30,17 +31,21 @@ public struct HistoryTrend: Sendable {
     public var marginPercent: Double
     /// Smallest RTO increase over the median that counts, µs.
     public var minimumRTOIncrease: Int64
+    /// Per cluster, the application-view downtime of the runs in a period against the usual objectives.
+    public var availability: AvailabilitySummary
 
-    /// Builds the trend from decoded reports; `source` names each one in the output.
+    /// Builds the trend from decoded reports; `source` names each one in the output. `period` (µs) is the
+    /// span the availability summary adds up, ending at each cluster's newest run.
     public init(
         reports: [(source: String, report: RunReport)], skipped: [SkippedReport] = [],
-        marginPercent: Double = 25, minimumRTOIncrease: Int64 = 1_000_000
+        marginPercent: Double = 25, minimumRTOIncrease: Int64 = 1_000_000, period: Int64 = AvailabilitySummary.defaultPeriod
     ) {
         self.skipped = skipped
         self.marginPercent = marginPercent
         self.minimumRTOIncrease = minimumRTOIncrease
         let entries = reports.flatMap { item in item.report.drills.map { HistoryEntry($0, of: item.report, source: item.source) } }
             .sorted { ($0.date, $0.runId, $0.source) < ($1.date, $1.runId, $1.source) }
+        availability = AvailabilitySummary(entries: entries, period: period)
         drills = Dictionary(grouping: entries, by: \.drill)
             .map { DrillTrend(drill: $0.key, entries: $0.value) }
             .sorted { $0.drill < $1.drill }
@@ -60,7 +65,8 @@ public struct HistoryTrend: Sendable {
     /// does not decode, or was written by a newer pgdrill, is skipped and listed, not fatal: one
     /// damaged report must not hide a year of history.
     public static func load(
-        directory: String, marginPercent: Double = 25, minimumRTOIncrease: Int64 = 1_000_000
+        directory: String, marginPercent: Double = 25, minimumRTOIncrease: Int64 = 1_000_000,
+        period: Int64 = AvailabilitySummary.defaultPeriod
     ) throws -> HistoryTrend {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -88,7 +94,8 @@ public struct HistoryTrend: Sendable {
                 skipped.append(SkippedReport(source: source, reason: "not a pgdrill report: \(Self.reason(error))"))
             }
         }
-        return HistoryTrend(reports: reports, skipped: skipped, marginPercent: marginPercent, minimumRTOIncrease: minimumRTOIncrease)
+        return HistoryTrend(reports: reports, skipped: skipped, marginPercent: marginPercent, minimumRTOIncrease: minimumRTOIncrease,
+                            period: period)
     }
 
     /// A decoding error in a line: the key path and what was wrong.
