@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import PGDrillEngine
 
@@ -30,11 +31,16 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Leave the host a restore step provisioned running, for inspection (default: removed).")
     var keepScratch = false
 
+    @Option(name: .long, help: "On-call drills: hand the cluster to this script instead of a person (run with /bin/sh; it prints `ack` to acknowledge). Default: $PGDRILL_OPERATOR_SCRIPT.")
+    var operatorScript: String?
+
     func run() throws {
         bootstrapLogging(verbose: options.verbose)
-        let status = Commands.run(.init(
+        var runOptions = Commands.RunOptions(
             drillPaths: drills, clusterPath: options.cluster, reportDir: reportDir, assumeYes: yes,
-            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus, keepProbeRows: keepProbeRows, keepScratchHost: keepScratch))
+            dryRun: dryRun, allowProtected: allowProtected, prometheusPath: prometheus, keepProbeRows: keepProbeRows, keepScratchHost: keepScratch)
+        runOptions.operatorScript = operatorScript ?? ProcessInfo.processInfo.environment["PGDRILL_OPERATOR_SCRIPT"].flatMap { $0.isEmpty ? nil : $0 }
+        let status = Commands.run(runOptions)
         try Self.finish(status)
     }
 }

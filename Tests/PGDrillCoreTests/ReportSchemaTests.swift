@@ -33,6 +33,11 @@ import Testing
             phases: FailoverPhases(detection: PhaseMark(offset: 19_700_000), promotion: PhaseMark(offset: 20_300_000),
                                    routing: PhaseMark(offset: 20_100_000), client: PhaseMark(offset: 20_320_000)),
             rto: 20_320_000, target: try! Threshold(parsing: "< 15s"))
+        report.drills[0].onCall = OnCallReport(
+            handoverAt: 115_000, deadline: 300_000_000, acknowledgedAt: 5_200_000, firstActionAt: 20_800_000, humanRTO: 21_100_000,
+            restoredBy: "operator", operatorKind: "keyboard",
+            timeline: [OperatorAction(at: 5_200_000, signal: "acknowledged", what: "acknowledged the page", runbookStep: 1)],
+            runbook: ["Acknowledge (sees acknowledged)"], unseenSteps: [2], pattern: "human RTO 21.1 s", notes: ["ttl bounds it"])
         report.drills[0].monitorSources = [MonitorSourceStats(source: "pg1 SQL", polls: 10, failures: 10, lastError: "fe_sendauth: no password supplied")]
         var metrics = report.drills[0].metrics!
         var also = metrics.main

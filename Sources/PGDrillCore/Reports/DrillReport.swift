@@ -39,6 +39,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var failoverSettings: FailoverSettings?
     /// The RTO beside the bounds those settings imply (nil: a fault no setting bounds, or settings not read).
     public var rtoBudget: RTOBudget?
+    /// An on-call drill's timeline: the handover, the operator's acknowledgement and actions, who restored it.
+    public var onCall: OnCallReport?
     /// What went wrong running the drill (ERROR / ABORTED), in words.
     public var errors: [String]
     /// Anything else worth knowing (a damaged probe log, a skipped check).

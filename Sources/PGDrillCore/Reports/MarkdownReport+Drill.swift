@@ -16,6 +16,7 @@ extension MarkdownReport {
         if let budget = d.availability {
             out += "### Availability budget\n\n" + text(budget.sentence(errorRate: d.metrics?.main.errorRate)) + "\n\n"
         }
+        if let o = d.onCall { out += onCallSection(o) }
         if !d.whatHappened.isEmpty {
             out += "### What happened\n\n" + d.whatHappened.map { "- " + text($0) + "\n" }.joined() + "\n"
         }

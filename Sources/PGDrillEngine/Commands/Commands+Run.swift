@@ -19,6 +19,8 @@ extension Commands {
         public var keepProbeRows: Bool
         /// Leave the host a `restore` step provisioned running (default: removed once checked).
         public var keepScratchHost: Bool
+        /// The scripted operator of on-call drills (nil: the keyboard).
+        public var operatorScript: String?
 
         public init(drillPaths: [String], clusterPath: String, reportDir: String, assumeYes: Bool, dryRun: Bool,
                     allowProtected: Bool, prometheusPath: String?, keepProbeRows: Bool = false, keepScratchHost: Bool = false) {
@@ -51,6 +53,9 @@ extension Commands {
             cluster = try ClusterTarget(spec: spec)
             try requireSupportedManager(cluster, file: o.clusterPath)
         } catch { return fail(error) }
+        if let script = o.operatorScript, !FileManager.default.isReadableFile(atPath: script) {
+            return fail(EngineError(.usage, "the operator script \(script) cannot be read", hint: "give the path of a shell script (run with /bin/sh)"))
+        }
         if cluster.protected, !o.allowProtected, let d = plans.first(where: \.destructive) {
             return fail(EngineError(.refused, "cluster \(cluster.name) is protected and drill \(d.name) is destructive",
                                     hint: "pass --allow-protected if you really mean to run it there"))
@@ -97,6 +102,8 @@ extension Commands {
                                  runID: runID, runDirectory: runDir)
         runner.keepProbeRows = o.keepProbeRows
         runner.keepScratchHost = o.keepScratchHost
+        runner.operatorScript = o.operatorScript
+        runner.clusterFile = o.clusterPath
         progress.say("run \(runID): \(plans.count) drill(s); reports in \(runDir)")
         var reports: [DrillReport] = []
         var status = Exit.passed

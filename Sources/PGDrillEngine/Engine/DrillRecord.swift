@@ -54,6 +54,8 @@ public struct DrillRecord: Sendable {
     public var restore: RestoreRecord?
     /// What a `region_failover` step did, when the drill has one.
     public var region: RegionFailoverReport?
+    /// An on-call drill's handover and the operator's work (nil: not an on-call drill, or no handover).
+    public var onCall: OnCallRecord?
 
     public struct AppliedFault: Sendable {
         public var summary: String

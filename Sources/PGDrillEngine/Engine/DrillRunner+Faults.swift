@@ -6,6 +6,13 @@ extension DrillRunner {
         let step = s.record.plan.steps[index]
         let clock = s.record.clock
         let tag = String(runID.prefix(8)) + String(format: "%02d", index)
+        if index == 0, s.record.plan.manual?.pauseManager == true {
+            // Automation out of the way before the first fault; a failure here aborts with nothing else injected.
+            do { try pauseManager(s) } catch {
+                progress.warn("[\(s.record.plan.name)] could not pause Patroni: \(error)")
+                return .faultFailed(index, "could not pause Patroni: \(error)")
+            }
+        }
         if case .wait(let micros) = step.action {
             let until = clock.now() + micros
             while clock.now() < until {

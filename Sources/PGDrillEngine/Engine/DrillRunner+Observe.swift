@@ -9,9 +9,13 @@ extension DrillRunner {
         let clock = s.record.clock
         let t0 = s.record.t0 ?? clock.now()
         stage(s, "observe until \(plan.until.map(\.rawValue).joined(separator: " and ")) (timeout \(Self.seconds(plan.observeTimeoutMicros)))")
+        var deadlinePassed = false
+        if let manual = plan.manual { beginHandover(s, manual) }
+        defer { endHandover(s, deadlinePassed: deadlinePassed) }
         var noPrimarySince: Int64?
         while true {
             let now = clock.now()
+            watchOperator(s, now: now, t0: t0)
             if trap.interrupted { return .interrupted("interrupted by \(trap.signalName ?? "signal") during observation") }
             if let lost = lostLink(s, now: now) {
                 progress.endStatus()
@@ -38,7 +42,9 @@ extension DrillRunner {
                 progress.endStatus()
                 s.record.observeEnd = now
                 let missing = plan.until.filter { !holds($0, s, now: now, t0: t0) }.map(\.rawValue)
-                s.record.notes.append("observation timed out after \(Self.seconds(plan.observeTimeoutMicros)): \(missing.joined(separator: ", ")) not reached")
+                deadlinePassed = plan.manual != nil
+                s.record.notes.append((deadlinePassed ? "on-call deadline passed after " : "observation timed out after ")
+                                      + "\(Self.seconds(plan.observeTimeoutMicros)): \(missing.joined(separator: ", ")) not reached")
                 progress.warn("[\(plan.name)] observation timed out: \(missing.joined(separator: ", ")) not reached")
                 runDueRollbacks(s)
                 return .observationEnded(satisfied: false)

@@ -19,6 +19,10 @@ public final class DrillRunner {
     public var keepProbeRows = false
     /// Leave the host a `restore` step provisioned running (for an independent check); removed otherwise.
     public var keepScratchHost = false
+    /// The scripted operator an on-call drill hands the cluster to (`--operator-script`); nil: the keyboard.
+    public var operatorScript: String?
+    /// The cluster file's path, told to the scripted operator.
+    public var clusterFile: String?
     /// Drills run so far by this runner.
     private var drillsRun = 0
     /// The `run_id` of the current drill's probe rows: the run's id for its first drill, `<run>-N` for the
@@ -57,6 +61,8 @@ public final class DrillRunner {
         var journalIDs: [Int] = []
         /// The monitor's node-SQL pollers, read for their failure counts once the monitor stops.
         var sqlPollers: [NodeSQLPoller] = []
+        /// An on-call drill's operator, watched from the handover to the end of observation.
+        var watch: OperatorWatch?
         init(machine: DrillLifecycle, record: DrillRecord) {
             self.machine = machine
             self.record = record
@@ -162,6 +168,7 @@ public final class DrillRunner {
             return .preflightFailed("cluster \(cluster.name) is not healthy: " + health.problems.joined(separator: "; "))
         }
         if let refusal = Self.syncTargetRefusal(plan, view) { return .preflightFailed(refusal) }
+        if let refusal = onCallRefusal(plan) { return .preflightFailed(refusal) }
         if let refusal = Self.unlistedMemberRefusal(view, nodes: cluster.nodes.map(\.name)) { return .preflightFailed(refusal) }
         if let leftovers = leftovers(), !leftovers.isEmpty {
             return .preflightFailed("leftovers of an earlier run on the cluster: \(leftovers.joined(separator: "; ")); run `pgdrill recover --cluster …` or remove them")

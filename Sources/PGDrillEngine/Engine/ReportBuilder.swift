@@ -92,7 +92,9 @@ public enum ReportBuilder {
             errors: errors, notes: record.notes + record.rollbacks + MonitorSourceStats.note(record.monitorSources ?? []))
         report.monitorSources = record.monitorSources
         report.failoverSettings = record.failoverSettings
-        if let settings = record.failoverSettings, let scenario = plan.failureScenario(manager: cluster.manager) {
+        report.onCall = onCallReport(record, rto: metrics?.main.recovery.rto)
+        // With the manager paused for an on-call drill, the person is the chain, not the settings' timeouts.
+        if let settings = record.failoverSettings, plan.manual?.pauseManager != true, let scenario = plan.failureScenario(manager: cluster.manager) {
             report.rtoBudget = RTOBudget.make(scenario, settings: settings, phases: metrics?.phases, rto: metrics?.main.recovery.rto,
                                               target: plan.expect.rto)
         }
