@@ -67,6 +67,8 @@ struct OnCallTests {
         let runbook = [RunbookStep(action: "ack", sees: .acknowledged), RunbookStep(action: "look"),
                        RunbookStep(action: "fail over", sees: .newPrimary), RunbookStep(action: "resume", sees: .managerResumed)]
         let watch = OperatorWatch(runbook: runbook, handoverAt: 100, operatorKind: "test")
+        // Holding at the handover (a view a poll old, a cluster still healthy): not the operator's doing.
+        #expect(watch.tick(now: 500, holding: [.healthy: ("healthy", 500), .managerResumed: ("resumed", 500)]).isEmpty)
         #expect(watch.tick(now: 1_000, holding: [:]).isEmpty)
         watch.feed(["ack", "  ", "pg2 is gone"])
         #expect(watch.tick(now: 2_000, holding: [:]) == ["acknowledged the page (runbook step 1)", "operator: pg2 is gone"])

@@ -25,6 +25,8 @@ final class OperatorWatch: @unchecked Sendable {
     let runbook: [RunbookStep]
     private(set) var record: OnCallRecord
     private var seen: Set<OperatorSignal> = []
+    /// Signs seen not holding since the handover: only these can be the operator's doing.
+    private var armed: Set<OperatorSignal> = []
     private let lines = Mutex<[String]>([])
     private var process: Process?
 
@@ -86,8 +88,14 @@ final class OperatorWatch: @unchecked Sendable {
                 said.append("operator: " + text)
             }
         }
+        // A sign counts once it was seen not holding after the handover: the operator's doing, not the state the
+        // cluster (or a view a poll old) showed when it was handed over.
         for signal in OperatorSignal.allCases where signal != .acknowledged {
-            if let sign = holding[signal] { said += note(signal, sign.since, sign.what) }
+            if let sign = holding[signal] {
+                if armed.contains(signal) { said += note(signal, sign.since, sign.what) }
+            } else {
+                armed.insert(signal)
+            }
         }
         if let p = process, !p.isRunning, record.scriptStatus == nil { record.scriptStatus = p.terminationStatus }
         return said
