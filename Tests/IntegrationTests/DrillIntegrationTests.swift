@@ -66,7 +66,8 @@ extension LabIntegration {
             #expect((settings?["haproxy"] as? [String: Any])?["inter"] as? Double == 0.5, "\(String(describing: settings))")
             #expect((settings?["unread"] as? [Any])?.isEmpty == true, "\(String(describing: settings))")
             let scenarios = ["01-primary-postmaster-killed.yaml": "primary_restart_in_place", "02-primary-node-down.yaml": "primary_lost",
-                             "03-primary-partitioned.yaml": "primary_partitioned", "07-planned-switchover.yaml": "planned_switchover"]
+                             "03-primary-partitioned.yaml": "primary_partitioned", "07-planned-switchover.yaml": "planned_switchover",
+                             "09-primary-patroni-frozen.yaml": "primary_lost"]
             let budget = drill.json["rto_budget"] as? [String: Any]
             #expect(budget?["scenario"] as? String == scenarios[file], "\(String(describing: budget))")
             guard file == "02-primary-node-down.yaml" || file == "03-primary-partitioned.yaml" else { return }

@@ -95,7 +95,11 @@ struct FailoverSettingsTests {
     @Test func faultsNoSettingBoundsHaveNoScenario() throws {
         #expect(try Self.plan("fill_disk: { path: pg_wal, on: primary, size: 1MB }").failureScenario(manager: "patroni") == nil)
         #expect(try Self.plan("stop: { service: patroni, on: sync_standby }").failureScenario(manager: "patroni") == nil)
-        #expect(try Self.plan("kill: { process: patroni, on: primary, for: 5s }").failureScenario(manager: "patroni") == nil)
+        // The manager alone loses the primary only if it stays down for the lease (ttl).
+        #expect(try Self.plan("kill: { process: patroni, on: primary, for: 5s }").failureScenario(manager: "patroni", lease: 20) == nil)
+        #expect(try Self.plan("pause: { process: patroni, on: primary, for: 30s }").failureScenario(manager: "patroni", lease: 20) == .primaryLost)
+        #expect(try Self.plan("pause: { process: patroni, on: primary, for: 30s }").failureScenario(manager: "patroni") == nil)
+        #expect(try Self.plan("pause: { process: postgres, on: primary, for: 30s }").failureScenario(manager: "patroni", lease: 20) == nil)
     }
 
     static func plan(_ step: String) throws -> DrillPlan {

@@ -94,7 +94,7 @@ public enum ReportBuilder {
         report.failoverSettings = record.failoverSettings
         report.onCall = onCallReport(record, rto: metrics?.main.recovery.rto)
         // With the manager paused for an on-call drill, the person is the chain, not the settings' timeouts.
-        if let settings = record.failoverSettings, plan.manual?.pauseManager != true, let scenario = plan.failureScenario(manager: cluster.manager) {
+        if let settings = record.failoverSettings, plan.manual?.pauseManager != true, let scenario = plan.failureScenario(manager: cluster.manager, lease: settings.patroni?.ttl) {
             report.rtoBudget = RTOBudget.make(scenario, settings: settings, phases: metrics?.phases, rto: metrics?.main.recovery.rto,
                                               target: plan.expect.rto)
         }
