@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Journalled as text (`journalText`) so that `pgdrill recover` can finish it after the runner died. Every
 /// branch is idempotent: it reads where the regions are and carries on from there.
-public struct RegionFailback: Codable, Sendable, Equatable {
+public struct RegionFailback: InternalRollback, Sendable, Equatable {
     public struct Node: Codable, Sendable, Equatable {
         public var name: String
         public var api: URL
@@ -27,17 +27,6 @@ public struct RegionFailback: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case primaryRegion, standbyRegion, standbyName, standbyConfig, pgPort }
 
     static let prefix = "pgdrill-internal region-failback "
-
-    public var journalText: String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Self.prefix + String(decoding: try! e.encode(self), as: UTF8.self)
-    }
-
-    public static func parse(_ text: String) -> RegionFailback? {
-        guard text.hasPrefix(prefix) else { return nil }
-        return try? JSONDecoder().decode(RegionFailback.self, from: Data(text.dropFirst(prefix.count).utf8))
-    }
 
     /// Runs the failback; returns what was done. Throws, naming where the regions were left, when a stage
     /// does not complete in time.

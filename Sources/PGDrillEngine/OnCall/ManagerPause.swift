@@ -4,7 +4,7 @@ import Foundation
 /// automation stays out of the way, and journalled as an internal rollback that resumes it — which the runner
 /// carries out itself through whichever API answers (the primary's may be the one the drill took down), and
 /// which `pgdrill recover` replays after a killed runner.
-public struct ManagerPause: Codable, Sendable, Equatable {
+public struct ManagerPause: InternalRollback, Sendable, Equatable {
     public struct Node: Codable, Sendable, Equatable {
         public var name: String
         public var api: URL
@@ -22,18 +22,6 @@ public struct ManagerPause: Codable, Sendable, Equatable {
     }
 
     static let prefix = "pgdrill-internal resume-manager "
-
-    /// The journal's text of the rollback (resume), readable by `parse`.
-    public var journalText: String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Self.prefix + String(decoding: try! e.encode(self), as: UTF8.self)
-    }
-
-    public static func parse(_ text: String) -> ManagerPause? {
-        guard text.hasPrefix(prefix) else { return nil }
-        return try? JSONDecoder().decode(ManagerPause.self, from: Data(text.dropFirst(prefix.count).utf8))
-    }
 
     /// Sets maintenance mode on or off through the first API that takes it, then waits (at most `seconds`) until
     /// a member's `/cluster` says so. Returns the member that took it.
