@@ -36,7 +36,13 @@ public struct RepmgrManager: HAManager {
         self.remote = remote
     }
 
-    static let primarySQL = "SELECT node_name FROM repmgr.nodes WHERE type = 'primary' AND active ORDER BY node_id"
+    /// The active primary by repmgr's metadata, then a marker row when this node's repmgrd is paused
+    /// (`repmgr service pause`): one short query for both.
+    static let primarySQL = """
+        SELECT name FROM (SELECT 0 AS o, node_id, node_name AS name FROM repmgr.nodes WHERE type = 'primary' AND active
+        UNION ALL SELECT 1, 0, '\(pausedMarker)' WHERE repmgr.repmgrd_is_paused()) m ORDER BY o, node_id
+        """
+    static let pausedMarker = "pgdrill:repmgrd-paused"
 
     public func view() throws -> ClusterView {
         let (observations, metadata) = observer.observe(extra: (conninfoSuffix: "dbname=\(settings.database)", sql: Self.primarySQL))
@@ -45,10 +51,14 @@ public struct RepmgrManager: HAManager {
                               hint: "check postgres.node_conninfo and the passfile; `pgdrill check` shows each node")
         }
         let writable = observer.nodes.first { observations[$0.name]?.inRecovery == false }?.name
-        let source = writable.flatMap { metadata[$0].flatMap { $0.isEmpty ? nil : $0 } }
-            ?? observer.nodes.lazy.compactMap { metadata[$0.name].flatMap { $0.isEmpty ? nil : $0 } }.first
-        return ReplicationView.build(nodes: observer.nodes.map { ($0.name, $0.host) }, observations: observations,
-                                     managerLeader: source?.first)
+        let leaders = metadata.mapValues { $0.filter { $0 != Self.pausedMarker } }
+        let source = writable.flatMap { leaders[$0].flatMap { $0.isEmpty ? nil : $0 } }
+            ?? observer.nodes.lazy.compactMap { leaders[$0.name].flatMap { $0.isEmpty ? nil : $0 } }.first
+        var view = ReplicationView.build(nodes: observer.nodes.map { ($0.name, $0.host) }, observations: observations,
+                                         managerLeader: source?.first)
+        // Paused while any repmgrd that answers says so (`repmgr service pause` pauses every node's).
+        view.paused = metadata.values.contains { $0.contains(Self.pausedMarker) }
+        return view
     }
 
     public func switchover(from leader: String, to candidate: String?) throws -> String {

@@ -448,6 +448,18 @@ extension FaultTemplates {
         """
     }
 
+    /// Unpauses every repmgrd that answers (`repmgr service unpause` reports the unreachable ones — a node the
+    /// drill took down, whose repmgrd starts unpaused anyway — and fails for them), then requires this node's
+    /// own repmgrd to be unpaused: the undo of an on-call drill's pause, safe to run twice.
+    public static func repmgrUnpause(_ s: RepmgrManager.Settings, node: String) -> String {
+        """
+        \(repmgr(s, node: node, "service unpause")) || true
+        paused=$(cd / && runuser -u \(s.user.shellQuoted) -- psql -X -Atq -d \(s.database.shellQuoted) -c 'SELECT repmgr.repmgrd_is_paused()' 2>&1)
+        [ "$paused" = f ] && echo "repmgrd unpaused" && exit 0
+        echo "repmgrd on \(node) still paused: $paused" >&2; exit 1
+        """
+    }
+
     /// Brings a repmgr node's PostgreSQL back after a crash without making it a second primary: if it
     /// is down and a peer is primary, `repmgr node rejoin --force-rewind` against that peer (pg_rewind
     /// when the timelines diverged); if no peer is primary, it is started as it was.

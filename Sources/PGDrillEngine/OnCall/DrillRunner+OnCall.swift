@@ -7,12 +7,14 @@ import PGDrillModel
 extension DrillRunner {
     /// Why an on-call drill cannot run on this cluster (nil: it can).
     func onCallRefusal(_ plan: DrillPlan) -> String? {
-        guard let manual = plan.manual, manual.pauseManager, cluster.manager != "patroni" else { return nil }
-        return "manual.pause_manager takes Patroni's maintenance mode; this cluster is run by \(cluster.manager), whose pause pgdrill does not drive yet — remove pause_manager, or pause it by hand before the drill"
+        guard let manual = plan.manual, manual.pauseManager, !["patroni", "repmgr"].contains(cluster.manager) else { return nil }
+        return "manual.pause_manager pauses Patroni or repmgrd; this cluster is run by \(cluster.manager), which has no automation to pause — remove pause_manager"
     }
 
-    /// Puts Patroni in maintenance mode, journalled first (resumed by the rollback, or by `pgdrill recover`).
+    /// Takes automation out before the first fault, journalled first (undone by the rollback, or by
+    /// `pgdrill recover`): Patroni's maintenance mode, or `repmgr service pause`.
     func pauseManager(_ s: Session) throws {
+        if cluster.manager == "repmgr" { return try pauseRepmgr(s) }
         let pause = ManagerPause(nodes: cluster.nodes.compactMap { h in h.patroni.map { ManagerPause.Node(name: h.name, api: $0) } },
                                  access: cluster.patroniHTTP)
         let summary = "Patroni maintenance mode (pause) for the on-call drill"
@@ -21,6 +23,22 @@ extension DrillRunner {
         let member = try pause.set(paused: true)
         s.monitor?.record(ClusterEvent(at: s.record.clock.now(), kind: .note, detail: "maintenance mode on (through \(member))"))
         progress.say("[\(s.record.plan.name)] Patroni paused (maintenance mode, through \(member)): it fails nothing over by itself now")
+    }
+
+    /// `repmgr service pause` (every node's repmgrd), run on a standby — a node the drill does not take down —
+    /// where its undo, `repmgr service unpause`, is journalled to run.
+    func pauseRepmgr(_ s: Session) throws {
+        guard let settings = cluster.repmgr else { throw EngineError(.usage, "the cluster file has no repmgr settings") }
+        let view = try s.monitor?.latestCluster ?? connection.clusterView()
+        let standbys = view.members.filter { !$0.isLeader }.sorted { ($0.role == "sync_standby" ? 0 : 1, $0.name) < ($1.role == "sync_standby" ? 0 : 1, $1.name) }
+        guard let host = standbys.first?.name else { throw EngineError(.unhealthy, "no standby to run `repmgr service pause` on") }
+        let summary = "repmgrd paused (repmgr service pause) for the on-call drill"
+        s.journalIDs.append(try journal.record(runID: runID, drill: s.record.plan.name, host: host, fault: summary,
+                                               rollback: FaultTemplates.repmgrUnpause(settings, node: host)))
+        try connection.run(RemoteScript(host: host, script: FaultTemplates.repmgr(settings, node: host, "service pause"), summary: summary),
+                           timeout: .seconds(60))
+        s.monitor?.record(ClusterEvent(at: s.record.clock.now(), kind: .note, detail: "repmgrd paused (through \(host))"))
+        progress.say("[\(s.record.plan.name)] repmgrd paused on every node (through \(host)): it fails nothing over by itself now")
     }
 
     /// Hands the cluster over: prints the situation and the runbook, starts the scripted operator or listens to
@@ -42,7 +60,7 @@ extension DrillRunner {
         let sync = s.record.clusterBefore?.members.first { $0.role == "sync_standby" }?.name
         var text = "[\(plan.name)] HANDOVER to on-call at +\(Self.seconds(now - t0)): \(plan.description.trimmingCharacters(in: .whitespacesAndNewlines))\n"
         text += "  primary before the fault: \(s.record.primaryBefore ?? "?")\(sync.map { ", synchronous standby: \($0)" } ?? "")"
-        text += manual.pauseManager ? "; Patroni is PAUSED (maintenance mode): it will not fail over by itself\n" : "\n"
+        text += manual.pauseManager ? "; \(cluster.manager == "repmgr" ? "repmgrd is PAUSED" : "Patroni is PAUSED (maintenance mode)"): it will not fail over by itself\n" : "\n"
         if !manual.runbook.isEmpty {
             text += "  runbook:\n" + manual.runbook.enumerated().map { "    \($0.offset + 1). \($0.element.action)\n" }.joined()
         }
@@ -70,7 +88,9 @@ extension DrillRunner {
         if holds(.newPrimary, s, now: now, t0: t0), let leader {
             holding[.newPrimary] = ("\(leader) leads (was \(s.record.primaryBefore ?? "?"))", now)
         }
-        if manual.pauseManager, holds(.managerResumed, s, now: now, t0: t0) { holding[.managerResumed] = ("Patroni resumed (maintenance mode off)", now) }
+        if manual.pauseManager, holds(.managerResumed, s, now: now, t0: t0) {
+            holding[.managerResumed] = (cluster.manager == "repmgr" ? "repmgrd unpaused" : "Patroni resumed (maintenance mode off)", now)
+        }
         // Seen once the writes have held for stable_for: they came back at the start of that window.
         let stable = s.record.plan.stableForMicros
         if holds(.writesOK, s, now: now, t0: t0) {
