@@ -215,7 +215,7 @@ if ((LAB_MONITORING)); then
     sleep "$CPU_WINDOW"
     m2=$(ticks)
     read -r mon_init _ <"$STATE/$MON_NODE/tini.pid"
-    tsdb=$(nsenter --target "$mon_init" --mount df -k --output=used "$MON_DATA" | tail -n 1)
+    tsdb=$(nsenter --target "$mon_init" --mount --pid df -k --output=used "$MON_DATA" | tail -n 1)
     printf '  of which monitoring: %d processes, PSS %d MiB (RSS %d MiB), TSDB tmpfs in use %d MiB\n' \
         "${#mon_pids[@]}" $((mon_pss / 1024)) $((mon_rss / 1024)) $((tsdb / 1024))
     awk -v d=$((m2 - m1)) -v hz="$hz" -v w="$CPU_WINDOW" \
