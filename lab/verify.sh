@@ -67,8 +67,16 @@ fi
 echo "SQL through the proxy node as drill (password from pgpass only):"
 sql() { psql -XAtqw -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
 mapfile -t api_opts < <(api_curl_opts)
-leader=$(curl -fsS --max-time 2 "${api_opts[@]}" "$API_SCHEME://$(node_ip pg1):$PATRONI_PORT/cluster" |
-    jq -r '.members[] | select(.role == "leader") | .host')
+if [[ $LAB_MANAGER == repmgr ]]; then
+    # No Patroni: the role responder on :8008 answers 200 on /primary on the primary only.
+    leader=""
+    for node in "${PG_NODES[@]}"; do
+        curl -fsS --max-time 2 -o /dev/null "http://$(node_ip "$node"):$PATRONI_PORT/primary" 2>/dev/null && leader=$(node_ip "$node")
+    done
+else
+    leader=$(curl -fsS --max-time 2 "${api_opts[@]}" "$API_SCHEME://$(node_ip pg1):$PATRONI_PORT/cluster" |
+        jq -r '.members[] | select(.role == "leader") | .host')
+fi
 sql 5000 "CREATE TABLE IF NOT EXISTS lab_verify (id bigserial PRIMARY KEY, via int, at timestamptz DEFAULT clock_timestamp())" >/dev/null
 for port in "$HAPROXY_WRITE_PORT" "$PGBOUNCER_PORT"; do
     got=$(sql "$port" "INSERT INTO lab_verify (via) VALUES ($port) RETURNING host(inet_server_addr())")
