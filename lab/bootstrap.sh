@@ -21,6 +21,7 @@ PACKAGES=(
     patroni sudo
     iptables tini iproute2 procps util-linux curl jq
     libpq-dev libssh2-1-dev libcurl4-openssl-dev pkg-config make
+    prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-node-exporter
 )
 # LAB_VENV only to test this script elsewhere: lab-svc always uses /opt/pgdrill-lab/venv.
 VENV=${LAB_VENV:-/opt/pgdrill-lab/venv}
@@ -49,6 +50,21 @@ venv_ok() {
     "$VENV/bin/python3" -c 'import psycopg2, urllib3, yaml' 2>/dev/null
 }
 
+# The monitoring packages ship daemons (prometheus, alertmanager, both exporters) that the lab runs itself,
+# in its own namespaces. Without a policy-rc.d refusing starts, their install would start them on the host:
+# report any running in the host's own network namespace (the lab's run in theirs), and how to stop them.
+package_daemons_check() {
+    local pid found="" name
+    # comm is cut at 15 characters (prometheus-alertmanager is prometheus-aler).
+    for pid in $(for name in prometheus prometheus-aler prometheus-node prometheus-post; do pgrep -x "$name" || true; done); do
+        [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$(readlink /proc/self/ns/net)" ]] && found+=" $pid"
+    done
+    [[ -z $found ]] && return 0
+    echo "bootstrap: warning: the packages' own monitoring daemons run on the host (pids$found); the lab does" \
+        "not need them: service prometheus stop (and prometheus-alertmanager, prometheus-node-exporter," \
+        "prometheus-postgres-exporter)" >&2
+}
+
 mapfile -t missing < <(missing_packages)
 need_venv=0
 venv_ok || need_venv=1
@@ -72,6 +88,7 @@ if ((${#missing[@]})); then
     # The lab starts its own daemons; a policy-rc.d that refuses starts (as in
     # container images) keeps the packages' own services from starting.
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    package_daemons_check
 fi
 
 if ((need_venv)); then

@@ -21,17 +21,19 @@ set -euo pipefail
 # engine log in as an operator with sudo (state/operator); `up --tls` serves Patroni's REST API and HAProxy's
 # stats over HTTPS with a lab CA and basic auth (state/https); `up --bastion` lets ssh in only through a
 # bastion namespace (state/via-bastion). A Patroni lab is production-shaped by default (all three on);
-# `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple.
+# `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple. Monitoring
+# (Prometheus, Alertmanager, exporters; state/monitoring) comes with every flavour unless `up --no-monitoring`.
 LAB_COMMAND=${1:-}
 if [[ $LAB_COMMAND == up ]]; then
     up_usage() {
-        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--simple | --operator --tls --bastion]" >&2
+        echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--simple | --operator --tls --bastion] [--no-monitoring]" >&2
         exit 2
     }
     # A plain `up` means the default flavour, whatever ran before.
     export LAB_MANAGER=${LAB_MANAGER:-patroni} LAB_DR_REGION=${LAB_DR_REGION:-0} LAB_SSH_PORT=${LAB_SSH_PORT:-22}
     export LAB_PATRONI=${LAB_PATRONI:-pypi} LAB_REPLICATION=${LAB_REPLICATION:-sync}
     export LAB_OPERATOR=${LAB_OPERATOR:-} LAB_TLS=${LAB_TLS:-} LAB_BASTION=${LAB_BASTION:-}
+    export LAB_MONITORING=${LAB_MONITORING:-1}
     shift
     while (($#)); do
         case $1 in
@@ -45,6 +47,7 @@ if [[ $LAB_COMMAND == up ]]; then
             --operator) export LAB_OPERATOR=1; shift ;;
             --tls) export LAB_TLS=1; shift ;;
             --bastion) export LAB_BASTION=1; shift ;;
+            --no-monitoring) export LAB_MONITORING=0; shift ;;
             --simple) export LAB_OPERATOR=0 LAB_TLS=0 LAB_BASTION=0; shift ;;
             --ssh-port) [[ ${2:-} =~ ^[0-9]+$ ]] || up_usage; export LAB_SSH_PORT=$2; shift 2 ;;
             *) up_usage ;;
@@ -95,6 +98,8 @@ source "$LAB_DIR/lib/health.sh"
 source "$LAB_DIR/lib/repmgr.sh"
 # shellcheck source=lib/backup.sh
 source "$LAB_DIR/lib/backup.sh"
+# shellcheck source=lib/monitoring.sh
+source "$LAB_DIR/lib/monitoring.sh"
 
 UP_TIMEOUT=${LAB_UP_TIMEOUT:-60}
 
@@ -167,6 +172,7 @@ SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'drill') AS need_db
 \\if :need_db
 CREATE DATABASE drill OWNER drill;
 \\endif
+$(monitoring_role_sql)
 SQL
 }
 
@@ -232,21 +238,24 @@ ensure_dependencies() {
 node_services() {
     if [[ $1 == "$BASTION_NODE" ]]; then
         echo sshd
+    elif [[ $1 == "$MON_NODE" ]]; then
+        # The sink before Alertmanager, Alertmanager before Prometheus: nothing is sent into the void.
+        echo sshd alert-sink alertmanager prometheus
     elif [[ $1 == "$REPO_NODE" ]]; then
         echo sshd pgbackrest
     elif ! is_pg_node "$1"; then
         echo sshd haproxy pgbouncer
     elif [[ $LAB_MANAGER == repmgr ]]; then
-        echo sshd postgresql repmgrd pgrole
+        echo "sshd postgresql repmgrd pgrole $(node_monitoring_services "$1")"
     else
-        echo sshd pgbackrest etcd patroni
+        echo "sshd pgbackrest etcd patroni $(node_monitoring_services "$1")"
     fi
 }
 
 # The services lab.sh itself starts on a node before the cluster forms: in the repmgr
 # flavour only sshd on pg nodes (PostgreSQL and repmgrd follow in repmgr's order).
 initial_services() {
-    if is_pg_node "$1" && [[ $LAB_MANAGER == repmgr ]]; then echo sshd; else node_services "$1"; fi
+    if is_pg_node "$1" && [[ $LAB_MANAGER == repmgr ]]; then echo "sshd $(node_monitoring_services "$1")"; else node_services "$1"; fi
 }
 
 start_node_services() {
@@ -260,7 +269,7 @@ start_node_services() {
 # lab.sh did not write.
 state_flavour() {
     local f v out=""
-    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0 via-bastion:0; do
+    for f in manager:patroni patroni:pypi replication:sync dr-region:0 ssh-port:22 operator:0 https:0 via-bastion:0 monitoring:0; do
         v=${f#*:}
         [[ -r $STATE/${f%%:*} ]] && v=$(<"$STATE/${f%%:*}")
         out+="${out:+ }${f%%:*}=$v"
@@ -268,7 +277,7 @@ state_flavour() {
     echo "$out"
 }
 wanted_flavour() {
-    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS via-bastion=$LAB_BASTION"
+    echo "manager=$LAB_MANAGER patroni=$LAB_PATRONI replication=$LAB_REPLICATION dr-region=$LAB_DR_REGION ssh-port=$LAB_SSH_PORT operator=$LAB_OPERATOR https=$LAB_TLS via-bastion=$LAB_BASTION monitoring=$LAB_MONITORING"
 }
 
 # The operator flavour's host accounts (the nodes share the host's /etc): $OPERATOR_USER with a sudoers rule
@@ -334,6 +343,7 @@ cmd_up() {
     echo "$LAB_OPERATOR" >"$STATE/operator"
     echo "$LAB_TLS" >"$STATE/https"
     echo "$LAB_BASTION" >"$STATE/via-bastion"
+    echo "$LAB_MONITORING" >"$STATE/monitoring"
     if ((LAB_OPERATOR)); then operator_setup; fi
     net_up
     for node in "${ALL_NODES[@]}"; do start_node "$node"; done
@@ -348,6 +358,7 @@ cmd_up() {
     local -a jobs=()
     local -a nodes=("${PG_NODES[@]}" "$PROXY_NODE")
     ((LAB_BASTION)) && nodes+=("$BASTION_NODE")
+    ((LAB_MONITORING)) && nodes+=("$MON_NODE")
     for node in "${nodes[@]}"; do
         start_node_services "$node" &
         jobs+=($!)
@@ -375,6 +386,10 @@ cmd_up() {
         wait_healthy "$t0"
         say "[$(printf '%5s' "$(elapsed_since "$t0")")s] region 2 (standby cluster ${DR_NODES[*]}) streaming from region 1"
     fi
+    if ((LAB_MONITORING)); then
+        wait_monitoring "$t0"
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $M_SUMMARY (state/monitoring.yaml)"
+    fi
     say "lab ($(wanted_flavour)) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
 }
 
@@ -396,6 +411,11 @@ cmd_status() {
         return 1
     fi
     lab_health full
+    if ((LAB_MONITORING)); then
+        # Monitoring is part of the lab: its problems make status fail too.
+        monitoring_health
+        if ((!M_OK)); then H_PROBLEMS+=("${M_PROBLEMS[@]}") H_OK=0; fi
+    fi
     print_status
     ((H_OK))
 }

@@ -67,8 +67,16 @@ fi
 echo "SQL through the proxy node as drill (password from pgpass only):"
 sql() { psql -XAtqw -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
 mapfile -t api_opts < <(api_curl_opts)
-leader=$(curl -fsS --max-time 2 "${api_opts[@]}" "$API_SCHEME://$(node_ip pg1):$PATRONI_PORT/cluster" |
-    jq -r '.members[] | select(.role == "leader") | .host')
+if [[ $LAB_MANAGER == repmgr ]]; then
+    # No Patroni: the role responder on :8008 answers 200 on /primary on the primary only.
+    leader=""
+    for node in "${PG_NODES[@]}"; do
+        curl -fsS --max-time 2 -o /dev/null "http://$(node_ip "$node"):$PATRONI_PORT/primary" 2>/dev/null && leader=$(node_ip "$node")
+    done
+else
+    leader=$(curl -fsS --max-time 2 "${api_opts[@]}" "$API_SCHEME://$(node_ip pg1):$PATRONI_PORT/cluster" |
+        jq -r '.members[] | select(.role == "leader") | .host')
+fi
 sql 5000 "CREATE TABLE IF NOT EXISTS lab_verify (id bigserial PRIMARY KEY, via int, at timestamptz DEFAULT clock_timestamp())" >/dev/null
 for port in "$HAPROXY_WRITE_PORT" "$PGBOUNCER_PORT"; do
     got=$(sql "$port" "INSERT INTO lab_verify (via) VALUES ($port) RETURNING host(inet_server_addr())")
@@ -88,6 +96,46 @@ else
     pass "drill password not in cluster.yaml"
 fi
 sql 5000 "DROP TABLE lab_verify" >/dev/null
+
+if ((LAB_MONITORING)); then
+    echo "monitoring (Prometheus and Alertmanager on $MON_NODE, exporters on the pg nodes):"
+    PROM="http://$(node_ip "$MON_NODE"):$PROMETHEUS_PORT" AM="http://$(node_ip "$MON_NODE"):$ALERTMANAGER_PORT"
+    if out=$(promtool check rules "$MONITORING_DIR/alerts.yml" 2>&1); then
+        pass "promtool check rules monitoring/alerts.yml: $(grep -o 'SUCCESS.*' <<<"$out")"
+    else
+        fail "promtool check rules monitoring/alerts.yml: $out"
+    fi
+    prod=$(mktemp --suffix=.yml)
+    if "$MONITORING_DIR/render-production.sh" >"$prod" && out=$(promtool check rules "$prod" 2>&1); then
+        pass "the production rendering (render-production.sh) passes promtool too"
+    else
+        fail "production rendering: $out"
+    fi
+    rm -f "$prod"
+    if out=$(promtool check config "$STATE/$MON_NODE/prometheus.yml" 2>&1); then pass "promtool check config state/$MON_NODE/prometheus.yml"; else fail "prometheus.yml: $out"; fi
+    if out=$(amtool check-config "$STATE/$MON_NODE/alertmanager.yml" 2>&1); then pass "amtool check-config state/$MON_NODE/alertmanager.yml"; else fail "alertmanager.yml: $out"; fi
+    for url in "$PROM/-/ready" "$AM/-/ready"; do
+        if curl -fsS --max-time 2 "$url" >/dev/null; then pass "$url answers"; else fail "$url not ready"; fi
+    done
+    targets=$(curl -fsS --max-time 2 "$PROM/api/v1/targets?state=active" || echo '{}')
+    got=$(jq -r '.data.activeTargets // [] | "\([.[] | select(.health == "up")] | length)/\(length) \([.[] | select(.health != "up") | "\(.labels.job)@\(.labels.node): \(.lastError)"] | join("; "))"' <<<"$targets")
+    read -r ratio rest <<<"$got"
+    if [[ ${ratio%/*} == "${ratio#*/}" && ${ratio#*/} -gt 0 ]]; then
+        pass "every target up ($ratio: $(jq -r '[.data.activeTargets[].labels.job] | unique | join(", ")' <<<"$targets"))"
+    else
+        fail "targets up $ratio: $rest"
+    fi
+    rules=$(curl -fsS --max-time 2 "$PROM/api/v1/rules" || echo '{}')
+    got=$(jq -r '[([.data.groups[]?.rules[]] | length), ([.data.groups[]?.rules[] | select(.health == "err")] | length)] | @tsv' <<<"$rules")
+    read -r nrules nbad <<<"$got"
+    if ((nrules > 0 && nbad == 0)); then pass "$nrules rules loaded from monitoring/alerts.yml, none failing"; else fail "rules loaded $nrules, failing $nbad"; fi
+    got=$(curl -fsS --max-time 2 "$PROM/api/v1/query" --data-urlencode 'query=min(pg_up) * count(pg_up)' | jq -r '.data.result[0].value[1] // "none"')
+    if [[ $got == "${#PG_NODES[@]}" || ($got -gt 0 && $LAB_DR_REGION == 1) ]]; then
+        pass "postgres_exporter reaches PostgreSQL on every node (peer authentication as $PG_EXPORTER_ROLE)"
+    else
+        fail "pg_up: min × count = $got"
+    fi
+fi
 
 echo "data filesystem (tmpfs in the node's mount namespace only):"
 got=$(on pg1 "df -B1 --output=fstype,size $DATA_MOUNT | tail -n 1")
@@ -155,6 +203,32 @@ printf '  %d processes, PSS %d MiB, tmpfs in use (data + /run of pg nodes) %d Mi
     "${#pids[@]}" $((pss_kib / 1024)) $((tmpfs_kib / 1024))
 awk -v d=$((t2 - t1)) -v hz="$hz" -v w="$CPU_WINDOW" \
     'BEGIN { printf "  CPU %.1f%% of one core over %d s (processes alive at the start)\n", 100 * d / hz / w, w }'
+if ((LAB_MONITORING)); then
+    # The monitoring's share: everything in mon's namespace plus the exporters on the pg nodes.
+    mapfile -t mon_pids < <(ip netns pids "$(netns_name "$MON_NODE")"
+        for node in "${PG_NODES[@]}"; do
+            for pid in $(ip netns pids "$(netns_name "$node")"); do
+                [[ $(cat "/proc/$pid/comm" 2>/dev/null) =~ ^prometheus-(node|post)$ ]] && echo "$pid"
+            done
+        done)
+    mon_pss=0 mon_rss=0
+    for pid in "${mon_pids[@]}"; do
+        kib=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+        mon_pss=$((mon_pss + ${kib:-0}))
+        kib=$(awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+        mon_rss=$((mon_rss + ${kib:-0}))
+    done
+    pids=("${mon_pids[@]}")
+    m1=$(ticks)
+    sleep "$CPU_WINDOW"
+    m2=$(ticks)
+    read -r mon_init _ <"$STATE/$MON_NODE/tini.pid"
+    tsdb=$(nsenter --target "$mon_init" --mount --pid df -k --output=used "$MON_DATA" | tail -n 1)
+    printf '  of which monitoring: %d processes, PSS %d MiB (RSS %d MiB), TSDB tmpfs in use %d MiB\n' \
+        "${#mon_pids[@]}" $((mon_pss / 1024)) $((mon_rss / 1024)) $((tsdb / 1024))
+    awk -v d=$((m2 - m1)) -v hz="$hz" -v w="$CPU_WINDOW" \
+        'BEGIN { printf "  monitoring CPU %.1f%% of one core over a further %d s\n", 100 * d / hz / w, w }'
+fi
 
 echo
 if ((failures)); then echo "verify: $failures check(s) FAILED"; exit 1; fi

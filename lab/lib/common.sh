@@ -82,6 +82,12 @@ BASTION_NODE=bastion
 # namespace (wan) that forwards between the two bridges. Patroni flavour only.
 lab_setting LAB_DR_REGION dr-region 0 '0|1' 'LAB_DR_REGION must be 0 or 1'
 
+# Monitoring (on unless `up --no-monitoring`; remembered in state/monitoring): a namespace `mon` (10.77.N.5)
+# running Prometheus, Alertmanager and a webhook sink for its notifications, plus node_exporter and
+# postgres_exporter on every database node. A state directory from before this existed means 0.
+lab_setting LAB_MONITORING monitoring 0 '0|1' 'LAB_MONITORING must be 0 or 1'
+MON_NODE=mon
+
 BRIDGE=pgdrill$LAB_ID
 BRIDGE_ADDR=10.77.$LAB_ID.1
 NET_PREFIX=10.77.$LAB_ID
@@ -100,10 +106,11 @@ REPO_NODE=repo
 ALL_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE")
 ((LAB_DR_REGION)) && ALL_NODES+=("${DR_NODES[@]}")
 ((LAB_BASTION)) && ALL_NODES+=("$BASTION_NODE")
+((LAB_MONITORING)) && ALL_NODES+=("$MON_NODE")
 # A node created on demand (lab.sh scratch create) for restore drills, removed afterwards.
 SCRATCH_NODE=scratch
 # Everything teardown must look for, including nodes that exist only now and then.
-TEARDOWN_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE" "$SCRATCH_NODE" "${DR_NODES[@]}" "$WAN_NODE" "$BASTION_NODE")
+TEARDOWN_NODES=("${PG_NODES[@]}" "$PROXY_NODE" "$REPO_NODE" "$SCRATCH_NODE" "${DR_NODES[@]}" "$WAN_NODE" "$BASTION_NODE" "$MON_NODE")
 
 # Region 1's permanent physical slot for region 2's standby leader (only with --dr-region).
 DR_SLOT=dr_region
@@ -122,6 +129,25 @@ REPO_PATH=/var/lib/pgbackrest
 REPO_TMPFS_SIZE=2g
 # Inside every node: the node's own pgBackRest configuration, on its private /run.
 PGBACKREST_CONF=/run/pgbackrest/pgbackrest.conf
+
+# Monitoring ports. Prometheus and Alertmanager listen on mon; the webhook sink that records
+# Alertmanager's notifications on mon's loopback only; the exporters on each database node's address;
+# HAProxy's built-in Prometheus exporter (USE_PROMEX) on px.
+PROMETHEUS_PORT=9090
+ALERTMANAGER_PORT=9093
+ALERT_SINK_PORT=9095
+NODE_EXPORTER_PORT=9100
+PG_EXPORTER_PORT=9187
+HAPROXY_METRICS_PORT=8405
+# The database role postgres_exporter logs in as: over the node's Unix socket, by peer authentication as
+# the OS user `prometheus` (the packages' user), so no password exists for it anywhere. Member of pg_monitor.
+PG_EXPORTER_ROLE=prometheus
+# As seen inside mon: a tmpfs of its own for Prometheus' TSDB and Alertmanager's state (off the host disk,
+# never the host's /var/lib/prometheus), on mon's private /run.
+MON_DATA=/run/monitoring
+MON_TMPFS_SIZE=512m
+# The rule set and postgres_exporter's queries live in the repository, next to the lab.
+MONITORING_DIR="$(cd "$LAB_DIR/.." && pwd -P)/monitoring"
 
 # As seen inside a pg node: the tmpfs is mounted on the parent of DATA_DIR, so a
 # fill_disk drill hits a real, bounded ENOSPC without touching the host disk.
@@ -151,6 +177,7 @@ node_ip() {
         px) echo "$NET_PREFIX.2" ;;
         repo) echo "$NET_PREFIX.3" ;;
         bastion) echo "$NET_PREFIX.4" ;;
+        mon) echo "$NET_PREFIX.5" ;;
         scratch) echo "$NET_PREFIX.20" ;;
         dr1) echo "$DR_PREFIX.11" ;;
         dr2) echo "$DR_PREFIX.12" ;;

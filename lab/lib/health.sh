@@ -207,6 +207,10 @@ print_status() {
         done
         printf '  %-4s%s\n' "$n" "$line"
     done
+    if ((LAB_MONITORING)); then
+        echo
+        print_monitoring_status
+    fi
     echo
     if ((H_OK)); then
         echo "healthy"
