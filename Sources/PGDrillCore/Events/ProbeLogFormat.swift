@@ -45,32 +45,46 @@ enum ProbeLogFormat {
     }
 
     /// Appends a text field, quoted only when it must be (RFC 4180: comma, quote, CR or LF inside),
-    /// or when it is empty (to tell it from a missing value).
+    /// or when it is empty (to tell it from a missing value). Reads the string's own UTF-8 bytes (a native
+    /// string's storage, no copy) and appends them in one piece when no quoting is needed.
     static func appendText(_ text: String?, to out: inout [UInt8]) {
-        guard let text else { return }
-        let utf8 = text.utf8
-        let needsQuotes = utf8.isEmpty || utf8.contains { $0 == comma || $0 == quote || $0 == newline || $0 == carriageReturn }
-        guard needsQuotes else {
-            out.append(contentsOf: utf8)
-            return
+        guard var text else { return }
+        text.withUTF8 { utf8 in
+            var needsQuotes = utf8.isEmpty
+            for byte in utf8 where byte == comma || byte == quote || byte == newline || byte == carriageReturn {
+                needsQuotes = true
+                break
+            }
+            guard needsQuotes else {
+                out.append(contentsOf: utf8)
+                return
+            }
+            out.append(quote)
+            for byte in utf8 {
+                if byte == quote { out.append(quote) }
+                out.append(byte)
+            }
+            out.append(quote)
         }
-        out.append(quote)
-        for byte in utf8 {
-            if byte == quote { out.append(quote) }
-            out.append(byte)
-        }
-        out.append(quote)
     }
 
-    /// Appends the decimal digits of `value` without going through `String`.
+    /// Appends the decimal digits of `value` without going through `String`: formatted backwards into a
+    /// scratch buffer on the stack (20 bytes hold Int64.min with its sign), appended in one piece.
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var power: UInt64 = 1
-        while power <= magnitude / 10 { power *= 10 }
-        while power > 0 {
-            out.append(UInt8(ascii: "0") + UInt8((magnitude / power) % 10))
-            power /= 10
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var magnitude = value.magnitude
+            var i = digits.count
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                i -= 1
+                digits[i] = UInt8(ascii: "-")
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[i...]))
         }
     }
 }

@@ -9,6 +9,15 @@ extension PGConnection {
 
     /// As `query(_:_:timeout:)`, bounded by an absolute deadline (which a stop signal may bring forward).
     func query(_ sql: String, _ params: [String?], until deadline: Deadline) throws -> PGResult {
+        try query(sql, params, until: deadline, taking: PGResult.init(copying:)) ?? .empty
+    }
+
+    /// As `query(_:_:until:)`, reading only the first row of the answer in place (`nil`: no row).
+    func query<T>(_ sql: String, _ params: [String?], until deadline: Deadline, firstRow: (PGResultRow) -> T) throws -> T? {
+        try query(sql, params, until: deadline, taking: { PGResultRow(first: $0).map(firstRow) }) ?? nil
+    }
+
+    private func query<T>(_ sql: String, _ params: [String?], until deadline: Deadline, taking take: (OpaquePointer) -> T) throws -> T? {
         try withConnection { conn in
             let sent = CStringArray.with(params) { values in
                 PQsendQueryParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
@@ -18,7 +27,7 @@ extension PGConnection {
                 throw failure(conn, code: .connectionLost, commitState: .notSent)
             }
             try flush(conn, until: deadline)
-            return try collect(conn, until: deadline)
+            return try collect(conn, until: deadline, taking: take)
         }
     }
 
@@ -29,19 +38,31 @@ extension PGConnection {
                 throw failure(conn, code: .connectionLost, commitState: .notSent)
             }
             try flush(conn, until: deadline)
-            _ = try collect(conn, until: deadline)
+            _ = try collect(conn, until: deadline, taking: { _ in () })
         }
     }
 
     /// Executes a statement prepared with `prepare(name:sql:until:)` (`PQsendQueryPrepared`).
     func executePrepared(name: String, _ params: [String?], until deadline: Deadline) throws -> PGResult {
+        try executePrepared(name: name, params, until: deadline, taking: PGResult.init(copying:)) ?? .empty
+    }
+
+    /// As `executePrepared(name:_:until:)`, reading only the first row of the answer in place (`nil`: no row).
+    func executePrepared<T>(name: String, _ params: [String?], until deadline: Deadline, firstRow: (PGResultRow) -> T) throws -> T? {
+        try executePrepared(name: name, params, until: deadline, taking: { PGResultRow(first: $0).map(firstRow) }) ?? nil
+    }
+
+    private func executePrepared<T>(name: String, _ params: [String?], until deadline: Deadline, taking take: (OpaquePointer) -> T) throws -> T? {
         try withConnection { conn in
-            let sent = CStringArray.with(params) { values in
-                PQsendQueryPrepared(conn, name, Int32(params.count), values, nil, nil, 0)
+            // withCString hands over a native string's own bytes: no C copy of the name per request.
+            let sent = name.withCString { cName in
+                CStringArray.with(params) { values in
+                    PQsendQueryPrepared(conn, cName, Int32(params.count), values, nil, nil, 0)
+                }
             }
             guard sent == 1 else { throw failure(conn, code: .connectionLost, commitState: .notSent) }
             try flush(conn, until: deadline)
-            return try collect(conn, until: deadline)
+            return try collect(conn, until: deadline, taking: take)
         }
     }
 
@@ -58,10 +79,11 @@ extension PGConnection {
         }
     }
 
-    /// Reads every result of the request. A server error becomes a `PGError` with its SQLSTATE and severity;
+    /// Reads every result of the request and returns what `take` made of the last successful one (`nil`:
+    /// none), while libpq still holds it. A server error becomes a `PGError` with its SQLSTATE and severity;
     /// a broken connection after the request was sent is `connectionLost` with `sentUnknown`.
-    private func collect(_ conn: OpaquePointer, until deadline: Deadline) throws -> PGResult {
-        var result: PGResult?
+    private func collect<T>(_ conn: OpaquePointer, until deadline: Deadline, taking take: (OpaquePointer) -> T) throws -> T? {
+        var result: T?
         var serverError: PGError?
         while true {
             while PQisBusy(conn) != 0 {
@@ -81,7 +103,7 @@ extension PGConnection {
             defer { PQclear(r) }
             switch PQresultStatus(r) {
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                result = PGResult(copying: r)
+                result = take(r)
             default:
                 let sqlstate = PQresultErrorField(r, clibpq_diag_sqlstate()).map { String(cString: $0) }
                 let severity = PQresultErrorField(r, clibpq_diag_severity()).map { String(cString: $0) }
@@ -99,7 +121,7 @@ extension PGConnection {
         }
         if let serverError { throw serverError }
         if PQstatus(conn) == CONNECTION_BAD { throw failure(conn, code: .connectionLost, commitState: .sentUnknown) }
-        return result ?? PGResult(columns: [], rows: [], commandStatus: "")
+        return result
     }
 
     private func deadlinePassed() -> PGError {

@@ -16,6 +16,9 @@ public struct PGResult: Sendable, Equatable {
         self.commandStatus = commandStatus
     }
 
+    /// What a request that returned no result at all reads as.
+    static let empty = PGResult(columns: [], rows: [], commandStatus: "")
+
     /// Copies a `PGRES_TUPLES_OK` / `PGRES_COMMAND_OK` result. The caller still owns (and clears) it.
     init(copying result: OpaquePointer) {
         let columnCount = PQnfields(result)

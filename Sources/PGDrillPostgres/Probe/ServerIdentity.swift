@@ -11,7 +11,7 @@
 public enum ServerIdentity {
     /// The identity of the server that returned `address`, `port` and `startMicros` from one statement.
     public static func from(address: String?, port: String?, startMicros: String?) -> String? {
-        let host = address.map { $0.split(separator: "/").first.map(String.init) ?? $0 }
+        let host = address.map(hostPart(of:))
         if let host, !host.isEmpty, !isLoopback(host) { return "\(host):\(port ?? "")" }
         if let start = startMicros, !start.isEmpty { return started(start) }
         return host.map { "\($0):\(port ?? "")" }
@@ -19,6 +19,17 @@ public enum ServerIdentity {
 
     /// The identity of a server known only by its postmaster's start time.
     public static func started(_ startMicros: String) -> String { "postmaster-started-\(startMicros)" }
+
+    /// The address without its `/prefix-length` (`inet` as text): the first run of characters between
+    /// slashes, or the whole text when there is none. Walks the UTF-8 bytes, since this runs for every
+    /// acknowledged write.
+    static func hostPart(of address: String) -> String {
+        let utf8 = address.utf8
+        let slash = UInt8(ascii: "/")
+        guard let start = utf8.firstIndex(where: { $0 != slash }) else { return address }
+        let end = utf8[start...].firstIndex(of: slash) ?? utf8.endIndex
+        return start == utf8.startIndex && end == utf8.endIndex ? address : String(address[start..<end])
+    }
 
     static func isLoopback(_ host: String) -> Bool {
         host == "::1" || host.hasPrefix("127.") || host.hasPrefix("::ffff:127.")

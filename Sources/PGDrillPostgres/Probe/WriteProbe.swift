@@ -70,6 +70,7 @@ private struct WriterLoop {
     /// statement to any server connection.
     var usePrepared = true
     var prepared = false
+    var servers = ServerIdentityCache()
 
     init(probe: WriteProbe, writer: Int) {
         self.probe = probe
@@ -81,7 +82,9 @@ private struct WriterLoop {
         let interval = probe.intervalNanos
         let runID = probe.runID
         let endpoint = probe.endpoint
-        let writerText = String(writer)
+        // The statement's parameters: run, endpoint and writer stay; seq and start are set per attempt
+        // (the array is reused, so binding them allocates nothing).
+        var params: [String?] = [runID, endpoint, String(writer), nil, nil]
         while !probe.stopSignal.isStopping {
             if interval > 0 {
                 let now = RunClock.monotonicNanos()
@@ -98,14 +101,15 @@ private struct WriterLoop {
                     prepared = false
                 }
                 let warnings = connection!.warningCount
-                let params: [String?] = [runID, endpoint, writerText, String(seq), String(start)]
-                let r = try insert(params, until: deadline)
+                params[3] = String(seq)
+                params[4] = String(start)
+                let ack = try insert(params, until: deadline)
                 attempt.end = probe.clock.now()
                 attempt.outcome = .ok
-                if let row = r.rows.first {
-                    attempt.server = ServerIdentity.from(address: row[0], port: row[1], startMicros: row.count > 4 ? row[4] : nil)
-                    attempt.serverTime = row[2].flatMap { Int64($0) }
-                    attempt.timeline = row[3].flatMap { Int($0) }
+                if let ack {
+                    attempt.server = ack.server
+                    attempt.serverTime = ack.serverTime
+                    attempt.timeline = ack.timeline
                 }
                 if connection!.warningCount > warnings, let w = connection!.lastWarning {
                     // Acknowledged, but the server says so only with a warning (e.g. the sync wait was abandoned).
@@ -137,10 +141,24 @@ private struct WriterLoop {
         connection?.close()
     }
 
-    /// Runs the probe INSERT, prepared when the endpoint keeps prepared statements. A statement that is
-    /// gone (SQLSTATE 26000) was never executed, so the same attempt is retried unprepared: nothing of it
-    /// can have been committed, and the switch never shows up as a failed write.
-    mutating func insert(_ params: [String?], until deadline: Deadline) throws -> PGResult {
+    /// What the INSERT's RETURNING row says of an acknowledged write.
+    struct Ack {
+        var server: String?
+        var serverTime: Int64?
+        var timeline: Int?
+    }
+
+    /// Reads the RETURNING row in place: address, port, server time, timeline, postmaster start.
+    mutating func ack(from row: PGResultRow) -> Ack {
+        Ack(server: servers.identity(address: row.text(0), port: row.text(1), startMicros: { row.text(4) }),
+            serverTime: row.int64(2), timeline: row.int64(3).flatMap { Int(exactly: $0) })
+    }
+
+    /// Runs the probe INSERT, prepared when the endpoint keeps prepared statements; `nil` when the answer
+    /// had no row. A statement that is gone (SQLSTATE 26000) was never executed, so the same attempt is
+    /// retried unprepared: nothing of it can have been committed, and the switch never shows up as a
+    /// failed write.
+    mutating func insert(_ params: [String?], until deadline: Deadline) throws -> Ack? {
         guard let connection else { throw PGError(code: .connectionLost, message: "no connection", commitState: .notSent) }
         if usePrepared {
             do {
@@ -148,12 +166,12 @@ private struct WriterLoop {
                     try connection.prepare(name: "pgdrill_probe_insert", sql: ProbeTable.insert, until: deadline)
                     prepared = true
                 }
-                return try connection.executePrepared(name: "pgdrill_probe_insert", params, until: deadline)
+                return try connection.executePrepared(name: "pgdrill_probe_insert", params, until: deadline) { ack(from: $0) }
             } catch let error as PGError where error.sqlstate == "26000" || error.sqlstate == "42P05" {
                 usePrepared = false
                 probe.logger.info("endpoint \(probe.endpoint) does not keep prepared statements (\(error.message)); using unnamed statements")
             }
         }
-        return try connection.query(ProbeTable.insert, params, until: deadline)
+        return try connection.query(ProbeTable.insert, params, until: deadline) { ack(from: $0) }
     }
 }
