@@ -51,6 +51,26 @@ extension LabIntegration {
             if let took = detection?["measured"] as? Int { #expect(took <= 61_000_000, "detection slower than repmgr's settings allow: \(took) µs") }
         }
 
+        /// The on-call twin (issue 17): repmgrd paused everywhere, the primary lost, the scripted operator promotes
+        /// the synchronous standby, points the other at it and unpauses repmgrd; pgdrill times each step.
+        @Test func onCallScriptedOperatorPromotesByTheRunbook() throws {
+            let state = Lab.scratch("repmgr-oncall")
+            let reports = state + "/reports"
+            let r = try CLI.pgdrill(["run", Lab.drills + "/oncall/repmgr-manual-failover.yaml", "--cluster", Lab.clusterPath!, "--yes",
+                                     "--report-dir", reports, "--operator-script", Lab.root + "/lab/operators/repmgr-manual-failover.sh"],
+                                    stateDir: state, timeout: 600)
+            let drill = try #require(try Report.load(reports).drills.first)
+            #expect(r.status == 0, "exit \(r.status)\n\(r.stderr.suffix(4000))\n\(drill.expectationsText)")
+            #expect(drill.lostWrites == 0)
+            let o = try #require(drill.json["on_call"] as? [String: Any], "no on_call in the report")
+            #expect(o["restored_by"] as? String == "operator")
+            let steps = Set((o["timeline"] as? [[String: Any]] ?? []).compactMap { $0["runbook_step"] as? Int })
+            #expect(steps == [1, 3, 4, 6], "runbook steps seen: \(steps.sorted())")
+            print("repmgr on-call: ack \(o["acknowledged_at"] ?? "-") µs, first action \(o["first_action_at"] ?? "-") µs, human RTO \(o["human_rto"] ?? "-") µs")
+            let c = try CLI.pgdrill(["check", "--cluster", Lab.clusterPath!], stateDir: state, timeout: 120)
+            #expect(c.status == 0, "cluster not healthy after the on-call drill:\n\(c.stdout)\(c.stderr)")
+        }
+
         private func run(_ file: String, _ name: String) throws -> Report.Drill {
             let state = Lab.scratch(name)
             let reports = state + "/reports"
