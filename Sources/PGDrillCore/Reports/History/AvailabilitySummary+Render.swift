@@ -50,12 +50,7 @@ extension AvailabilitySummary {
         var out = "Availability (\(explanation)):\n"
         for c in clusters {
             out += "  \(c.cluster): \(headline(c))\n"
-            let rows = [Self.columns] + c.objectives.map(cells)
-            let widths = Self.columns.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-            for row in rows {
-                let padded = row.enumerated().map { i, cell in cell + String(repeating: " ", count: widths[i] - cell.count) }
-                out += "    " + padded.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-            }
+            out += AlignedColumns.render([Self.columns] + c.objectives.map(cells), indent: "    ")
             if let leftOut = leftOut(c) { out += "    \(leftOut)\n" }
         }
         return out + "\n"

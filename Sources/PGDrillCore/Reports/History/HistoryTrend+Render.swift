@@ -60,13 +60,8 @@ extension HistoryTrend {
         var out = ""
         if drills.isEmpty { out += "No reports found.\n" }
         for trend in drills {
-            let rows = [Self.columns] + trend.entries.map(cells)
-            let widths = Self.columns.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
             out += "\(trend.drill) (\(trend.entries.count) run\(trend.entries.count == 1 ? "" : "s"))\n"
-            for row in rows {
-                let padded = row.enumerated().map { c, cell in cell + String(repeating: " ", count: widths[c] - cell.count) }
-                out += "  " + padded.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-            }
+            out += AlignedColumns.render([Self.columns] + trend.entries.map(cells), indent: "  ")
             out += "\n"
         }
         out += availability.renderText()
