@@ -27,15 +27,19 @@ extension MarkdownReport {
 }
 
 extension RTOBudget {
-    /// `Expected RTO from the settings: 19.0 s – 26.6 s; measured 20.3 s.`
-    public var expectedRTO: String {
-        let range: String = switch (lowerBound, upperBound) {
+    /// `19.0 s – 26.6 s`, `at least 50.0 s; no setting bounds the rest`: what the settings allow.
+    public var expectedRange: String {
+        switch (lowerBound, upperBound) {
         case let (low?, high?): "\(ReportFormat.duration(low)) – \(ReportFormat.duration(high))"
         case let (nil, high?): "at most \(ReportFormat.duration(high))"
         case let (low?, nil): "at least \(ReportFormat.duration(low)); no setting bounds the rest"
         case (nil, nil): "no bound (no setting bounds a phase of it)"
         }
-        return "Expected RTO from the settings: \(range)" + (measuredRTO.map { "; measured \(ReportFormat.duration($0))." } ?? ".")
+    }
+
+    /// `Expected RTO from the settings: 19.0 s – 26.6 s; measured 20.3 s.`
+    public var expectedRTO: String {
+        "Expected RTO from the settings: \(expectedRange)" + (measuredRTO.map { "; measured \(ReportFormat.duration($0))." } ?? ".")
     }
 }
 

@@ -106,8 +106,7 @@ extension Commands {
         var out = settings.summary.map { "Failover settings: \($0)\n" }.joined()
         for scenario in [FailureScenario.primaryLost, .primaryPartitioned] {
             guard let b = RTOBudget.make(scenario, settings: settings) else { continue }
-            out += "Expected RTO, \(scenario.words): " + b.expectedRTO.dropFirst("Expected RTO from the settings: ".count)
-                + (b.dominant.map { " " + $0 } ?? "") + "\n"
+            out += "Expected RTO, \(scenario.words): \(b.expectedRange)." + (b.dominant.map { " " + $0 } ?? "") + "\n"
             if scenario == .primaryLost, let rpo = b.rpo { out += "Expected RPO: \(rpo)\n" }
         }
         out += settings.unread.map { "Not read: \($0)\n" }.joined()

@@ -9,8 +9,8 @@ extension DrillRunner {
         if index == 0, s.record.plan.manual?.pauseManager == true {
             // Automation out of the way before the first fault; a failure here aborts with nothing else injected.
             do { try pauseManager(s) } catch {
-                progress.warn("[\(s.record.plan.name)] could not pause Patroni: \(error)")
-                return .faultFailed(index, "could not pause Patroni: \(error)")
+                progress.warn("[\(s.record.plan.name)] could not pause \(cluster.manager): \(error)")
+                return .faultFailed(index, "could not pause \(cluster.manager): \(error)")
             }
         }
         if case .wait(let micros) = step.action {

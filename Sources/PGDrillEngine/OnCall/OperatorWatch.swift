@@ -11,8 +11,6 @@ public struct OnCallRecord: Sendable {
     public var actions: [(at: Int64, signal: String, what: String, step: Int?)] = []
     /// The deadline passed and pgdrill restored the cluster itself.
     public var deadlinePassed = false
-    /// How the scripted operator ended (nil: none, or still running when the drill ended).
-    public var scriptStatus: Int32?
 }
 
 /// Watches an on-call handover: starts the scripted operator (`--operator-script`) or listens to the keyboard
@@ -97,7 +95,6 @@ final class OperatorWatch: @unchecked Sendable {
                 armed.insert(signal)
             }
         }
-        if let p = process, !p.isRunning, record.scriptStatus == nil { record.scriptStatus = p.terminationStatus }
         return said
     }
 
