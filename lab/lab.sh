@@ -388,7 +388,7 @@ cmd_up() {
     fi
     if ((LAB_MONITORING)); then
         wait_monitoring "$t0"
-        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $M_SUMMARY (state/monitoring.yaml)"
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $M_SUMMARY (cluster.yaml monitoring:)"
     fi
     say "lab ($(wanted_flavour)) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
 }
