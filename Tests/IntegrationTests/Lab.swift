@@ -40,6 +40,17 @@ enum Lab {
         return "pgdrill\(id == "0" ? "" : id)-\(node)"
     }
 
+    /// The lab's Prometheus and Alertmanager, from the cluster file's `monitoring:` (nil: up --no-monitoring).
+    static var monitoring: (prometheus: String, alertmanager: String)? {
+        guard let text = try? String(contentsOfFile: clusterPath ?? "", encoding: .utf8) else { return nil }
+        func value(_ key: String) -> String? {
+            text.split(separator: "\n").first { $0.hasPrefix("  \(key): ") }
+                .map { $0.dropFirst(key.count + 4).trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+        }
+        guard text.contains("\nmonitoring:"), let p = value("prometheus"), let a = value("alertmanager") else { return nil }
+        return (p, a)
+    }
+
     /// The runner's own address on the lab bridge (`10.77.N.1`).
     static var runnerAddress: String { "\(netPrefix).1" }
     /// Where a node sees the runner's ssh come from: the bastion behind one (`up --bastion`), else the runner.

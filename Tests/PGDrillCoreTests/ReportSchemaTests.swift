@@ -48,6 +48,7 @@ import Testing
         alerts.instances = [instance]
         alerts.rules = ["PostgreSQLNoLeader": 10_000_000]
         alerts.outages = [MonitoringOutage(api: "Prometheus", from: 30_000_000, to: 31_000_000, error: "timeout")]
+        alerts.outages[0].seenThrough = true
         var silence = SilenceRecord(id: "s1", matchers: ["cluster": "lab"], createdAt: 1_000_000, endsAt: "2026-12-07T23:55:34.725Z")
         silence.expiredAt = 90_000_000
         silence.problem = "none"

@@ -64,6 +64,30 @@ struct AlertAPI: Sendable {
         return out
     }
 
+    /// Alerts in scope that Prometheus' own history (the `ALERTS` series) shows firing between two moments,
+    /// each with its labels and the first and last evaluation seen firing: what happened while pgdrill could not
+    /// ask. `step` should not exceed the rule evaluation interval.
+    func firingHistory(from: Date, to: Date, step: TimeInterval = 1) throws -> [(name: String, labels: [String: String], first: Date, last: Date)] {
+        let selector = (["alertstate=\"firing\""] + settings.matchers.map { "\($0.name)=\"\($0.value)\"" }).joined(separator: ",")
+        let data = try get(settings.prometheus, "api/v1/query_range", query: [
+            URLQueryItem(name: "query", value: "ALERTS{\(selector)}"),
+            URLQueryItem(name: "start", value: String(format: "%.3f", from.timeIntervalSince1970)),
+            URLQueryItem(name: "end", value: String(format: "%.3f", to.timeIntervalSince1970)),
+            URLQueryItem(name: "step", value: String(format: "%.3f", step)),
+        ])
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let result = (root["data"] as? [String: Any])?["result"] as? [[String: Any]] else {
+            throw shape(settings.prometheus, "api/v1/query_range")
+        }
+        return result.compactMap { series in
+            var labels = series["metric"] as? [String: String] ?? [:]
+            let times = (series["values"] as? [[Any]] ?? []).compactMap { ($0.first as? Double) ?? ($0.first as? Int).map(Double.init) }
+            guard let name = labels.removeValue(forKey: "alertname"), let first = times.min(), let last = times.max() else { return nil }
+            labels["alertstate"] = nil
+            return (name, labels, Date(timeIntervalSince1970: first), Date(timeIntervalSince1970: last))
+        }
+    }
+
     // MARK: Alertmanager
 
     /// Alerts Alertmanager holds in the cluster's scope, silenced and inhibited ones included.

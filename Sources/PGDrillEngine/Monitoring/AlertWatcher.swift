@@ -64,6 +64,7 @@ final class AlertWatcher: @unchecked Sendable {
             wake.signal()
             _ = done.wait(timeout: .now() + 10)
             poll()
+            backfill()
         }
         return state.withLock { s in
             var r = s.report
@@ -141,6 +142,34 @@ final class AlertWatcher: @unchecked Sendable {
             }
         }
         if let abort { onAbort(abort) }
+    }
+
+    /// Fills each stretch Prometheus did not answer from its own history: an alert that fired while pgdrill
+    /// could not ask is added (or its firing moved to the first evaluation that fired), and the outage is marked
+    /// as seen through. One that cannot be filled stays dark in the report.
+    func backfill() {
+        let wallOffset = clock.wallNowMicros() - clock.now()
+        let outages = state.withLock { s in s.report.outages.enumerated().filter { $0.element.api == "Prometheus" && $0.element.to != nil } }
+        for (index, outage) in outages {
+            // One evaluation either side: a firing that began as the link went down is seen whole.
+            let from = Date(timeIntervalSince1970: Double(outage.from + wallOffset) / 1e6 - 2)
+            let to = Date(timeIntervalSince1970: Double(outage.to! + wallOffset) / 1e6 + 1)
+            guard let history = try? api.firingHistory(from: from, to: to) else { continue }
+            state.withLock { s in
+                for h in history {
+                    let first = Int64(h.first.timeIntervalSince1970 * 1e6) - wallOffset
+                    if let i = s.report.instances.lastIndex(where: { $0.name == h.name && $0.labels == h.labels && ($0.resolvedAt ?? .max) >= first }) {
+                        if (s.report.instances[i].firingAt ?? .max) > first { s.report.instances[i].firingAt = first }
+                    } else {
+                        var instance = AlertInstance(name: h.name, labels: h.labels, firingAt: first)
+                        let last = Int64(h.last.timeIntervalSince1970 * 1e6) - wallOffset
+                        if last < outage.to! { instance.resolvedAt = last + Int64(interval * 1e6) }
+                        s.report.instances.append(instance)
+                    }
+                }
+                s.report.outages[index].seenThrough = true
+            }
+        }
     }
 
     private func outage(_ s: inout State, api: String, now: Int64, error: Error) {

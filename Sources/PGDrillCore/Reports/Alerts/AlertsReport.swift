@@ -40,9 +40,10 @@ public struct AlertsReport: Codable, Sendable, Equatable {
     /// The instances of one alert name, in the order they appeared.
     public func instances(named name: String) -> [AlertInstance] { instances.filter { $0.name == name } }
 
-    /// How long the monitoring could not be asked between two moments (µs), summed over outages.
+    /// How long the monitoring could not be asked between two moments (µs), summed over outages that its
+    /// history could not fill afterwards.
     public func darkMicros(from: Int64, to: Int64) -> Int64 {
-        outages.reduce(0) { sum, o in sum + max(0, min(o.to ?? to, to) - max(o.from, from)) }
+        outages.filter { $0.seenThrough != true }.reduce(0) { sum, o in sum + max(0, min(o.to ?? to, to) - max(o.from, from)) }
     }
 }
 
@@ -86,6 +87,9 @@ public struct MonitoringOutage: Codable, Sendable, Equatable {
     /// Nil: still dark when watching ended.
     public var to: Int64?
     public var error: String
+    /// Prometheus' own history (its `ALERTS` series) was read for this stretch afterwards, and what fired in it
+    /// is in the report: it does not leave a judgement open.
+    public var seenThrough: Bool?
 
     public init(api: String, from: Int64, to: Int64? = nil, error: String) {
         self.api = api

@@ -33,7 +33,8 @@ extension MarkdownReport {
             if let problem = s.problem { lines.append("Silence: \(problem)") }
         }
         for o in a.outages {
-            lines.append("\(o.api) did not answer from \(at(o.from)) to \(o.to.map(at) ?? "the end"): \(o.error)")
+            lines.append("\(o.api) did not answer from \(at(o.from)) to \(o.to.map(at) ?? "the end"): \(o.error)"
+                         + (o.seenThrough == true ? " — what fired meanwhile was read from its ALERTS history afterwards" : ""))
         }
         return out + lines.map { "- " + text($0) + "\n" }.joined() + "\n"
     }
