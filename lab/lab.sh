@@ -148,7 +148,7 @@ teardown() {
     net_down
     # Mount points lab-node-init made on the host to carry a /tmp checkout into a node (empty once the
     # node's mount namespace is gone).
-    rmdir /var/tmp/.pgdrill-lab$LAB_TAG-aside-* 2>/dev/null || true
+    rmdir "/var/tmp/.pgdrill-lab$LAB_TAG-aside-"* 2>/dev/null || true
 }
 
 remove_state() {

@@ -40,10 +40,9 @@ gen_tls_certs() {
 
 # No inline comments in pgbackrest.conf: pgBackRest would read them as part of the value.
 write_pgbackrest_config() {
-    local node=$1 role_settings stanza_settings
-    role_settings=$(pgbackrest_role_settings "$node")
-    stanza_settings=$(pgbackrest_stanza_settings "$node")
-    render_template pgbackrest.conf node role_settings stanza_settings STATE REPO_PATH PGBACKREST_STANZA \
+    local node=$1
+    render_template pgbackrest.conf node role_settings="$(pgbackrest_role_settings "$node")" \
+        stanza_settings="$(pgbackrest_stanza_settings "$node")" STATE REPO_PATH PGBACKREST_STANZA \
         >"$STATE/$node/pgbackrest.conf"
     chmod 0644 "$STATE/$node/pgbackrest.conf"
 }
@@ -51,26 +50,25 @@ write_pgbackrest_config() {
 # [global] by role: the repository keeps backups; every other node reaches it over TLS and (but the scratch
 # node) serves pgBackRest's TLS protocol itself.
 pgbackrest_role_settings() {
-    local node=$1 ip repo
+    local node=$1
     if [[ $node == "$REPO_NODE" ]]; then
         printf '%s\n' repo1-retention-full=2 start-fast=y
     else
-        repo=$(node_ip "$REPO_NODE")
-        render_template pgbackrest-repo-client.conf repo PGBACKREST_TLS_PORT TLS_DIR
+        render_template pgbackrest-repo-client.conf repo="$(node_ip "$REPO_NODE")" PGBACKREST_TLS_PORT TLS_DIR
     fi
     if [[ $node != "$SCRATCH_NODE" ]]; then
-        ip=$(node_ip "$node")
-        render_template pgbackrest-tls-server.conf node ip PGBACKREST_TLS_PORT TLS_DIR TLS_CLIENT_CN PGBACKREST_STANZA
+        render_template pgbackrest-tls-server.conf node ip="$(node_ip "$node")" PGBACKREST_TLS_PORT TLS_DIR \
+            TLS_CLIENT_CN PGBACKREST_STANZA
     fi
 }
 
 # The stanza: the repository reaches every pg node, a node names its own data directory.
 pgbackrest_stanza_settings() {
-    local node=$1 n i=0 ip
+    local node=$1 n i=0
     if [[ $node == "$REPO_NODE" ]]; then
         for n in "${PG_NODES[@]}"; do
-            i=$((i + 1)) ip=$(node_ip "$n")
-            render_template pgbackrest-repo-pg.conf i ip PGBACKREST_TLS_PORT TLS_DIR DATA_DIR PG_PORT
+            i=$((i + 1))
+            render_template pgbackrest-repo-pg.conf i ip="$(node_ip "$n")" PGBACKREST_TLS_PORT TLS_DIR DATA_DIR PG_PORT
         done
     else
         printf '%s\n' "pg1-path=$DATA_DIR" "pg1-port=$PG_PORT" "pg1-socket-path=/run/postgresql"

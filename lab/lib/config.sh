@@ -5,24 +5,25 @@
 
 TEMPLATE_DIR=$LAB_DIR/templates
 
-# render_template NAME VAR...: lab/templates/NAME on stdout, each ${VAR} (or $VAR) of the named variables
-# replaced by its value. envsubst is given exactly these names, so any other `$` in a template (a regex
-# anchor, a shell variable in a command) is left as written. Every named variable must be set. A piece
-# that a file has or lacks by flavour is rendered by the caller and passed in as a variable: one whole
-# line or several (may be empty: then the template's line is blank), or where it must vanish without a
-# trace, spliced at the start of the following line and ending with its own newline.
+# render_template NAME VAR|VAR=VALUE...: lab/templates/NAME on stdout, each ${VAR} (or $VAR) replaced by
+# the variable's value, or by VALUE where one is given. envsubst is given exactly these names, so any other
+# `$` in a template (a regex anchor, a shell variable in a command) is left as written. A bare VAR must be
+# set. A piece that a file has or lacks by flavour is rendered by the caller and passed in: one whole line
+# or several (when empty the template's line stays, blank), or where it must vanish without a trace,
+# spliced at the start of the following line and ending with its own newline. Locals are prefixed: a
+# caller's variable of the same name would be shadowed (bash scopes dynamically).
 render_template() {
-    local template=$TEMPLATE_DIR/$1 names="" v
+    local _rt_template=$TEMPLATE_DIR/$1 _rt_names="" _rt_arg
     shift
-    [[ -r $template ]] || die "no template $template"
-    for v in "$@"; do
-        [[ -v $v ]] || die "template ${template##*/}: variable $v is not set"
-        names+=" \${$v}"
+    [[ -r $_rt_template ]] || die "no template $_rt_template"
+    for _rt_arg in "$@"; do
+        [[ $_rt_arg == *=* || -v $_rt_arg ]] || die "template ${_rt_template##*/}: variable $_rt_arg is not set"
+        _rt_names+=" \${${_rt_arg%%=*}}"
     done
     (
-        # shellcheck disable=SC2163 # exports the variables named by the arguments, as meant
+        # shellcheck disable=SC2163 # exports the names and NAME=VALUE pairs given, as meant
         export "$@"
-        envsubst "$names" <"$template"
+        envsubst "$_rt_names" <"$_rt_template"
     )
 }
 
@@ -54,15 +55,14 @@ gen_ssh_keys() {
 }
 
 write_sshd_config() {
-    local node=$1 use_pam=no ip port=${LAB_SSH_PORT:-22} permit_root=prohibit-password bastion_rules
+    local node=$1 use_pam=no port=${LAB_SSH_PORT:-22} permit_root=prohibit-password
     # repmgr flavour: without PAM, sshd refuses the host's locked postgres account ('!' in
     # shadow) even for key logins; through PAM only the key counts.
     [[ $LAB_MANAGER == repmgr ]] && use_pam=yes
     [[ $node == "$BASTION_NODE" ]] && port=22
     ((LAB_OPERATOR)) && permit_root=no
-    ip=$(node_ip "$node")
-    bastion_rules=$(sshd_bastion_rules "$node")
-    render_template sshd_config node ip port STATE permit_root use_pam bastion_rules >"$STATE/$node/ssh/sshd_config"
+    render_template sshd_config node STATE ip="$(node_ip "$node")" port="$port" permit_root="$permit_root" \
+        use_pam="$use_pam" bastion_rules="$(sshd_bastion_rules "$node")" >"$STATE/$node/ssh/sshd_config"
 }
 
 # up --bastion: the bastion forwards TCP for its users (ssh -J, pgdrill's ssh.jump) and runs nothing else;
@@ -81,13 +81,13 @@ sshd_bastion_rules() {
 # become Go zero values (no gRPC gateway, which Patroni's etcd3 client needs, no
 # initial election tick advance, unlimited WAL files).
 write_etcd_config() {
-    local node=$1 ip peers="" n
-    ip=$(node_ip "$node")
+    local node=$1 peers="" n
     # Each region has its own DCS: region 2's etcd is its own one-member cluster.
     for n in $(region_nodes "$node"); do peers+="${peers:+,}$n=http://$(node_ip "$n"):$ETCD_PEER_PORT"; done
     # pre-vote: a member cut off by a partition drill must not force a new
     # election (and a DCS outage long enough to demote Patroni) when it comes back.
-    render_template etcd.flags node ip peers ETCD_PEER_PORT ETCD_CLIENT_PORT ETCD_TOKEN >"$STATE/$node/etcd.flags"
+    render_template etcd.flags node ip="$(node_ip "$node")" peers ETCD_PEER_PORT ETCD_CLIENT_PORT ETCD_TOKEN="$ETCD_TOKEN" \
+        >"$STATE/$node/etcd.flags"
 }
 
 # The database nodes of NODE's region.
@@ -98,27 +98,25 @@ region_nodes() { if is_dr_node "$1"; then echo "${DR_NODES[*]}"; else echo "${PG
 # from the WAL archive when streaming is behind. Promoting it = removing this section from its DCS config.
 dr_region_dcs() {
     if is_dr_node "$1"; then
-        local host
-        host=$(node_ip "$PROXY_NODE")
-        render_template patroni-standby-cluster.yml host HAPROXY_WRITE_PORT DR_SLOT ARCHIVE_GET
+        render_template patroni-standby-cluster.yml host="$(node_ip "$PROXY_NODE")" HAPROXY_WRITE_PORT DR_SLOT \
+            ARCHIVE_GET="$ARCHIVE_GET"
     elif ((LAB_DR_REGION)); then
         printf '    slots:\n      %s: { type: physical }\n' "$DR_SLOT"
     fi
 }
 
 write_patroni_config() {
-    local node=$1 ip etcd_hosts="" n scope=pgdrill-lab synchronous_mode=false restapi_tls dr_region_dcs
-    ip=$(node_ip "$node")
+    local node=$1 etcd_hosts="" n scope=pgdrill-lab synchronous_mode=false
     for n in $(region_nodes "$node"); do etcd_hosts+="${etcd_hosts:+,}$(node_ip "$n"):$ETCD_CLIENT_PORT"; done
     is_dr_node "$node" && scope=pgdrill-lab-dr
     [[ $LAB_REPLICATION == sync ]] && synchronous_mode=true
-    restapi_tls=$(patroni_restapi_tls "$node")
-    dr_region_dcs=$(dr_region_dcs "$node")
     local f="$STATE/$node/patroni.yml"
     install -m 0600 -o postgres -g postgres /dev/null "$f"
-    render_template patroni.yml node scope ip etcd_hosts synchronous_mode restapi_tls dr_region_dcs \
-        PATRONI_VERSION PATRONI_PORT ARCHIVE_PUSH ARCHIVE_GET DATA_TMPFS_SIZE PG_PORT DATA_DIR PG_BIN \
-        SUPERUSER_PASSWORD REPLICATION_PASSWORD STATE NET_CIDR DR_CIDR >"$f"
+    render_template patroni.yml node ip="$(node_ip "$node")" etcd_hosts scope="$scope" synchronous_mode="$synchronous_mode" \
+        restapi_tls="$(patroni_restapi_tls "$node")" dr_region_dcs="$(dr_region_dcs "$node")" \
+        SUPERUSER_PASSWORD="$SUPERUSER_PASSWORD" REPLICATION_PASSWORD="$REPLICATION_PASSWORD" \
+        ARCHIVE_PUSH="$ARCHIVE_PUSH" ARCHIVE_GET="$ARCHIVE_GET" PATRONI_VERSION PATRONI_PORT DATA_TMPFS_SIZE PG_PORT DATA_DIR \
+        PG_BIN STATE NET_CIDR DR_CIDR >"$f"
 }
 
 # up --tls: the REST API's certificate (the lab CA also verifies the other members' APIs, which Patroni asks
@@ -145,7 +143,7 @@ write_api_secrets() {
 }
 
 write_haproxy_config() {
-    local n servers="" dr_servers="" check_tls="" tls_bind="" stats_auth="" metrics_frontend
+    local n servers="" dr_servers="" check_tls="" tls_bind="" stats_auth=""
     # up --tls: health checks to Patroni over TLS verified against the lab CA; stats on HTTPS with auth.
     if ((LAB_TLS)); then
         check_tls=" check-ssl verify required ca-file $TLS_DIR/ca.crt"
@@ -162,9 +160,8 @@ write_haproxy_config() {
             dr_servers+="    server $n $(node_ip "$n"):$PG_PORT check port $PATRONI_PORT$check_tls"$'\n'
         done
     fi
-    local write_servers=$servers$dr_servers read_servers=$servers
-    metrics_frontend=$(haproxy_metrics_frontend "$tls_bind")
-    render_template haproxy.cfg write_servers read_servers tls_bind stats_auth metrics_frontend \
+    render_template haproxy.cfg tls_bind write_servers="$servers$dr_servers" read_servers="$servers" \
+        stats_auth="$stats_auth" metrics_frontend="$(haproxy_metrics_frontend "$tls_bind")" \
         PROXY_NODE HAPROXY_WRITE_PORT HAPROXY_READ_PORT HAPROXY_STATS_PORT >"$STATE/$PROXY_NODE/haproxy.cfg"
 }
 
@@ -173,16 +170,15 @@ write_haproxy_config() {
 # read-only figures, no credentials for Prometheus to hold.
 haproxy_metrics_frontend() {
     ((LAB_MONITORING)) || return 0
-    local tls_bind=$1
-    render_template haproxy-prometheus.cfg HAPROXY_METRICS_PORT tls_bind
+    render_template haproxy-prometheus.cfg HAPROXY_METRICS_PORT tls_bind="$1"
 }
 
 write_pgbouncer_config() {
-    local dir="$STATE/$PROXY_NODE" ip
-    ip=$(node_ip "$PROXY_NODE")
+    local dir="$STATE/$PROXY_NODE"
     install -m 0600 -o postgres -g postgres /dev/null "$dir/userlist.txt"
     printf '"drill" "%s"\n' "$DRILL_PASSWORD" >"$dir/userlist.txt"
-    render_template pgbouncer.ini dir ip PROXY_NODE HAPROXY_WRITE_PORT PGBOUNCER_PORT >"$dir/pgbouncer.ini"
+    render_template pgbouncer.ini dir ip="$(node_ip "$PROXY_NODE")" PROXY_NODE HAPROXY_WRITE_PORT PGBOUNCER_PORT \
+        >"$dir/pgbouncer.ini"
 }
 
 write_pgpass() {
@@ -214,13 +210,12 @@ cluster_yaml() {
             printf '  - { name: %s, host: %s, patroni: "%s://%s:%s" }\n' "$n" "$(node_ip "$n")" "$API_SCHEME" "$(node_ip "$n")" "$PATRONI_PORT"
         fi
     done)
-    render_template cluster.yaml ssh_login ssh_jump nodes px LAB_MANAGER LAB_SSH_PORT PROXY_NODE PG_PORT DATA_DIR \
+    render_template cluster.yaml px ssh_login="$ssh_login" ssh_jump="$ssh_jump" nodes="$nodes" LAB_MANAGER LAB_SSH_PORT PROXY_NODE PG_PORT DATA_DIR \
         PG_BIN HAPROXY_WRITE_PORT HAPROXY_READ_PORT PGBOUNCER_PORT API_SCHEME HAPROXY_STATS_PORT STATE
     if ((LAB_TLS)); then render_template cluster-http-auth.yaml API_USER; fi
     if [[ $LAB_MANAGER != repmgr ]]; then
-        local repo scratch
-        repo=$(node_ip "$REPO_NODE") scratch=$(node_ip "$SCRATCH_NODE")
-        render_template cluster-backup.yaml repo scratch PGBACKREST_STANZA PGBACKREST_CONF LAB_DIR
+        render_template cluster-backup.yaml repo="$(node_ip "$REPO_NODE")" scratch="$(node_ip "$SCRATCH_NODE")" \
+            PGBACKREST_STANZA PGBACKREST_CONF LAB_DIR
     fi
     if ((LAB_DR_REGION)); then
         printf 'standby_cluster:\n  name: dr\n  nodes:\n'
@@ -298,11 +293,10 @@ generate_state() {
 # not in cluster.yaml: an unknown key there is an error for the pgdrill of today.
 write_monitoring_config() {
     ((LAB_MONITORING)) || return 0
-    local mon_ip
-    mon_ip=$(node_ip "$MON_NODE")
     prometheus_config >"$STATE/$MON_NODE/prometheus.yml"
     render_template alertmanager.yml MON_NODE ALERT_SINK_PORT >"$STATE/$MON_NODE/alertmanager.yml"
-    render_template monitoring.yaml mon_ip PROMETHEUS_PORT ALERTMANAGER_PORT >"$STATE/monitoring.yaml"
+    render_template monitoring.yaml mon_ip="$(node_ip "$MON_NODE")" PROMETHEUS_PORT ALERTMANAGER_PORT \
+        >"$STATE/monitoring.yaml"
 }
 
 # One static target: "ADDRESS:PORT" and its labels (every series carries cluster and node; alerts keep them).
@@ -313,13 +307,12 @@ prom_target() {
 
 # Prometheus' configuration on stdout.
 prometheus_config() {
-    local n scheme=http tls_config="" sync=true mon_ip postgres_targets patroni_job="" node_targets haproxy_target
+    local n scheme=http tls_config="" sync=true postgres_targets patroni_job=""
     [[ $LAB_REPLICATION == async ]] && sync=false
     if ((LAB_TLS)); then
         scheme=https
         tls_config="    tls_config: { ca_file: $TLS_DIR/ca.crt }"
     fi
-    mon_ip=$(node_ip "$MON_NODE")
     # sync_expected: whether this cluster should have a synchronous standby (the rule
     # PostgreSQLSyncStandbyMissing cannot tell Patroni's degraded mode from an async cluster otherwise).
     postgres_targets=$(
@@ -329,14 +322,13 @@ prometheus_config() {
         fi
     )
     if [[ $LAB_MANAGER != repmgr ]]; then
-        local patroni_targets
-        patroni_targets=$(prom_targets "$PATRONI_PORT")
         # Spliced before the next job's line: it ends with its own newline.
-        patroni_job=$(render_template prometheus-patroni-job.yml scheme tls_config patroni_targets)$'\n'
+        patroni_job=$(render_template prometheus-patroni-job.yml scheme="$scheme" tls_config="$tls_config" \
+            patroni_targets="$(prom_targets "$PATRONI_PORT")")$'\n'
     fi
-    node_targets=$(prom_targets "$NODE_EXPORTER_PORT")
-    haproxy_target=$(prom_target "$PROXY_NODE" "$HAPROXY_METRICS_PORT")
-    render_template prometheus.yml mon_ip postgres_targets patroni_job node_targets haproxy_target scheme tls_config \
+    render_template prometheus.yml mon_ip="$(node_ip "$MON_NODE")" postgres_targets="$postgres_targets" \
+        patroni_job="$patroni_job" node_targets="$(prom_targets "$NODE_EXPORTER_PORT")" \
+        haproxy_target="$(prom_target "$PROXY_NODE" "$HAPROXY_METRICS_PORT")" scheme="$scheme" tls_config="$tls_config" \
         MON_NODE ALERTMANAGER_PORT MONITORING_DIR PROMETHEUS_PORT DATA_MOUNT
 }
 

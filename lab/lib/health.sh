@@ -9,7 +9,7 @@ curl_q() { curl -fsS --max-time 1 "$@" 2>/dev/null; }
 # The first answer to GET /cluster among the Patroni APIs of NODE...; status 1 when none answers.
 patroni_cluster_json() {
     local n opts
-    mapfile -t opts < <(api_curl_opts)
+    mapfile -t opts < <(api_curl_opts patroni)
     for n in "$@"; do curl_q "${opts[@]}" "$API_SCHEME://$(node_ip "$n"):$PATRONI_PORT/cluster" && return 0; done
     return 1
 }
@@ -55,7 +55,9 @@ lab_health() {
         parts+=("pgbouncer ?")
     fi
 
-    H_SUMMARY=$(IFS='|'; echo "${parts[*]}" | sed 's/|/ · /g')
+    # shellcheck disable=SC2034 # read by lab.sh (wait_healthy, cmd_up)
+    H_SUMMARY=$(IFS='|'; echo "${parts[*]}")
+    H_SUMMARY=${H_SUMMARY//|/ · }
     ((${#H_PROBLEMS[@]} == 0))
 }
 

@@ -50,12 +50,10 @@ write_repmgr_config() {
     local svc="$LAB_DIR/bin/lab-svc"
     local ssh_opts="-q -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes"
     ssh_opts+=" -o UserKnownHostsFile=$STATE/repmgr/ssh/known_hosts -i $STATE/repmgr/ssh/id_ed25519"
-    local node_id conninfo
-    node_id=$(repmgr_node_id "$node")
-    conninfo=$(repmgr_conninfo "$node")
     install -m 0640 -o postgres -g postgres /dev/null "$f"
-    render_template repmgr.conf node node_id conninfo priority f attempts interval svc ssh_opts \
-        DATA_DIR PG_BIN STATE REPMGR_BIN >"$f"
+    render_template repmgr.conf node f ssh_opts node_id="$(repmgr_node_id "$node")" \
+        conninfo="$(repmgr_conninfo "$node")" priority="$priority" attempts="$attempts" interval="$interval" \
+        svc="$svc" DATA_DIR PG_BIN STATE REPMGR_BIN >"$f"
 }
 
 # postgresql.conf additions for the repmgr flavour (the Patroni flavour's
@@ -111,8 +109,7 @@ repmgr_init_standby() {
         -U repmgr -d repmgr standby clone --fast-checkpoint >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
     in_node "$node" "$LAB_DIR/bin/lab-svc" start postgresql >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
     # register refuses a standby still in "catchup" (not yet streaming): retry for up to ~15 s.
-    local try
-    for try in $(seq 1 30); do
+    for _ in $(seq 1 30); do
         as_postgres "$node" "$REPMGR_BIN" -f "$(repmgr_conf "$node")" standby register --wait-sync=30 >>"$log" 2>&1 && return 0
         sleep 0.5
     done
