@@ -397,7 +397,7 @@ cmd_up() {
     if ((LAB_MONITORING)); then
         local monitoring
         monitoring=$(wait_monitoring "$t0") || exit 1
-        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $monitoring (state/monitoring.yaml)"
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $monitoring (cluster.yaml monitoring:)"
     fi
     say "lab ($(wanted_flavour)) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
 }

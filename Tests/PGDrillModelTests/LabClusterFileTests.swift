@@ -16,6 +16,7 @@ import Testing
         var jumpHost: String? = "10.77.0.4"
         var https = true
         var standbyNodes: [String] = []
+        var monitoring = true
 
         var testDescription: String { options.isEmpty ? "default" : options.joined(separator: " ") }
     }
@@ -27,7 +28,7 @@ import Testing
         Flavour(options: ["--ssh-port", "2222"], sshPort: 2222),
         Flavour(options: ["--patroni", "debian"]),
         Flavour(options: ["--replication", "async"]),
-        Flavour(options: ["--no-monitoring"]),
+        Flavour(options: ["--no-monitoring"], monitoring: false),
         Flavour(options: ["--simple"], sshUser: "root", jumpHost: nil, https: false),
     ]
 
@@ -59,6 +60,8 @@ import Testing
         #expect(cluster.haproxyStats?.scheme == (flavour.https ? "https" : "http"))
         #expect(cluster.patroniAccess.isEmpty == !flavour.https)
         #expect((cluster.standbyCluster?.nodes.map(\.name) ?? []) == flavour.standbyNodes)
+        #expect(cluster.monitoring?.prometheus.absoluteString == (flavour.monitoring ? "http://10.77.0.5:9090" : nil))
+        #expect(cluster.monitoring?.silence == (flavour.monitoring ? true : nil))
         if flavour.manager == .repmgr {
             #expect(cluster.backup == nil)
             #expect(cluster.repmgr.config(for: "pg2").hasSuffix("/lab/state/pg2/repmgr.conf"))

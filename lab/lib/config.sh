@@ -237,6 +237,11 @@ cluster_yaml() {
         printf '  %-10s { start: "%s start %s", stop: "%s stop %s", status: "%s status %s" }\n' \
             "$s:" "$svc_cmd" "$unit" "$svc_cmd" "$unit" "$svc_cmd" "$unit"
     done
+    # Monitoring (on unless up --no-monitoring). silence: every drill holds an Alertmanager silence over the
+    # cluster's alerts, so the lab's runs show the path a scheduled production drill takes (nobody paged).
+    if ((LAB_MONITORING)); then
+        render_template cluster-monitoring.yaml mon_ip="$(node_ip "$MON_NODE")" PROMETHEUS_PORT ALERTMANAGER_PORT
+    fi
 }
 
 # The lab directory's name goes unquoted into cluster.yaml's commands.
@@ -288,15 +293,12 @@ generate_state() {
     write_monitoring_config
 }
 
-# Monitoring (on unless up --no-monitoring): Prometheus' and Alertmanager's configuration for mon, and
-# state/monitoring.yaml, the `monitoring:` section a cluster file will carry once pgdrill reads one. It is
-# not in cluster.yaml: an unknown key there is an error for the pgdrill of today.
+# Monitoring (on unless up --no-monitoring): Prometheus' and Alertmanager's configuration for mon (the cluster
+# file's `monitoring:` section is cluster_yaml's).
 write_monitoring_config() {
     ((LAB_MONITORING)) || return 0
     prometheus_config >"$STATE/$MON_NODE/prometheus.yml"
     render_template alertmanager.yml MON_NODE ALERT_SINK_PORT >"$STATE/$MON_NODE/alertmanager.yml"
-    render_template monitoring.yaml mon_ip="$(node_ip "$MON_NODE")" PROMETHEUS_PORT ALERTMANAGER_PORT \
-        >"$STATE/monitoring.yaml"
 }
 
 # One static target: "ADDRESS:PORT" and its labels (every series carries cluster and node; alerts keep them).

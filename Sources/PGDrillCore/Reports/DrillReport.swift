@@ -41,6 +41,8 @@ public struct DrillReport: Codable, Sendable, Equatable {
     public var rtoBudget: RTOBudget?
     /// An on-call drill's timeline: the handover, the operator's acknowledgement and actions, who restored it.
     public var onCall: OnCallReport?
+    /// What the cluster's monitoring said during the drill (nil: the drill did not watch it).
+    public var alerts: AlertsReport?
     /// What went wrong running the drill (ERROR / ABORTED), in words.
     public var errors: [String]
     /// Anything else worth knowing (a damaged probe log, a skipped check).

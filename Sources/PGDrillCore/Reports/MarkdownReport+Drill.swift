@@ -25,6 +25,7 @@ extension MarkdownReport {
         }
         if let m = d.metrics { out += metricsSections(m) }
         if let b = d.rtoBudget { out += budgetSection(b, settings: d.failoverSettings) }
+        if let a = d.alerts { out += alertsSection(a, t0: d.metrics?.t0) }
         out += clusterSections(d, t0: d.metrics?.t0)
         out += stagesSection(d, t0: d.metrics?.t0)
         if !d.notes.isEmpty {

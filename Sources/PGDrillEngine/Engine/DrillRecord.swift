@@ -56,6 +56,8 @@ public struct DrillRecord: Sendable {
     public var region: RegionFailoverReport?
     /// An on-call drill's handover and the operator's work (nil: not an on-call drill, or no handover).
     public var onCall: OnCallRecord?
+    /// What the cluster's monitoring said during the drill (nil: no `monitoring:` in the cluster file).
+    public var alerts: AlertsReport?
 
     public struct AppliedFault: Sendable {
         public var summary: String

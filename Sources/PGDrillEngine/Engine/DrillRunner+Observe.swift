@@ -142,11 +142,13 @@ extension DrillRunner {
         let start = clock.now()
         let (_, health) = connection.waitUntilHealthy(
             criteria(plan), timeout: Double(plan.recoverTimeoutMicros) / 1e6, every: 0.25,
-            giveUpUnreachableAfter: Double(Self.linkLimitMicros) / 1e6, stop: { trap.interrupted }
+            giveUpUnreachableAfter: Double(Self.linkLimitMicros) / 1e6, stop: { trap.signalled }
         ) { elapsed, problems in
             progress.status("[\(plan.name)] recovering +\(String(format: "%.1f s", elapsed)): \(problems.joined(separator: "; "))")
         }
-        if trap.interrupted, !health.isHealthy {
+        // A signal stops the wait; a drill's own stop condition (abort_if) does not: the cluster it rolled
+        // back is awaited as after any rollback, so the next drill finds it healthy.
+        if trap.signalled, !health.isHealthy {
             progress.endStatus()
             return .interrupted("interrupted by \(trap.signalName ?? "signal") during recovery")
         }

@@ -144,6 +144,10 @@ extension DrillRunner {
 
     /// Runs a journalled failback (see `RegionFailback`); progress lines go to the run's output.
     func runInternalRollback(_ entry: Journal.Entry, _ s: Session?) throws -> String {
+        if let silence = AlertSilence.parse(entry.rollback) {
+            let n = try silence.expire(silence.api(cluster.monitoring))
+            return n == 0 ? "no silence of this drill left in Alertmanager" : "Alertmanager silence expired"
+        }
         if var pause = ManagerPause.parse(entry.rollback) {
             pause.access = cluster.patroniHTTP
             return "maintenance mode off (through \(try pause.set(paused: false)))"

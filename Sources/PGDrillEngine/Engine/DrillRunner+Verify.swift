@@ -22,6 +22,7 @@ extension DrillRunner {
                 Thread.sleep(forTimeInterval: 0.1)
             }
             progress.endStatus()
+            awaitAlertsResolved(s)
         }
         // An interrupt in the cooldown ends the drill like one during recovery (ABORTED), not with a read-back
         // and a verdict the operator asked not to wait for.
@@ -143,6 +144,9 @@ extension DrillRunner {
 
     func finish(_ s: Session, _ termination: DrillLifecycle.Termination) {
         stopProbes(s)
+        endAlerts(s)
+        // A stop condition of this drill (abort_if.alert) ends with it; the next drill starts clean.
+        defer { trap.endDrill() }
         s.record.termination = termination
         s.record.runEnd = s.record.clock.now()
         s.record.events = s.monitor?.events ?? []

@@ -63,6 +63,10 @@ public final class DrillRunner {
         var sqlPollers: [NodeSQLPoller] = []
         /// An on-call drill's operator, watched from the handover to the end of observation.
         var watch: OperatorWatch?
+        /// The cluster's alerts, watched from pre-flight to the end of the drill (nil: no `monitoring:`).
+        var alerts: AlertWatcher?
+        /// The drill's Alertmanager silence: its journal entry and id, expired when the drill ends.
+        var silence: (journalID: Int, rollback: AlertSilence, id: String?)?
         init(machine: DrillLifecycle, record: DrillRecord) {
             self.machine = machine
             self.record = record
@@ -194,6 +198,8 @@ public final class DrillRunner {
         s.record.clusterBefore = view
         s.record.primaryBefore = health.leader
         s.record.timelineBefore = view.leader?.timeline
+        // Last: the silence it may create is the only thing pre-flight changes on the way.
+        if let refusal = alertPreflight(s) { return .preflightFailed(refusal) }
         progress.say("[\(plan.name)] cluster healthy: leader \(health.leader ?? "?"), sync standby \(health.syncStandby ?? "none"), timeline \(view.leader?.timeline.map(String.init) ?? "?")")
         return .preflightPassed
     }

@@ -23,6 +23,9 @@ public final class InterruptTrap: @unchecked Sendable {
         var lastAt: UInt64 = 0
         var signal: Int32 = 0
         var restoring: String?
+        /// A stop condition of the current drill (`abort_if: { alert: … }`): the same orderly abort as a
+        /// signal, for that drill only.
+        var drillAbort: String?
     }
     private let sources: [any DispatchSourceSignal]
     private let onForce: @Sendable () -> Void
@@ -49,14 +52,31 @@ public final class InterruptTrap: @unchecked Sendable {
     static let trapped = [SIGINT, SIGTERM, SIGHUP]
 
     /// True once any interrupt arrived.
-    public var interrupted: Bool { state.withLock { $0.count > 0 } }
+    public var interrupted: Bool { state.withLock { $0.count > 0 || $0.drillAbort != nil } }
 
-    /// The name of the first signal received (for the verdict).
+    /// True once a signal arrived (a drill's stop condition does not count: its recovery is still awaited).
+    public var signalled: Bool { state.withLock { $0.count > 0 } }
+
+    /// The name of the first signal received, or the drill's stop condition (for the verdict).
     public var signalName: String? {
         state.withLock { s in
-            s.count == 0 ? nil : (s.signal == SIGTERM ? "SIGTERM" : s.signal == SIGHUP ? "SIGHUP (terminal closed)" : "SIGINT")
+            s.count == 0 ? s.drillAbort : (s.signal == SIGTERM ? "SIGTERM" : s.signal == SIGHUP ? "SIGHUP (terminal closed)" : "SIGINT")
         }
     }
+
+    /// Aborts the current drill as an interrupt would (rollback at once), without stopping the run: `endDrill()`
+    /// clears it. Called from a watcher's thread.
+    func abortDrill(_ reason: String) {
+        let first = state.withLock { s -> Bool in
+            guard s.drillAbort == nil else { return false }
+            s.drillAbort = reason
+            return true
+        }
+        if first { progress.warn("\(reason): rolling back now") }
+    }
+
+    /// The drill is over: a stop condition it raised no longer applies (a signal still does).
+    func endDrill() { state.withLock { $0.drillAbort = nil } }
 
     /// What rollback is doing now; shown if the operator interrupts again.
     public func restoring(_ what: String?) { state.withLock { $0.restoring = what } }

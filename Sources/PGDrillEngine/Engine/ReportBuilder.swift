@@ -49,6 +49,10 @@ public enum ReportBuilder {
         }
         let restored = restoreVerification(record, endpoint: plan.probe.endpoint)
         var expectations = evaluate(record, metrics)
+        if let expect = plan.expect.alerts, let alerts = record.alerts, let t0 = record.t0 {
+            expectations += AlertExpectationCheck(expect: expect, alerts: alerts, t0: t0, recoveredAt: record.recoverEnd,
+                                                  end: alerts.watchedUntil ?? record.runEnd ?? t0).results()
+        }
         if case .completed? = record.termination, let restore = record.restore {
             expectations += restoreExpectations(restore, restored, plan.expect)
         }
@@ -93,6 +97,7 @@ public enum ReportBuilder {
         report.monitorSources = record.monitorSources
         report.failoverSettings = record.failoverSettings
         report.onCall = onCallReport(record, rto: metrics?.main.recovery.rto)
+        report.alerts = record.alerts
         // With the manager paused for an on-call drill, the person is the chain, not the settings' timeouts.
         if let settings = record.failoverSettings, plan.manual?.pauseManager != true, let scenario = plan.failureScenario(manager: cluster.manager, lease: settings.patroni?.ttl) {
             report.rtoBudget = RTOBudget.make(scenario, settings: settings, phases: metrics?.phases, rto: metrics?.main.recovery.rto,

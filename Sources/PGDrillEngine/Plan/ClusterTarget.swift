@@ -48,6 +48,8 @@ public struct ClusterTarget: Sendable {
     /// TLS and basic auth of the stats page, and of every Patroni REST API (passwords read at load).
     public var haproxyHTTP: HTTPCredentials = .none
     public var patroniHTTP: HTTPCredentials = .none
+    /// Prometheus and Alertmanager (`monitoring:`), with their credentials read at load; nil: not watched.
+    public var monitoring: (settings: MonitoringSettings, access: HTTPCredentials)?
     /// `haproxy.write_backend`; nil: discovered at pre-flight.
     public var haproxyWriteBackend: String?
     /// Where HAProxy's configuration is read over ssh (its check settings bound the routing phase): the proxy
@@ -168,6 +170,7 @@ extension ClusterTarget {
         }
         haproxyHTTP = try HTTPCredentials(spec.haproxyAccess)
         patroniHTTP = try HTTPCredentials(spec.patroniAccess)
+        if let m = spec.monitoring { monitoring = (m, try HTTPCredentials(m.access)) }
         readEndpoints = Set(spec.endpoints.filter { $0.kind == .read }.map(\.name))
         backup = spec.backup
         scratch = spec.scratch

@@ -34,6 +34,8 @@ public struct DrillPlan: Sendable {
         public var restoreLostWrites: Threshold<Int>?
         /// The error budget the main endpoint's application-view downtime may consume.
         public var availability: AvailabilityTarget?
+        /// The alerts that must fire, resolve or never fire (the model's type: one vocabulary).
+        public var alerts: AlertExpectations?
         public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                     errorRate: Threshold<Percentage>? = nil, noSplitBrain: Bool? = nil, failover: Bool? = nil) {
             self.rto = rto
@@ -66,6 +68,10 @@ public struct DrillPlan: Sendable {
     public var cooldownMicros: Int64
     public var expect: Expectations
     public var noPrimaryForMicros: Int64?
+    /// `abort_if.alert`: alerts whose firing (in the cluster's scope) aborts the drill at once.
+    public var abortAlerts: [String] = []
+    /// Whether the drill needs the cluster file's `monitoring:` (it judges or stops on alerts).
+    public var watchesAlerts: Bool { expect.alerts != nil || !abortAlerts.isEmpty }
     /// An on-call drill: the HA manager paused first, the cluster handed over to a person after the fault, and
     /// restored by pgdrill once `deadlineMicros` after t0 have passed (the observation's timeout).
     public var manual: ManualSettings?
@@ -117,6 +123,8 @@ extension DrillPlan {
         self.expect.restoreRPO = expect.restoreRPO
         self.expect.restoreLostWrites = expect.restoreLostWrites
         self.expect.availability = expect.availability
+        self.expect.alerts = expect.alerts
+        abortAlerts = spec.abortIf.alerts
         backupMaxAgeMicros = spec.preflight.backupMaxAge?.microseconds
         manual = spec.manual
         if let manual = spec.manual { observeTimeoutMicros = manual.deadline.microseconds }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ClusterSpec {
-    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "patroni_api", "services", "repmgr", "backup", "scratch", "standby_cluster"]
+    static let keys = ["name", "manager", "protected", "ssh", "nodes", "proxies", "postgres", "endpoints", "haproxy", "patroni_api", "services", "repmgr", "backup", "scratch", "standby_cluster", "monitoring"]
 
     /// Reads and validates a composed cluster file. Relative paths are resolved against `directory`.
     init(document: YAMLDocument, directory: URL) throws(DrillFileError) {
@@ -41,6 +41,7 @@ extension ClusterSpec {
             standbyCluster: standby,
             file: file
         )
+        monitoring = try root["monitoring"].map { field throws(DrillFileError) in try MonitoringSettings(field, paths: paths) }
         haproxyConfig = try haproxy?["config"]?.remotePath()
         if let host = haproxy?["host"] {
             let proxy = try host.text()

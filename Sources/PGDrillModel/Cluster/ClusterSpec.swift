@@ -42,6 +42,8 @@ public struct ClusterSpec: Sendable, Hashable {
     public var scratch: ScratchSettings?
     /// A Patroni standby cluster in another region, when the cluster file names one.
     public var standbyCluster: StandbyClusterSettings?
+    /// Prometheus and Alertmanager watching this cluster (`monitoring:`); nil: drills cannot judge alerts.
+    public var monitoring: MonitoringSettings?
     /// The cluster file as the user named it, for messages.
     public var file: String
 

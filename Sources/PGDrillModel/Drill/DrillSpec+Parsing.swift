@@ -128,7 +128,7 @@ extension RecoverSettings {
 extension Expectations {
     init(_ field: Field) throws(DrillFileError) {
         let map = try field.mapping(allowed: ["rto", "rpo", "lost_writes", "error_rate", "split_brain", "failover",
-                                              "restore_rto", "restore_rpo", "restore_lost_writes", "availability"],
+                                              "restore_rto", "restore_rpo", "restore_lost_writes", "availability", "alerts"],
                                     example: "{ rto: \"< 60s\", rpo: 0s, lost_writes: 0 }")
         func count(_ key: String) throws(DrillFileError) -> Threshold<Int>? {
             let t: Threshold<Int>? = try map[key]?.value()
@@ -142,6 +142,7 @@ extension Expectations {
         restoreRPO = try map["restore_rpo"]?.value()
         restoreLostWrites = try count("restore_lost_writes")
         availability = try map["availability"].map(AvailabilityTarget.init)
+        alerts = try map["alerts"].map(AlertExpectations.init)
     }
 }
 
@@ -167,8 +168,13 @@ extension ManualSettings {
 
 extension AbortConditions {
     init(_ field: Field) throws(DrillFileError) {
-        let map = try field.mapping(allowed: ["no_primary_for"], example: "{ no_primary_for: 5m }")
+        let map = try field.mapping(allowed: ["no_primary_for", "alert"], example: "{ no_primary_for: 5m, alert: PostgreSQLConnectionsHigh }")
         self.init(noPrimaryFor: try map["no_primary_for"]?.duration(in: .seconds(1)...DrillDuration.maximum))
+        for item in try map["alert"]?.oneOrMany() ?? [] {
+            let name = try AlertExpectations.alertName(item)
+            guard !alerts.contains(name) else { throw item.error(.duplicateName, "lists alert '\(name)' twice") }
+            alerts.append(name)
+        }
     }
 }
 

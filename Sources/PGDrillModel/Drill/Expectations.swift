@@ -26,6 +26,8 @@ public struct Expectations: Sendable, Hashable {
     public var restoreLostWrites: Threshold<Int>?
     /// The error budget the drill's application-view downtime may consume (`availability:`).
     public var availability: AvailabilityTarget?
+    /// Which alerts must fire (and how soon), resolve, or never fire (`alerts:`); needs `monitoring:` in the cluster file.
+    public var alerts: AlertExpectations?
 
     public init(rto: Threshold<DrillDuration>? = nil, rpo: Threshold<DrillDuration>? = nil, lostWrites: Threshold<Int>? = nil,
                 errorRate: Threshold<Percentage>? = nil, splitBrain: SplitBrainPolicy? = nil, failover: Bool? = nil) {
@@ -45,8 +47,12 @@ public struct Expectations: Sendable, Hashable {
 public struct AbortConditions: Sendable, Hashable {
     /// Abort when no node has been primary for this long.
     public var noPrimaryFor: DrillDuration?
+    /// Abort (roll back at once) when one of these alerts fires in the cluster's scope: a stop condition for
+    /// something the drill must not cause, as AWS FIS stops on an alarm.
+    public var alerts: [String]
 
-    public init(noPrimaryFor: DrillDuration? = nil) {
+    public init(noPrimaryFor: DrillDuration? = nil, alerts: [String] = []) {
         self.noPrimaryFor = noPrimaryFor
+        self.alerts = alerts
     }
 }
