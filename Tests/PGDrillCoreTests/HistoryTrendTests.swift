@@ -64,8 +64,8 @@ private let s = Fixture.s
         #expect(text.contains("primary-node-down (3 runs)"))
         #expect(text.contains("No regressions."))
         let md = trend.render(markdown: true)
-        #expect(md.contains("| Date | Cluster | Run | RTO | RPO | Lost writes | App errors | Verdict | Regression |"))
-        #expect(md.contains("| 2026-09-23T14:13:20Z | lab | run-2 | 19.0 s | 0 s | 0 | 63.5% | PASS |  |"))
+        #expect(md.contains("| Date | Cluster | Run | RTO | Detect | RPO | Lost writes | App errors | Verdict | Regression |"))
+        #expect(md.contains("| 2026-09-23T14:13:20Z | lab | run-2 | 19.0 s | n/a | 0 s | 0 | 63.5% | PASS |  |"))
     }
 
     @Test func steadySeriesWithNoiseIsNotFlagged() {
@@ -106,7 +106,7 @@ private let s = Fixture.s
         #expect(text.contains("Regressions:\n  ! primary-node-down on lab, run run-4: RTO 27.0 s vs median 21.0 s of 3 earlier runs (+29%)\n"))
         #expect(text.contains("FAIL     data loss, PASS→FAIL"))
         let md = trend.render(markdown: true)
-        #expect(md.contains("| not recovered | 0 s | 0 | "))
+        #expect(md.contains("| not recovered | n/a | 0 s | 0 | "))
         #expect(md.contains("- **primary-node-down on lab, run run-6: not recovered within observation;"))
     }
 

@@ -38,6 +38,23 @@ import Testing
             restoredBy: "operator", operatorKind: "keyboard",
             timeline: [OperatorAction(at: 5_200_000, signal: "acknowledged", what: "acknowledged the page", runbookStep: 1)],
             runbook: ["Acknowledge (sees acknowledged)"], unseenSteps: [2], pattern: "human RTO 21.1 s", notes: ["ttl bounds it"])
+        var alerts = AlertsReport(prometheus: "http://p:9090", alertmanager: "http://a:9093", matchers: ["cluster": "lab"],
+                                  pollInterval: 500_000, watchedFrom: 1_000_000)
+        alerts.watchedUntil = 90_000_000
+        var instance = AlertInstance(name: "PostgreSQLNoLeader", labels: ["cluster": "lab"], pendingAt: 12_000_000, firingAt: 22_000_000, resolvedAt: 40_000_000)
+        instance.alertmanagerAt = 22_100_000
+        instance.alertmanagerState = "suppressed"
+        instance.silencedByDrill = true
+        alerts.instances = [instance]
+        alerts.rules = ["PostgreSQLNoLeader": 10_000_000]
+        alerts.outages = [MonitoringOutage(api: "Prometheus", from: 30_000_000, to: 31_000_000, error: "timeout")]
+        var silence = SilenceRecord(id: "s1", matchers: ["cluster": "lab"], createdAt: 1_000_000, endsAt: "2026-12-07T23:55:34.725Z")
+        silence.expiredAt = 90_000_000
+        silence.problem = "none"
+        alerts.silence = silence
+        alerts.polls = 178
+        alerts.failedPolls = 2
+        report.drills[0].alerts = alerts
         report.drills[0].monitorSources = [MonitorSourceStats(source: "pg1 SQL", polls: 10, failures: 10, lastError: "fe_sendauth: no password supplied")]
         var metrics = report.drills[0].metrics!
         var also = metrics.main

@@ -23,7 +23,7 @@ extension MarkdownReport {
         if !d.errors.isEmpty {
             out += "### Errors\n\n" + d.errors.map { "- " + text($0) + "\n" }.joined() + "\n"
         }
-        if let m = d.metrics { out += metricsSections(m) }
+        if let m = d.metrics { out += metricsSections(m, alerts: d.alerts) }
         if let b = d.rtoBudget { out += budgetSection(b, settings: d.failoverSettings) }
         if let a = d.alerts { out += alertsSection(a, t0: d.metrics?.t0) }
         out += clusterSections(d, t0: d.metrics?.t0)

@@ -1,10 +1,10 @@
 extension MarkdownReport {
-    func metricsSections(_ m: DrillMetrics) -> String {
-        phaseSection(m) + endpointsSection(m) + statisticsSection(m) + outagesSection(m)
+    func metricsSections(_ m: DrillMetrics, alerts: AlertsReport? = nil) -> String {
+        phaseSection(m, alerts: alerts) + endpointsSection(m) + statisticsSection(m) + outagesSection(m)
             + writesSection(m) + splitBrainSection(m) + evidenceSection(m)
     }
 
-    func phaseSection(_ m: DrillMetrics) -> String {
+    func phaseSection(_ m: DrillMetrics, alerts: AlertsReport? = nil) -> String {
         var table = MarkdownTable(["Phase", "At", "Node", "Detail"], redactor: redactor)
         table.row(["fault sent", ReportFormat.offset(0), m.oldPrimary ?? "", "t0"])
         let phases: [(String, PhaseMark?)] = [
@@ -16,6 +16,14 @@ extension MarkdownReport {
                 table.row([name, ReportFormat.offset(mark.offset), mark.node ?? "", mark.detail ?? ""])
             } else {
                 table.row([name, "not observed", "", ""])
+            }
+        }
+        // Time to detect, beside the phases: when the monitoring would have paged.
+        if let alerts {
+            if let first = alerts.firstFiring(after: m.t0), let at = first.firingAt {
+                table.row(["alert firing (time to detect)", ReportFormat.offset(at - m.t0), first.labels["node"] ?? "", first.name])
+            } else {
+                table.row(["alert firing (time to detect)", "none fired", "", ""])
             }
         }
         let r = m.main.recovery

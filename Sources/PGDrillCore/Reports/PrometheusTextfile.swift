@@ -46,12 +46,35 @@ public enum PrometheusTextfile {
         family("pgdrill_drill_passed", "1 when the drill met every expectation (verdict PASS), else 0.",
                drills.map { ($0.0, $0.1.verdict == .pass ? 1 : 0) })
 
+        out += alertFamilies(drills, cluster: cluster)
         out += "# HELP pgdrill_last_run_timestamp_seconds Unix time the last pgdrill run against the cluster ended.\n"
         out += "# TYPE pgdrill_last_run_timestamp_seconds gauge\n"
         out += "pgdrill_last_run_timestamp_seconds{cluster=\"\(escapeLabel(cluster))\"} \(number(run.endedAt.timeIntervalSince1970.rounded()))\n"
         out += "# HELP pgdrill_last_run_exit_status Exit status of the last pgdrill run (0 all passed, 1 a drill failed, 3 aborted, 4 rollback incomplete).\n"
         out += "# TYPE pgdrill_last_run_exit_status gauge\n"
         out += "pgdrill_last_run_exit_status{cluster=\"\(escapeLabel(cluster))\"} \(run.exitStatus)\n"
+        return out
+    }
+
+    /// `pgdrill_alert_detect_seconds{drill,cluster,alert}`: fault sent → the first firing of each alert in the
+    /// cluster's scope that fired during the drill; absent for an alert that did not fire.
+    static func alertFamilies(_ drills: [(String, DrillReport)], cluster: String) -> String {
+        var samples: [(drill: String, alert: String, seconds: Double)] = []
+        for (name, drill) in drills {
+            guard let t0 = drill.metrics?.t0, let alerts = drill.alerts else { continue }
+            var first: [String: Int64] = [:]
+            for i in alerts.instances {
+                guard let at = i.firingAt, at >= t0 else { continue }
+                first[i.name] = min(first[i.name] ?? .max, at - t0)
+            }
+            samples += first.sorted { $0.key < $1.key }.map { (name, $0.key, Double($0.value) / 1_000_000) }
+        }
+        guard !samples.isEmpty else { return "" }
+        var out = "# HELP pgdrill_alert_detect_seconds Fault sent to the first poll that saw the alert firing in the cluster's monitoring (in scope of its matchers); absent when it did not fire.\n"
+        out += "# TYPE pgdrill_alert_detect_seconds gauge\n"
+        for s in samples {
+            out += "pgdrill_alert_detect_seconds{drill=\"\(escapeLabel(s.drill))\",cluster=\"\(escapeLabel(cluster))\",alert=\"\(escapeLabel(s.alert))\"} \(number(s.seconds))\n"
+        }
         return out
     }
 

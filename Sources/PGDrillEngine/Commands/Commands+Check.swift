@@ -79,9 +79,13 @@ extension Commands {
             out += lines.map { $0 + "\n" }.joined()
             problems += found
         }
-        for (host, lease) in connection.liveLeases() {
+        let leases = connection.liveLeases()
+        for (host, lease) in leases {
             problems.append("a drill is in progress: \(lease.holder) holds the lease on \(host)")
         }
+        let (monitoringLines, monitoringProblems) = monitoringHealth(cluster, drillInProgress: !leases.isEmpty)
+        out += monitoringLines.map { $0 + "\n" }.joined()
+        problems += monitoringProblems
         do {
             let journal = try Journal(directory: Journal.defaultDirectory, cluster: cluster.name, addresses: cluster.journalAddresses)
             if !journal.pending.isEmpty {

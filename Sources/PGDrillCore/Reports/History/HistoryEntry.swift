@@ -26,6 +26,10 @@ public struct HistoryEntry: Sendable, Equatable {
     public var measured: Bool
     /// The `report.json` it came from, relative to the history directory.
     public var source: String
+    /// Fault sent → the first alert in scope firing (time to detect), µs, and that alert; nil when the drill did
+    /// not watch the monitoring or no alert fired.
+    public var detect: Int64?
+    public var detectAlert: String?
     /// The failover settings the run found (`FailoverSettings.fingerprint`); nil in reports before they were read.
     public var settings: [String]?
 
@@ -60,5 +64,9 @@ public struct HistoryEntry: Sendable, Equatable {
             downtime: m.flatMap { ErrorBudget.applicationDowntime($0.main.errorRate) }, measured: m != nil, source: source
         )
         settings = drill.failoverSettings?.fingerprint
+        if let t0 = m?.t0, let first = drill.alerts?.firstFiring(after: t0) {
+            detect = first.firingAt! - t0
+            detectAlert = first.name
+        }
     }
 }

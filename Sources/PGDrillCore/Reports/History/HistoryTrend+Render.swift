@@ -7,7 +7,7 @@ extension HistoryTrend {
         markdown ? renderMarkdown() : renderText()
     }
 
-    static let columns = ["Date", "Cluster", "Run", "RTO", "RPO", "Lost writes", "App errors", "Verdict", "Regression"]
+    static let columns = ["Date", "Cluster", "Run", "RTO", "Detect", "RPO", "Lost writes", "App errors", "Verdict", "Regression"]
 
     /// Cells of one row.
     func cells(_ e: HistoryEntry) -> [String] {
@@ -20,6 +20,7 @@ extension HistoryTrend {
         let flags = regressions.filter { $0.runId == e.runId && $0.drill == e.drill && $0.cluster == e.cluster && $0.date == e.date }
         return [
             ReportFormat.timestamp(e.date), e.cluster, e.runId, rto,
+            e.detect.map { ReportFormat.duration($0) + (e.detectAlert.map { " (\($0))" } ?? "") } ?? "n/a",
             e.rpo.map(ReportFormat.duration) ?? "not verified",
             e.lostWrites.map(ReportFormat.count) ?? "n/a",
             e.errorRate.map(ReportFormat.percent) ?? "n/a",

@@ -52,6 +52,10 @@ struct TimelineMarker: Equatable {
                 out.append(TimelineMarker(at: promoted, label: "\(region.promotedNode ?? region.standbyCluster) primary", style: .phase))
             }
         }
+        // The monitoring noticed: the first alert to fire after the fault (time to detect).
+        if let t0 = drill.metrics?.t0, let first = drill.alerts?.firstFiring(after: t0), let at = first.firingAt {
+            out.append(TimelineMarker(at: at, label: "alert \(first.name)", style: .phase))
+        }
         for event in drill.events where event.kind == .rolledBack {
             out.append(TimelineMarker(at: event.at, label: "rollback", style: .rollback))
         }
