@@ -7,7 +7,7 @@ CLUSTER ?= lab/state/cluster.yaml
 REPORTS ?= reports
 DRILLS ?= drills
 
-.PHONY: all bootstrap build release drill test test-repmgr test-dr test-ssh-port test-debian test-async unit integration lab-up lab-down lab-status clean fuzz
+.PHONY: all bootstrap build build-tests release drill lint test test-repmgr test-dr test-ssh-port test-debian test-async unit integration lab-up lab-down lab-status clean fuzz
 
 all: build
 
@@ -16,6 +16,9 @@ bootstrap:
 
 build: bootstrap
 	$(SWIFT) build
+
+build-tests: bootstrap
+	$(SWIFT) build --build-tests
 
 release: bootstrap
 	$(SWIFT) build -c release
@@ -28,57 +31,57 @@ drill: release
 unit: build
 	$(SWIFT) test --skip IntegrationTests
 
-# Unit tests first (no lab), then the integration tests against the lab, which is brought up for them and
-# torn down afterwards whatever they do.
-test: bootstrap
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip IntegrationTests
-	lab/lab.sh up
-	lab/lab.sh backup
-	set -o pipefail; status=0; \
-	  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-	  $(SWIFT) test --filter IntegrationTests 2>&1 | tee .build/integration-test.log || status=$$?; \
-	  lab/lab.sh down || true; [ $$status = 0 ] || exit $$status
+# Every shell script in the repository (a bash or sh shebang, or a sourced library marked
+# `# shellcheck shell=bash`) through shellcheck, with the settings in .shellcheckrc. bootstrap installs it.
+SHELL_SCRIPTS = $(shell git ls-files | xargs awk 'FNR == 1 && /^\#!.*[\/ ](ba)?sh( |$$)/ { print FILENAME } /^\# shellcheck shell=/ { print FILENAME; nextfile }' | sort -u)
+lint: bootstrap
+	shellcheck $(SHELL_SCRIPTS)
+
+# One lab flavour and integration tests against it, the lab torn down whatever the tests do and their exit
+# status kept: $(1) the options of lab.sh up, $(2) the test filter, $(3) the log's name
+# (.build/integration-$(3).log), $(4) a command to run once the lab is up (none when empty).
+define lab-suite
+lab/lab.sh down || true
+lab/lab.sh up $(1)$(if $(4), && $(4))
+set -o pipefail; status=0; \
+  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
+  $(SWIFT) test --skip-build --filter $(2) 2>&1 | tee .build/integration-$(3).log || status=$$?; \
+  lab/lab.sh down || true; exit $$status
+endef
+
+# Shell lint and unit tests first (no lab), then the integration tests against the default lab (with a
+# fresh full backup, which the restore drills need), then each other flavour's suite.
+test: lint build-tests
+	$(SWIFT) test --skip-build --skip IntegrationTests
+	$(call lab-suite,,IntegrationTests,test,lab/lab.sh backup)
 	$(MAKE) --no-print-directory test-repmgr
 	$(MAKE) --no-print-directory test-dr
 	$(MAKE) --no-print-directory test-ssh-port
 	$(MAKE) --no-print-directory test-debian
 	$(MAKE) --no-print-directory test-async
 
-# One lab flavour and one integration suite against it, the lab torn down whatever the suite does:
-# $(1) the options of lab.sh up, $(2) the suite under IntegrationTests.LabIntegration, $(3) the log's name.
-define lab-suite
-$(SWIFT) build --build-tests
-lab/lab.sh down || true
-lab/lab.sh up $(1)
-set -o pipefail; status=0; \
-  PGDRILL_CLUSTER=$(CURDIR)/$(CLUSTER) PGDRILL_BIN=$$($(SWIFT) build --show-bin-path)/pgdrill \
-  $(SWIFT) test --skip-build --filter IntegrationTests.LabIntegration.$(2) 2>&1 | tee .build/integration-$(3).log || status=$$?; \
-  lab/lab.sh down || true; exit $$status
-endef
-
 # The repmgr flavour of the lab and the drills against it (the Patroni lab cannot serve both).
-test-repmgr:
-	$(call lab-suite,--manager repmgr,RepmgrIntegrationTests,repmgr)
+test-repmgr: build-tests
+	$(call lab-suite,--manager repmgr,IntegrationTests.LabIntegration.RepmgrIntegrationTests,repmgr)
 
 # The lab with a second region (a Patroni standby cluster) and the region-failover drill against it.
-test-dr:
-	$(call lab-suite,--dr-region,RegionFailoverIntegrationTests,dr)
+test-dr: build-tests
+	$(call lab-suite,--dr-region,IntegrationTests.LabIntegration.RegionFailoverIntegrationTests,dr)
 
 # Every node's sshd on port 2222 (clusters that move ssh off 22): the partition and packet-loss drills must
 # keep the runner's own port open, roll back and leave `check` clean.
-test-ssh-port:
-	$(call lab-suite,--ssh-port 2222,SSHPortIntegrationTests,ssh-port)
+test-ssh-port: build-tests
+	$(call lab-suite,--ssh-port 2222,IntegrationTests.LabIntegration.SSHPortIntegrationTests,ssh-port)
 
 # Debian 12's packaged Patroni (3.0.2, which calls a streaming replica `running`): check, node-down and
 # switchover with nothing lost, and the partition drill with writes past the heal counted exactly.
-test-debian:
-	$(call lab-suite,--patroni debian,DebianPatroniIntegrationTests,debian)
+test-debian: build-tests
+	$(call lab-suite,--patroni debian,IntegrationTests.LabIntegration.DebianPatroniIntegrationTests,debian)
 
 # Asynchronous replication: check healthy without a sync standby, require_sync refused, and the node-down and
 # partition drills' lost writes equal to an independent count.
-test-async:
-	$(call lab-suite,--replication async,AsyncReplicationIntegrationTests,async)
+test-async: build-tests
+	$(call lab-suite,--replication async,IntegrationTests.LabIntegration.AsyncReplicationIntegrationTests,async)
 
 # libFuzzer over the drill and cluster loaders (Fuzz/FuzzLoaders.swift), for FUZZ_TIME seconds, seeded with
 # the shipped drills and the malformed-input corpus. Crashes and slow inputs (> 2 s) land in .build-fuzz/crashes/;

@@ -16,7 +16,7 @@ export PGPASSFILE=$PWD/lab/state/pgpass
 
 swift build -c release --product pgdrill-bench >/dev/null
 BENCH=$(swift build -c release --show-bin-path)/pgdrill-bench
-[[ -r $CLUSTER ]] && lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
+if ! { [[ -r $CLUSTER ]] && lab/lab.sh status >/dev/null 2>&1; }; then lab/lab.sh up >/dev/null; fi
 NET=10.77.$(cat lab/state/lab-id 2>/dev/null || echo 0)
 WRITE="host=$NET.2 port=5000 dbname=drill user=drill"
 TMP=$(mktemp -d)
@@ -84,6 +84,7 @@ if [[ $WHAT == ssh || $WHAT == all ]]; then
         : >"$TMP/ssh"
         for _ in $(seq 50); do
             s=$(date +%s%N)
+            # shellcheck disable=SC2029 # the command is built here on purpose (sudo -n prefix for the operator)
             ssh "${opts[@]}" "${login:-root}@$NET.11" "$( [[ ${login:-root} == root ]] || printf 'sudo -n ')$cmd" >/dev/null
             echo "scale=3; ($(date +%s%N) - $s) / 1000000" | bc >>"$TMP/ssh"
         done

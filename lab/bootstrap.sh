@@ -20,6 +20,7 @@ PACKAGES=(
     haproxy pgbouncer pgbackrest openssl
     patroni sudo
     iptables tini iproute2 procps util-linux curl jq
+    gettext-base shellcheck
     libpq-dev libssh2-1-dev libcurl4-openssl-dev pkg-config make
     prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-node-exporter
 )

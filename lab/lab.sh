@@ -10,6 +10,8 @@
 #           WAL archiving; exit status 0 iff healthy
 #   backup  a full pgBackRest backup to the repo node
 #   scratch create|destroy   the empty node a restore drill restores onto
+#   cluster-file DIR [options of up]   only DIR/cluster.yaml, as `up` with those options would write it
+#           (no root, no namespaces, nothing else generated: for tests of the cluster file)
 #
 # See lab/README.md. Everything generated lives under lab/state/.
 set -euo pipefail
@@ -24,9 +26,10 @@ set -euo pipefail
 # `up --simple` is the lab of old: root ssh and plain HTTP. repmgr's lab is always simple. Monitoring
 # (Prometheus, Alertmanager, exporters; state/monitoring) comes with every flavour unless `up --no-monitoring`.
 LAB_COMMAND=${1:-}
-if [[ $LAB_COMMAND == up ]]; then
+if [[ $LAB_COMMAND == up || $LAB_COMMAND == cluster-file ]]; then
     up_usage() {
         echo "usage: $0 up [--manager patroni|repmgr] [--patroni pypi|debian] [--replication sync|async] [--dr-region] [--ssh-port N] [--simple | --operator --tls --bastion] [--no-monitoring]" >&2
+        echo "       $0 cluster-file DIR [the options of up]" >&2
         exit 2
     }
     # A plain `up` means the default flavour, whatever ran before.
@@ -35,6 +38,12 @@ if [[ $LAB_COMMAND == up ]]; then
     export LAB_OPERATOR=${LAB_OPERATOR:-} LAB_TLS=${LAB_TLS:-} LAB_BASTION=${LAB_BASTION:-}
     export LAB_MONITORING=${LAB_MONITORING:-1}
     shift
+    CLUSTER_FILE_DIR=""
+    if [[ $LAB_COMMAND == cluster-file ]]; then
+        [[ -n ${1:-} && $1 != -* ]] || up_usage
+        CLUSTER_FILE_DIR=$1
+        shift
+    fi
     while (($#)); do
         case $1 in
             --manager) [[ -n ${2:-} ]] || up_usage; export LAB_MANAGER=$2; shift 2 ;;
@@ -81,7 +90,7 @@ if [[ $LAB_COMMAND == up ]]; then
         echo "lab: error: --patroni and --replication are Patroni-flavour options (the repmgr lab is synchronous)" >&2
         exit 2
     fi
-    set -- up
+    set -- "$LAB_COMMAND" "$CLUSTER_FILE_DIR"
 fi
 LAB_SH_DIR="$(cd "$(dirname "$0")" && pwd -P)"
 # shellcheck source=lib/common.sh
@@ -139,7 +148,7 @@ teardown() {
     net_down
     # Mount points lab-node-init made on the host to carry a /tmp checkout into a node (empty once the
     # node's mount namespace is gone).
-    rmdir /var/tmp/.pgdrill-lab$LAB_TAG-aside-* 2>/dev/null || true
+    rmdir "/var/tmp/.pgdrill-lab$LAB_TAG-aside-"* 2>/dev/null || true
 }
 
 remove_state() {
@@ -179,11 +188,11 @@ SQL
 # Polls until healthy (creating the drill role as soon as a leader runs), shows
 # progress, and on timeout fails with the problems and the logs' last lines.
 wait_healthy() {
-    local t0=$1 deadline last="" role_done=0 role_error="" line tty=0
+    local t0=$1 deadline last="" role_done=0 role_error="" line tty=0 healthy
     deadline=$((t0 + UP_TIMEOUT * 1000000000))
     [[ -t 2 ]] && tty=1
     while :; do
-        lab_health fast
+        if lab_health fast; then healthy=1; else healthy=0; fi
         if ((!role_done)) && [[ -n $H_LEADER ]]; then
             # The leader may still be starting: keep the reason, retry next round.
             if role_error=$(create_drill_role "$H_LEADER" 2>&1); then
@@ -192,7 +201,7 @@ wait_healthy() {
             fi
         fi
         line="[$(printf '%5s' "$(elapsed_since "$t0")")s] ${H_SUMMARY}"
-        if ((H_OK && role_done)); then
+        if ((healthy && role_done)); then
             ((tty)) && printf '\r\033[K' >&2
             say "$line"
             return 0
@@ -318,8 +327,7 @@ cmd_up() {
     if lab_running && [[ $running != "$wanted" ]]; then
         say "lab is running as [$running]; rebuilding as [$wanted]"
     elif lab_running; then
-        lab_health fast
-        if ((H_OK)); then
+        if lab_health fast; then
             say "lab is already up and healthy: $H_SUMMARY"
             return 0
         fi
@@ -387,10 +395,19 @@ cmd_up() {
         say "[$(printf '%5s' "$(elapsed_since "$t0")")s] region 2 (standby cluster ${DR_NODES[*]}) streaming from region 1"
     fi
     if ((LAB_MONITORING)); then
-        wait_monitoring "$t0"
-        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $M_SUMMARY (cluster.yaml monitoring:)"
+        local monitoring
+        monitoring=$(wait_monitoring "$t0") || exit 1
+        say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring ready: $monitoring (cluster.yaml monitoring:)"
     fi
     say "lab ($(wanted_flavour)) up in $(elapsed_since "$t0") s — cluster file: ${STATE#"$PWD"/}/cluster.yaml"
+}
+
+# The cluster file alone, into a directory of the caller's (a unit test loads it with pgdrill's own loader).
+cmd_cluster_file() {
+    local dir=$1
+    check_lab_dir_name
+    mkdir -p "$dir"
+    cluster_yaml >"$dir/cluster.yaml"
 }
 
 cmd_down() {
@@ -410,14 +427,11 @@ cmd_status() {
         echo "lab is down"
         return 1
     fi
-    lab_health full
-    if ((LAB_MONITORING)); then
-        # Monitoring is part of the lab: its problems make status fail too.
-        monitoring_health
-        if ((!M_OK)); then H_PROBLEMS+=("${M_PROBLEMS[@]}") H_OK=0; fi
-    fi
+    lab_health full || true
+    # Monitoring is part of the lab: its problems make status fail too.
+    if ((LAB_MONITORING)) && ! monitoring_health; then H_PROBLEMS+=("${M_PROBLEMS[@]}"); fi
     print_status
-    ((H_OK))
+    ((${#H_PROBLEMS[@]} == 0))
 }
 
 case "${1:-}" in
@@ -426,8 +440,9 @@ case "${1:-}" in
     status) cmd_status ;;
     backup) cmd_backup ;;
     scratch) cmd_scratch "${2:-}" ;;
+    cluster-file) cmd_cluster_file "$2" ;;
     *)
-        echo "usage: $0 up|down|status|backup|scratch create|destroy" >&2
+        echo "usage: $0 up|down|status|backup|scratch create|destroy|cluster-file DIR" >&2
         exit 2
         ;;
 esac

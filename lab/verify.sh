@@ -37,6 +37,7 @@ on() {
 
 echo "ssh (StrictHostKeyChecking=yes, lab known_hosts, lab key):"
 for node in "${ALL_NODES[@]}"; do
+    # shellcheck disable=SC2016 # expanded by the node's shell, not here
     got=$(on "$node" 'echo "$(hostname) $(cat /proc/1/comm)"' 2>&1) || got="error: $got"
     if [[ $got == "$node tini" ]]; then
         pass "$node ($(node_ip "$node")): hostname $node, PID 1 is tini"
@@ -66,7 +67,7 @@ fi
 
 echo "SQL through the proxy node as drill (password from pgpass only):"
 sql() { psql -XAtqw -v ON_ERROR_STOP=1 "host=$PX port=$1 dbname=drill user=drill" -c "$2" 2>&1; }
-mapfile -t api_opts < <(api_curl_opts)
+mapfile -t api_opts < <(api_curl_opts patroni)
 if [[ $LAB_MANAGER == repmgr ]]; then
     # No Patroni: the role responder on :8008 answers 200 on /primary on the primary only.
     leader=""

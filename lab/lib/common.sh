@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the settings below are this file's interface: lab.sh, lab-svc and lab-node-init read them
 # Topology and small helpers shared by lab.sh, lab-svc and lab-node-init.
 # Sourced, never executed. Callers set `set -euo pipefail` themselves.
 
@@ -62,8 +63,8 @@ SUDOERS_FILE=/etc/sudoers.d/pgdrill-lab-operator
 lab_setting LAB_TLS https 0 '0|1' 'LAB_TLS must be 0 or 1'
 API_USER=pgdrill
 if ((LAB_TLS)); then API_SCHEME=https; else API_SCHEME=http; fi
-# curl's options for the lab's own scripts: the lab CA, and for the stats page a config file with the
-# credentials (never on a command line, where ps shows them).
+# api_curl_opts patroni|stats: curl's options for the lab's own scripts: the lab CA, and for the stats page a
+# config file with the credentials (never on a command line, where ps shows them).
 api_curl_opts() {
     ((LAB_TLS)) || return 0
     printf '%s\n' --cacert "$STATE/tls/ca.crt"

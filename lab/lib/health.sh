@@ -9,14 +9,16 @@ curl_q() { curl -fsS --max-time 1 "$@" 2>/dev/null; }
 # The first answer to GET /cluster among the Patroni APIs of NODE...; status 1 when none answers.
 patroni_cluster_json() {
     local n opts
-    mapfile -t opts < <(api_curl_opts)
+    mapfile -t opts < <(api_curl_opts patroni)
     for n in "$@"; do curl_q "${opts[@]}" "$API_SCHEME://$(node_ip "$n"):$PATRONI_PORT/cluster" && return 0; done
     return 1
 }
 
-# Sets H_OK (0/1), H_PROBLEMS (array), H_SUMMARY (one line), H_LEADER and
-# H_CLUSTER (Patroni /cluster JSON). With "full", PgBouncer is queried even when
-# something else is already wrong (status wants every fact, `up` wants speed).
+# Exit status 0 iff healthy. Sets H_PROBLEMS (array: empty iff healthy), H_SUMMARY (one line), H_LEADER,
+# H_CLUSTER (Patroni /cluster JSON) and H_HAPROXY_CSV: one round of checks gives all of these to several
+# readers (wait_healthy's progress line, the drill role's leader, print_status), so they stay globals
+# rather than one stdout to parse. With "full", PgBouncer is queried even when something else is already
+# wrong (status wants every fact, `up` wants speed).
 lab_health() {
     local mode=${1:-fast} parts=()
     H_PROBLEMS=() H_LEADER="" H_CLUSTER=""
@@ -53,10 +55,10 @@ lab_health() {
         parts+=("pgbouncer ?")
     fi
 
-    H_SUMMARY=$(IFS='|'; echo "${parts[*]}" | sed 's/|/ · /g')
-    H_OK=0
-    ((${#H_PROBLEMS[@]} == 0)) && H_OK=1
-    return 0
+    # shellcheck disable=SC2034 # read by lab.sh (wait_healthy, cmd_up)
+    H_SUMMARY=$(IFS='|'; echo "${parts[*]}")
+    H_SUMMARY=${H_SUMMARY//|/ · }
+    ((${#H_PROBLEMS[@]} == 0))
 }
 
 # etcd 3/3 and Patroni's /cluster: one running leader, one sync standby (none when async), all streaming.
@@ -111,10 +113,9 @@ pg_query() {
     grep -m1 -v '^[[:space:]]*$' <<<"$out" || true
 }
 
-# HAProxy stats (CSV): status per server of the write and read proxies.
-# Prints "server STATUS" lines for one proxy.
+# haproxy_servers PROXY CSV: "server STATUS" lines for one proxy (write, read) of HAProxy's stats CSV.
 haproxy_servers() {
-    awk -F, -v px="$1" '$1 == px && $2 != "FRONTEND" && $2 != "BACKEND" { print $2, $18 }' <<<"$H_HAPROXY_CSV"
+    awk -F, -v px="$1" '$1 == px && $2 != "FRONTEND" && $2 != "BACKEND" { print $2, $18 }' <<<"$2"
 }
 
 haproxy_health() {
@@ -128,14 +129,14 @@ haproxy_health() {
         return 0
     fi
     local write_up read_up want_read
-    write_up=$(haproxy_servers write | awk '$2 == "UP" { print $1 }' | paste -sd, -)
-    read_up=$(haproxy_servers read | awk '$2 == "UP" { print $1 }' | paste -sd, -)
+    write_up=$(haproxy_servers write "$H_HAPROXY_CSV" | awk '$2 == "UP" { print $1 }' | paste -sd, -)
+    read_up=$(haproxy_servers read "$H_HAPROXY_CSV" | awk '$2 == "UP" { print $1 }' | paste -sd, -)
     _parts+=("write→${write_up:--} read→${read_up:--}")
     if [[ -z $H_LEADER || $write_up != "$H_LEADER" ]]; then
         H_PROBLEMS+=("HAProxy :$HAPROXY_WRITE_PORT routes to '${write_up:-nothing}', leader is '${H_LEADER:-none}'")
     fi
     # Every server not UP must be plainly DOWN: "UP 1/2" still takes connections.
-    if haproxy_servers write | awk '$2 != "UP" && $2 != "DOWN" { bad = 1 } END { exit !bad }'; then
+    if haproxy_servers write "$H_HAPROXY_CSV" | awk '$2 != "UP" && $2 != "DOWN" { bad = 1 } END { exit !bad }'; then
         H_PROBLEMS+=("HAProxy :$HAPROXY_WRITE_PORT has servers in transition")
     fi
     if [[ -n $H_CLUSTER ]]; then
@@ -179,8 +180,8 @@ print_status() {
     echo
     echo "HAProxy ($(node_ip "$PROXY_NODE")):"
     if [[ -n $H_HAPROXY_CSV ]]; then
-        printf '  write :%s  %s\n' "$HAPROXY_WRITE_PORT" "$(haproxy_servers write | paste -sd, - | sed 's/,/, /g')"
-        printf '  read  :%s  %s\n' "$HAPROXY_READ_PORT" "$(haproxy_servers read | paste -sd, - | sed 's/,/, /g')"
+        printf '  write :%s  %s\n' "$HAPROXY_WRITE_PORT" "$(haproxy_servers write "$H_HAPROXY_CSV" | paste -sd, - | sed 's/,/, /g')"
+        printf '  read  :%s  %s\n' "$HAPROXY_READ_PORT" "$(haproxy_servers read "$H_HAPROXY_CSV" | paste -sd, - | sed 's/,/, /g')"
     else
         echo "  stats page not answering"
     fi
@@ -212,7 +213,7 @@ print_status() {
         print_monitoring_status
     fi
     echo
-    if ((H_OK)); then
+    if ((${#H_PROBLEMS[@]} == 0)); then
         echo "healthy"
     else
         echo "UNHEALTHY:"

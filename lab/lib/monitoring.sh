@@ -26,7 +26,8 @@ SQL
 prom_url() { echo "http://$(node_ip "$MON_NODE"):$PROMETHEUS_PORT"; }
 am_url() { echo "http://$(node_ip "$MON_NODE"):$ALERTMANAGER_PORT"; }
 
-# Sets M_OK (0/1), M_PROBLEMS, M_SUMMARY and M_TARGETS/M_RULES/M_ALERTS (the APIs' JSON). Ready means: Prometheus and
+# Exit status 0 iff ready. Sets M_PROBLEMS (empty iff ready), M_SUMMARY and M_TARGETS/M_RULES/M_ALERTS (the APIs'
+# JSON, which print_monitoring_status reads: globals, like lab_health's, for several readers). Ready means: Prometheus and
 # Alertmanager answer /-/ready, every active target is up, the rule file is loaded with every rule healthy,
 # and every postgres_exporter reaches its PostgreSQL (pg_up 1).
 monitoring_health() {
@@ -68,19 +69,20 @@ monitoring_health() {
     fi
     M_SUMMARY=$(IFS='|'; echo "${parts[*]}")
     M_SUMMARY=${M_SUMMARY//|/ · }
-    M_OK=0
-    ((${#M_PROBLEMS[@]} == 0)) && M_OK=1
-    return 0
+    ((${#M_PROBLEMS[@]} == 0))
 }
 
 # After the cluster is healthy: until monitoring is ready (the exporters can reach PostgreSQL only once
-# their role exists, i.e. after the leader came up), or fail with the reasons and the mon logs.
+# their role exists, i.e. after the leader came up), then prints the ready summary on stdout; or fails
+# with the reasons and the mon logs.
 wait_monitoring() {
     local t0=$1 deadline last="" f
     deadline=$(($(now_ns) + UP_TIMEOUT * 1000000000))
     while :; do
-        monitoring_health
-        ((M_OK)) && return 0
+        if monitoring_health; then
+            echo "$M_SUMMARY"
+            return 0
+        fi
         if [[ $M_SUMMARY != "$last" ]]; then say "[$(printf '%5s' "$(elapsed_since "$t0")")s] monitoring: $M_SUMMARY"; fi
         last=$M_SUMMARY
         if (($(now_ns) > deadline)); then

@@ -5,6 +5,7 @@
 # Sourced by lab.sh after common.sh.
 
 net_up() {
+    # shellcheck disable=SC2153 # BRIDGE is common.sh's, not a misspelling of the local below
     ip link add "$BRIDGE" type bridge
     ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
