@@ -26,6 +26,23 @@ extension Commands {
         return Exit.passed
     }
 
+    /// What a drill does with the monitoring: the alerts it watches, judges and stops on, and the silence.
+    static func monitoringPlan(_ p: DrillPlan, _ cluster: ClusterTarget) -> String {
+        guard let m = cluster.monitoring?.settings else {
+            return p.watchesAlerts ? "monitoring: the drill judges alerts, but the cluster file has no monitoring: section — it will be refused (exit 2)\n" : ""
+        }
+        var lines = ["monitoring: alerts in scope \(m.scopeDescription) watched from pre-flight to the end (\(m.prometheus.absoluteString))"]
+        if m.silence, let am = m.alertmanager {
+            lines.append("  Alertmanager silence over \(m.scopeDescription) at \(am.absoluteString) before the fault (journalled), expired at the end")
+        }
+        if let a = p.expect.alerts {
+            if !a.fire.isEmpty { lines.append("  must fire: " + a.fire.map { "\($0.name) within \($0.within)" }.joined(separator: ", ") + (a.resolveWithin.map { "; resolved within \($0) of recovery" } ?? "")) }
+            if !a.forbid.isEmpty { lines.append("  must not fire: " + a.forbid.joined(separator: ", ")) }
+        }
+        if !p.abortAlerts.isEmpty { lines.append("  rolled back at once if firing: " + p.abortAlerts.joined(separator: ", ")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// `pgdrill plan`: every step of every drill with the exact remote commands, resolved against the
     /// cluster's current roles (read from Patroni: a read-only query). Nothing is injected, no ssh is opened.
     public static func plan(drillPaths: [String], clusterPath: String, allowProtected: Bool = false) -> Int32 {
@@ -75,6 +92,7 @@ extension Commands {
                 if case .latency = step.action { out += "  needs sch_netem (tc netem) on the host: checked at pre-flight, the drill is refused (exit 2) where it is missing\n" }
                 if let hold = step.holdMicros { out += "  rolled back \(ReportFormat.duration(hold)) after it was applied\n" }
             }
+            out += monitoringPlan(p, cluster)
             out += "observe until \(p.until.map(\.rawValue).joined(separator: " and ")) (timeout \(ReportFormat.duration(p.observeTimeoutMicros)), stable for \(ReportFormat.duration(p.stableForMicros))); recover until healthy (timeout \(ReportFormat.duration(p.recoverTimeoutMicros)))\n\n"
         }
         print(Redactor().redact(out), terminator: "")
