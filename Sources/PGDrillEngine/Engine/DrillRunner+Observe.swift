@@ -1,5 +1,6 @@
 import Foundation
 import PGDrillCore
+import PGDrillModel
 
 extension DrillRunner {
     /// Waits until every `until:` condition holds (or the timeout), running timed rollbacks as they fall due
@@ -90,14 +91,8 @@ extension DrillRunner {
         }
     }
 
-    /// The `host=`/`hostaddr=` values of a libpq keyword/value conninfo (comma-separated lists split).
-    static func hosts(inConninfo conninfo: String) -> [String] {
-        conninfo.split(separator: " ").flatMap { pair -> [String] in
-            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, kv[0] == "host" || kv[0] == "hostaddr" else { return [] }
-            return kv[1].split(separator: ",").map(String.init)
-        }
-    }
+    /// The hosts of a conninfo, in either of libpq's forms (`Conninfo.hosts`).
+    static func hosts(inConninfo conninfo: String) -> [String] { Conninfo.hosts(conninfo) }
 
     /// One `until:` condition, now. `writes_ok` needs `stable_for` of only-ok attempts entirely after t0,
     /// so the steady state before the fault can never satisfy it.

@@ -63,6 +63,17 @@ public enum Conninfo {
         return Set(try KeyValueConninfo.parse(conninfo).map(\.key))
     }
 
+    /// The hosts a conninfo names, in either form: each `host`/`hostaddr` value (comma lists split, quotes
+    /// and escapes undone as libpq reads them), or a URI's authority hosts. Empty when it names none (a Unix
+    /// socket default) or cannot be parsed.
+    public static func hosts(_ conninfo: String) -> [String] {
+        if isURI(conninfo) { return ConninfoURI(conninfo).hosts }
+        guard let pairs = try? KeyValueConninfo.parse(conninfo) else { return [] }
+        return ["host", "hostaddr"].flatMap { key in
+            pairs.last { $0.key == key }.map { $0.value.split(separator: ",").map(String.init) } ?? []
+        }
+    }
+
     /// The string with `key=value` added in its own form (quoted pair, or URI query parameter).
     public static func appending(_ key: String, _ value: String, to conninfo: String) -> String {
         if isURI(conninfo) {

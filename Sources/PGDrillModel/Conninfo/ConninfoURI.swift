@@ -69,6 +69,25 @@ struct ConninfoURI {
         return keys
     }
 
+    /// The hosts the URI names: those of the authority (ports and `[ ]` of IPv6 literals stripped, percent-
+    /// decoded), then any `host=`/`hostaddr=` of the query (which libpq takes over the authority's).
+    var hosts: [String] {
+        let fromQuery = queryParameters.filter { $0.key == "host" || $0.key == "hostaddr" }
+            .flatMap { p in (String(text[p.value]).removingPercentEncoding ?? String(text[p.value])).split(separator: ",").map(String.init) }
+        if !fromQuery.isEmpty { return fromQuery }
+        let hostPart = userInfo.map { text[text.index(after: $0.upperBound)..<authority.upperBound] } ?? text[authority]
+        return hostPart.split(separator: ",").compactMap { item -> String? in
+            var host = Substring(item)
+            if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+                host = host[host.index(after: host.startIndex)..<close]
+            } else if let colon = host.lastIndex(of: ":") {
+                host = host[..<colon]
+            }
+            let decoded = String(host).removingPercentEncoding ?? String(host)
+            return decoded.isEmpty ? nil : decoded
+        }
+    }
+
     func redacted() -> String {
         var ranges = queryParameters.filter { Conninfo.isSecret($0.key) }.map(\.value)
         if let userInfoPassword { ranges.append(userInfoPassword) }
