@@ -25,9 +25,12 @@ let package = Package(
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "PGDrillModel", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "PGDrillCore", dependencies: ["PGDrillModel"]),
+        // The probe's record (attempts, the run clock, write keys): what PGDrillPostgres produces and PGDrillCore
+        // analyses, so the database layer does not depend on the analysis.
+        .target(name: "PGDrillProbeRecord"),
+        .target(name: "PGDrillCore", dependencies: ["PGDrillModel", "PGDrillProbeRecord"]),
         .target(name: "PGDrillSSH", dependencies: ["CLibSSH2", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "PGDrillPostgres", dependencies: ["CLibPQ", "PGDrillCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "PGDrillPostgres", dependencies: ["CLibPQ", "PGDrillProbeRecord", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "PGDrillEngine",
             dependencies: [
@@ -54,7 +57,7 @@ let package = Package(
         .testTarget(name: "PGDrillModelTests", dependencies: ["PGDrillModel"], exclude: ["Corpus"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PGDrillCoreTests", dependencies: ["PGDrillCore"]),
         .testTarget(name: "PGDrillSSHTests", dependencies: ["PGDrillSSH"]),
-        .testTarget(name: "PGDrillPostgresTests", dependencies: ["PGDrillPostgres"]),
+        .testTarget(name: "PGDrillPostgresTests", dependencies: ["PGDrillPostgres", "PGDrillProbeRecord"]),
         .testTarget(name: "PGDrillEngineTests", dependencies: ["PGDrillEngine"]),
         .testTarget(name: "IntegrationTests", dependencies: ["PGDrillEngine"]),
     ]

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import PGDrillCore
+@testable import PGDrillProbeRecord
 @testable import PGDrillPostgres
 
 @Suite(.serialized, .enabled(if: LocalPostgres.available, "needs PostgreSQL 15 binaries and root"))

@@ -1,4 +1,4 @@
-import PGDrillCore
+import PGDrillProbeRecord
 import Synchronization
 
 /// A point on the monotonic clock after which a libpq wait gives up, optionally brought forward by a

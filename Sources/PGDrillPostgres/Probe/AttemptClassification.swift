@@ -1,4 +1,4 @@
-import PGDrillCore
+import PGDrillProbeRecord
 
 /// Maps a failed write attempt to `fail` or `indeterminate` (DESIGN §6). The rules, first match wins:
 ///

@@ -1,4 +1,4 @@
-import PGDrillCore
+import PGDrillProbeRecord
 
 /// The probe table, `pgdrill.probe`: one row per write attempt that reached the server, keyed by
 /// (run_id, endpoint, writer, seq), with server-side evidence (clock_timestamp and timeline).

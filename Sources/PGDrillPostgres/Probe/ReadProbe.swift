@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PGDrillCore
+import PGDrillProbeRecord
 
 /// The read-side probe for a read endpoint (HAProxy's replica port): each reader loops a small query and
 /// records which server answered and whether it was in recovery. Nothing is written, so an error is a

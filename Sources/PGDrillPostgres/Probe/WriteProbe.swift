@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PGDrillCore
+import PGDrillProbeRecord
 
 /// The instrument: `writers` libpq connections to one endpoint, each on its own thread, each looping an
 /// autocommit INSERT into `pgdrill.probe` as fast as acknowledgements come (or at `ratePerSecond` in total).
