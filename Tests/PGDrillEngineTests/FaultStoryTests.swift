@@ -18,7 +18,7 @@ import Testing
         r.t0 = applied.first?.sent
         r.primaryBefore = primary
         r.primaryAfter = after
-        r.clusterBefore = PatroniCluster(members: (1...members).map {
+        r.clusterBefore = ClusterView(members: (1...members).map {
             .init(name: "pg\($0)", role: "pg\($0)" == primary ? "leader" : "replica", state: "running")
         })
         r.applied = applied.enumerated().map { i, a in

@@ -82,7 +82,7 @@ import Glibc
         guard p.terminationStatus == 0 else { throw HTTPError(url: "sh", message: "exited \(p.terminationStatus): \(script)") }
     }
 
-    func cluster(_ server: Server, _ access: HTTPCredentials) -> Result<PatroniCluster, HTTPError> {
+    func cluster(_ server: Server, _ access: HTTPCredentials) -> Result<ClusterView, HTTPError> {
         Result { try PatroniClient(baseURL: server.url, timeout: 3, access: access).cluster() }.mapError { $0 as! HTTPError }
     }
 

@@ -38,7 +38,7 @@ import Testing
     ]
 
     static func view(_ json: String, replication: [ReplicationView.Replica]?, synchronousMode: Bool? = true) throws -> ClusterView {
-        var v = try JSONDecoder().decode(PatroniCluster.self, from: Data(json.utf8))
+        var v = try JSONDecoder().decode(ClusterView.self, from: Data(json.utf8))
         v.replication = replication
         v.synchronousMode = synchronousMode
         return v

@@ -6,14 +6,14 @@ import PGDrillSSH
 /// A cluster with a standby cluster in another region: the merged view, health, the journalled failback
 /// plan, and the commands that run inside the cut-off region (run for real against a stand-in Patroni API).
 @Suite struct RegionFailoverTests {
-    typealias M = PatroniCluster.Member
-    static let region1 = PatroniCluster(members: [M(name: "pg1", role: "leader", state: "running", timeline: 3),
+    typealias M = ClusterView.Member
+    static let region1 = ClusterView(members: [M(name: "pg1", role: "leader", state: "running", timeline: 3),
                                                   M(name: "pg2", role: "sync_standby", state: "streaming", timeline: 3, lag: 0),
                                                   M(name: "pg3", role: "replica", state: "streaming", timeline: 3, lag: 0)])
     static let criteria = ClusterHealth.Criteria(members: ["pg1", "pg2", "pg3"], standbyMembers: ["dr1"])
 
-    static func region2(_ role: String, _ state: String) -> PatroniCluster {
-        PatroniCluster(members: [M(name: "dr1", role: role, state: state, timeline: 3)])
+    static func region2(_ role: String, _ state: String) -> ClusterView {
+        ClusterView(members: [M(name: "dr1", role: role, state: state, timeline: 3)])
     }
 
     @Test func theClusterLeadsWhileTheStandbyClusterFollows() {
@@ -31,7 +31,7 @@ import PGDrillSSH
         let promoted = PatroniManager.merge(main: nil, standby: Self.region2("leader", "running"), standbyName: "dr")
         #expect(promoted.leader?.name == "dr1" && promoted.leader?.region == "dr")
         // Healed but not failed back: the standby cluster still leads, the old region (now its standby) is the other one.
-        let demoted = PatroniCluster(members: [M(name: "pg1", role: "standby_leader", state: "streaming")])
+        let demoted = ClusterView(members: [M(name: "pg1", role: "standby_leader", state: "streaming")])
         let healed = PatroniManager.merge(main: demoted, standby: Self.region2("leader", "running"), standbyName: "dr")
         #expect(healed.leader?.name == "dr1" && healed.otherRegion.map(\.name) == ["pg1"])
         let problems = ClusterHealth.evaluate(healed, criteria: Self.criteria).problems
@@ -43,11 +43,11 @@ import PGDrillSSH
     }
 
     @Test(arguments: [
-        (nil as PatroniCluster?, "standby cluster member dr1 is missing"),
+        (nil as ClusterView?, "standby cluster member dr1 is missing"),
         (region2("standby_leader", "starting"), "dr1 (standby_leader) is starting, not streaming"),
         (region2("replica", "streaming"), "has no standby leader"),
     ])
-    func anUnfitStandbyClusterIsAProblem(standby: PatroniCluster?, problem: String) {
+    func anUnfitStandbyClusterIsAProblem(standby: ClusterView?, problem: String) {
         let view = PatroniManager.merge(main: Self.region1, standby: standby, standbyName: "dr")
         let problems = ClusterHealth.evaluate(view, criteria: Self.criteria).problems
         #expect(problems.contains { $0.contains(problem) }, "\(problems)")

@@ -123,7 +123,7 @@ import PGDrillSSH
 }
 
 @Suite struct ClusterViewTests {
-    static let healthy = PatroniCluster(members: [
+    static let healthy = ClusterView(members: [
         .init(name: "pg1", role: "leader", state: "running", timeline: 3),
         .init(name: "pg2", role: "sync_standby", state: "streaming", timeline: 3, lag: 0),
         .init(name: "pg3", role: "replica", state: "streaming", timeline: 3, lag: 120),
@@ -137,7 +137,7 @@ import PGDrillSSH
     }
 
     @Test func stoppedReplicaLagAndMissingSyncAreProblems() {
-        let c = PatroniCluster(members: [
+        let c = ClusterView(members: [
             .init(name: "pg1", role: "leader", state: "running", timeline: 3),
             .init(name: "pg2", role: "replica", state: "stopped", timeline: 3),
             .init(name: "pg3", role: "replica", state: "streaming", timeline: 3, lag: 5 << 20),
@@ -156,7 +156,7 @@ import PGDrillSSH
         #expect(try RoleResolver.resolve(.asyncStandby, cluster: Self.healthy, nodes: nodes, proxies: []) == ["pg3"])
         #expect(try RoleResolver.resolve(.replica, cluster: Self.healthy, nodes: nodes, proxies: []) == ["pg3"])
         #expect(throws: EngineError.self) { try RoleResolver.resolve(.node("pg9"), cluster: Self.healthy, nodes: nodes, proxies: []) }
-        #expect(throws: EngineError.self) { try RoleResolver.resolve(.primary, cluster: PatroniCluster(members: []), nodes: nodes, proxies: []) }
+        #expect(throws: EngineError.self) { try RoleResolver.resolve(.primary, cluster: ClusterView(members: []), nodes: nodes, proxies: []) }
     }
 
     /// A member the cluster file does not list (here one named `local`, the name that once meant the runner's
@@ -164,7 +164,7 @@ import PGDrillSSH
     /// refuses the cluster outright.
     @Test func rolesNeverResolveToAMemberTheFileDoesNotList() throws {
         let nodes = ["pg1", "pg2", "pg3"]
-        let hostile = PatroniCluster(members: [
+        let hostile = ClusterView(members: [
             .init(name: "local", role: "leader", state: "running", timeline: 3),
             .init(name: "pg2", role: "sync_standby", state: "streaming", timeline: 3, lag: 0),
             .init(name: "evil", role: "replica", state: "streaming", timeline: 3, lag: 0),
@@ -173,7 +173,7 @@ import PGDrillSSH
         #expect(throws: EngineError.self) { try RoleResolver.resolve(.primary, cluster: hostile, nodes: nodes, proxies: []) }
         #expect(try RoleResolver.resolve(.replica, cluster: hostile, nodes: nodes, proxies: []) == ["pg3"])
         #expect(try RoleResolver.resolve(.asyncStandby, cluster: hostile, nodes: nodes, proxies: []) == ["pg3"])
-        let onlyUnlisted = PatroniCluster(members: [.init(name: "pg1", role: "leader", state: "running", timeline: 3),
+        let onlyUnlisted = ClusterView(members: [.init(name: "pg1", role: "leader", state: "running", timeline: 3),
                                                     .init(name: "local", role: "replica", state: "streaming", timeline: 3, lag: 0)])
         #expect(throws: EngineError.self) { try RoleResolver.resolve(.replica, cluster: onlyUnlisted, nodes: nodes, proxies: []) }
         let refusal = try #require(DrillRunner.unlistedMemberRefusal(hostile, nodes: nodes))
@@ -355,12 +355,12 @@ func bareCluster(dataDir: String) -> ClusterTarget {
     }
 
     @Test func itIsRefusedWhileAnotherNodeIsPrimaryOrNobodyCanTell() {
-        let promoted = PatroniCluster(members: [.init(name: "pg1", role: "replica", state: "stopped"),
+        let promoted = ClusterView(members: [.init(name: "pg1", role: "replica", state: "stopped"),
                                                 .init(name: "pg2", role: "leader", state: "running")])
         let why = DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: promoted)
         #expect(why?.contains("pg2 is primary now") == true && why?.contains("second read-write primary") == true, "\(why ?? "nil")")
         #expect(DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: nil)?.contains("cannot see which node is primary") == true)
-        let nobody = PatroniCluster(members: [.init(name: "pg1", role: "replica", state: "stopped"),
+        let nobody = ClusterView(members: [.init(name: "pg1", role: "replica", state: "stopped"),
                                               .init(name: "pg2", role: "replica", state: "streaming")])
         #expect(DrillRunner.secondPrimaryRefusal(entry(startsPostgres: true), view: nobody) == nil)
     }

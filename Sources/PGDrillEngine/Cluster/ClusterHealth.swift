@@ -28,7 +28,7 @@ public struct ClusterHealth: Sendable, Equatable {
         }
     }
 
-    public static func evaluate(_ cluster: PatroniCluster, criteria: Criteria) -> ClusterHealth {
+    public static func evaluate(_ cluster: ClusterView, criteria: Criteria) -> ClusterHealth {
         var problems: [String] = []
         let leaders = cluster.members.filter(\.isLeader)
         let leader = leaders.first
@@ -85,7 +85,7 @@ public struct ClusterHealth: Sendable, Equatable {
     /// list counts only if the manager itself says `streaming` (a cascading replica). Without the leader's
     /// SQL, the manager's word: `streaming`, or `running` with a known lag — what Patroni before 3.0.4
     /// calls a streaming replica.
-    static func replicaState(_ m: PatroniCluster.Member, _ cluster: PatroniCluster) -> (streaming: Bool, lag: Int64?) {
+    static func replicaState(_ m: ClusterView.Member, _ cluster: ClusterView) -> (streaming: Bool, lag: Int64?) {
         if let rows = cluster.replication {
             if let row = rows.first(where: { $0.name == m.name }) { return (row.state == "streaming", row.lagBytes ?? m.lag) }
             return (m.state == "streaming", m.lag)
@@ -95,7 +95,7 @@ public struct ClusterHealth: Sendable, Equatable {
 
     /// The other region: still a standby cluster, every member seen, its standby leader streaming (from the
     /// primary region) and its replicas streaming from it.
-    static func standbyRegionProblems(_ cluster: PatroniCluster, members: [String]) -> [String] {
+    static func standbyRegionProblems(_ cluster: ClusterView, members: [String]) -> [String] {
         if let promoted = cluster.members.first(where: { $0.region != nil }) {
             return ["the standby cluster '\(promoted.region!)' is the primary region now (\(promoted.name) leads): fail back before drilling"]
         }

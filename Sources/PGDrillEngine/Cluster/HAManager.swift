@@ -1,11 +1,5 @@
 import Foundation
 
-/// The cluster as its HA manager sees it, in Patroni's vocabulary whatever the manager: members with a
-/// role (`leader`, `sync_standby`, `replica`) and a state (`running`, `streaming`, `stopped`, …), a
-/// timeline and a replication lag. One shape, so health, role resolution and the monitor's events mean
-/// the same for Patroni, repmgr and plain streaming replication, and their RTO figures compare.
-public typealias ClusterView = PatroniCluster
-
 /// What the engine asks of whatever keeps the cluster highly available: who is primary now, and a
 /// planned (switchover) or forced (failover) change of primary through that manager's own means.
 ///
@@ -79,7 +73,7 @@ public struct PatroniManager: HAManager {
     /// that does not answer (cut off) is empty; only when neither answers is that an error.
     func patroniView() throws -> ClusterView {
         guard let standby else { return try Self.firstAnswer(apis) }
-        let results = Mutexed<(main: Result<PatroniCluster, any Error>?, standby: Result<PatroniCluster, any Error>?)>((nil, nil))
+        let results = Mutexed<(main: Result<ClusterView, any Error>?, standby: Result<ClusterView, any Error>?)>((nil, nil))
         let groups = [apis, standby.apis]
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let r = Result { try Self.firstAnswer(groups[i]) }
@@ -94,19 +88,19 @@ public struct PatroniManager: HAManager {
     /// One view of two regions: the standby cluster's members tagged with its name; `members` is the region
     /// that leads — the standby cluster once it has a primary and the cluster does not — and `otherRegion`
     /// the other. A region that did not answer contributes no members.
-    static func merge(main: PatroniCluster?, standby: PatroniCluster?, standbyName: String) -> PatroniCluster {
+    static func merge(main: ClusterView?, standby: ClusterView?, standbyName: String) -> ClusterView {
         let mainMembers = main?.members ?? []
-        let standbyMembers = (standby?.members ?? []).map { m -> PatroniCluster.Member in
+        let standbyMembers = (standby?.members ?? []).map { m -> ClusterView.Member in
             var m = m
             m.region = standbyName
             return m
         }
         let standbyLeads = standbyMembers.contains { $0.role == "leader" } && !mainMembers.contains { $0.role == "leader" }
-        return standbyLeads ? PatroniCluster(members: standbyMembers, otherRegion: mainMembers)
-                            : PatroniCluster(members: mainMembers, otherRegion: standbyMembers)
+        return standbyLeads ? ClusterView(members: standbyMembers, otherRegion: mainMembers)
+                            : ClusterView(members: mainMembers, otherRegion: standbyMembers)
     }
 
-    private static func firstAnswer(_ apis: [(node: String, client: PatroniClient)]) throws -> PatroniCluster {
+    private static func firstAnswer(_ apis: [(node: String, client: PatroniClient)]) throws -> ClusterView {
         var lastError: (any Error)?
         for (_, client) in apis {
             do { return try client.cluster() } catch { lastError = error }

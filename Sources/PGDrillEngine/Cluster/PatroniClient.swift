@@ -20,13 +20,13 @@ public struct PatroniClient: Sendable {
     }
 
     /// The cluster as this member sees it (`GET /cluster`).
-    public func cluster() throws -> PatroniCluster {
+    public func cluster() throws -> ClusterView {
         let (status, data) = try HTTP.request(baseURL.appendingPathComponent("cluster"), timeout: timeout, access: access)
         guard status == 200 else {
             throw HTTPError(url: baseURL.appendingPathComponent("cluster").absoluteString, message: "HTTP \(status)")
         }
         do {
-            return try JSONDecoder().decode(PatroniCluster.self, from: data)
+            return try JSONDecoder().decode(ClusterView.self, from: data)
         } catch {
             throw HTTPError(url: baseURL.absoluteString + "/cluster", message: "unexpected JSON: \(error)")
         }
@@ -123,8 +123,14 @@ public struct PatroniClient: Sendable {
     }
 }
 
-/// `GET /cluster` as Patroni 3/4 returns it; fields this tool does not use are ignored.
-public struct PatroniCluster: Decodable, Sendable {
+/// The cluster as its HA manager sees it, in Patroni's vocabulary whatever the manager: members with a
+/// role (`leader`, `sync_standby`, `replica`) and a state (`running`, `streaming`, `stopped`, …), a
+/// timeline and a replication lag. One shape, so health, role resolution and the monitor's events mean
+/// the same for Patroni, repmgr and plain streaming replication, and their RTO figures compare.
+///
+/// It decodes Patroni's `GET /cluster` (3.x and 4.x; fields this tool does not use are ignored); the repmgr
+/// and streaming managers build it from their own answers.
+public struct ClusterView: Decodable, Sendable {
     public struct Member: Decodable, Sendable {
         public var name: String
         public var role: String

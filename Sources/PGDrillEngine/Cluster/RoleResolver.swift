@@ -25,8 +25,8 @@ public enum RoleResolver {
     /// A role resolves only to a node of the cluster file: the manager's member names come from the DCS (or the
     /// nodes' own tables), which pgdrill did not write, and a fault runs as root wherever a name leads. A member
     /// the file does not list is refused with its name, never looked up as a host.
-    public static func resolve(_ ref: RoleReference, cluster: PatroniCluster, nodes: [String], proxies: [String]) throws -> [String] {
-        func one(_ m: PatroniCluster.Member?, _ what: String) throws -> [String] {
+    public static func resolve(_ ref: RoleReference, cluster: ClusterView, nodes: [String], proxies: [String]) throws -> [String] {
+        func one(_ m: ClusterView.Member?, _ what: String) throws -> [String] {
             guard let m else {
                 throw EngineError(.unhealthy, "no \(what) in the cluster right now",
                                   hint: "run `pgdrill check` to see the roles; the drill needs one")

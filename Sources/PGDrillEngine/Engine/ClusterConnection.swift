@@ -220,7 +220,7 @@ extension ClusterConnection {
         let start = Date()
         var unreachableSince: Date?
         while true {
-            let view: PatroniCluster?
+            let view: ClusterView?
             let health: ClusterHealth
             do {
                 let v = try clusterView()

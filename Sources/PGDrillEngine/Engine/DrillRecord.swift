@@ -25,8 +25,8 @@ public struct DrillRecord: Sendable {
     public var primaryObserved: String?
     public var timelineBefore: Int?
     public var timelineAfter: Int?
-    public var clusterBefore: PatroniCluster?
-    public var clusterAfter: PatroniCluster?
+    public var clusterBefore: ClusterView?
+    public var clusterAfter: ClusterView?
     /// Node → probe keys present on it after recovery (the new primary first in `readBackOrder`).
     public var readBack: [String: WriteKeySet] = [:]
     public var readBackOrder: [String] = []

@@ -183,7 +183,7 @@ extension DrillRunner {
         return ids
     }
 
-    private func managerCall(_ action: FaultAction, to: RoleReference?, view: PatroniCluster, index: Int, _ s: Session) throws -> DrillLifecycle.Event {
+    private func managerCall(_ action: FaultAction, to: RoleReference?, view: ClusterView, index: Int, _ s: Session) throws -> DrillLifecycle.Event {
         let clock = s.record.clock
         guard let leader = view.leader?.name else { throw EngineError(.unhealthy, "no leader to switch over from") }
         let candidate = try to.map { try RoleResolver.resolve($0, cluster: view, nodes: cluster.nodes.map(\.name), proxies: []).first! }

@@ -243,7 +243,7 @@ public enum ReportBuilder {
         return "SECOND PROMOTION: the primary changed \(steps.count) times after the fault: " + steps.joined(separator: ", ")
     }
 
-    static func snapshot(_ c: PatroniCluster, _ cluster: ClusterTarget, at: Int64) -> ClusterSnapshot {
+    static func snapshot(_ c: ClusterView, _ cluster: ClusterTarget, at: Int64) -> ClusterSnapshot {
         ClusterSnapshot(members: c.members.map {
             .init(name: $0.name, host: $0.host ?? cluster.host(named: $0.name)?.address ?? "", role: .init($0.role), state: .init($0.state),
                   timeline: $0.timeline, lagBytes: $0.lag)

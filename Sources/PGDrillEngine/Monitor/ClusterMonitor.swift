@@ -53,7 +53,7 @@ public final class ClusterMonitor: @unchecked Sendable {
         var sql: [String: NodeSQL?] = [:]
         var identities: [String: String] = [:]  // ServerIdentity.started(…) → node
         var backends: [String: Bool] = [:]     // "backend/server" → up
-        var lastCluster: PatroniCluster?
+        var lastCluster: ClusterView?
         /// When a Patroni API last answered (or the monitor started, before any did), and each node's last error.
         var lastPatroniAnswer: Int64 = 0
         var patroniErrors: [String: String] = [:]
@@ -100,7 +100,7 @@ public final class ClusterMonitor: @unchecked Sendable {
     public var serverIdentities: [String: String] { state.withLock { $0.identities } }
 
     /// The latest cluster view from Patroni, if any answered.
-    public var latestCluster: PatroniCluster? { state.withLock { $0.lastCluster } }
+    public var latestCluster: ClusterView? { state.withLock { $0.lastCluster } }
 
     /// The current leader by the manager's view (nil: none, or not known yet).
     public var leader: String? { state.withLock { $0.leader ?? nil } }
