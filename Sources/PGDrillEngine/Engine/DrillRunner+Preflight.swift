@@ -38,7 +38,7 @@ extension DrillRunner {
         for name in [plan.probe.endpoint] + plan.probe.also where cluster.endpoints[name] == nil {
             return .preflightFailed("the drill probes endpoint '\(name)', which the cluster file does not define (endpoints: \(cluster.endpoints.keys.sorted().joined(separator: ", ")))")
         }
-        if let refusal = sqlPathRefusal(plan) { return .preflightFailed(refusal.text) }
+        if let refusal = waitForSQLPaths(plan) { return .preflightFailed(refusal) }
         if let maxAge = plan.backupMaxAgeMicros, let refusal = backupRefusal(maxAgeSeconds: Double(maxAge) / 1e6, leader: health.leader) {
             return .preflightFailed(refusal)
         }
@@ -92,6 +92,35 @@ extension DrillRunner {
             : "the drill probes through these endpoints"
         return ("SQL from this runner failed, nothing injected — " + failures.joined(separator: "; ") + ". \(why); \(fix)",
                 passwordMissing)
+    }
+
+    /// The SQL paths, given `sqlSettleSeconds` when what fails is a node restarting: Patroni rejoining an old
+    /// primary (pg_rewind, a restart) refuses connections or says it is starting up for a few seconds after the
+    /// manager already reports the cluster healthy, and refusing the drill on that is noise (seen after a
+    /// partition healed under `recover`). A credential or any other failure is refused at once.
+    func waitForSQLPaths(_ plan: DrillPlan) -> String? {
+        let start = Date()
+        while true {
+            guard let refusal = sqlPathRefusal(plan) else {
+                progress.endStatus()
+                return nil
+            }
+            let waited = Date().timeIntervalSince(start)
+            if refusal.credentials || !Self.isTransientSQLFailure(refusal.text) || waited >= Self.sqlSettleSeconds || trap.interrupted {
+                progress.endStatus()
+                return refusal.text
+            }
+            progress.status("[\(plan.name)] waiting for every node to accept SQL (\(Int(waited)) s of \(Int(Self.sqlSettleSeconds)) s): a node is restarting")
+            Thread.sleep(forTimeInterval: 1)
+        }
+    }
+
+    static let sqlSettleSeconds: Double = 20
+
+    /// libpq's and the server's words for a node that is restarting rather than unreachable or refusing us.
+    static func isTransientSQLFailure(_ error: String) -> Bool {
+        ["the database system is starting up", "the database system is not yet accepting connections",
+         "the database system is shutting down", "the database system is in recovery mode", "Connection refused"].contains { error.contains($0) }
     }
 
     /// libpq's words for a login the server or the client refused for want of a (right) credential.
