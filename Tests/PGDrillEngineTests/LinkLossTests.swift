@@ -1,4 +1,5 @@
 import PGDrillCore
+import PGDrillModel
 import Testing
 @testable import PGDrillEngine
 
@@ -34,16 +35,16 @@ import Testing
     }
 
     @Test func conninfoHosts() {
-        #expect(DrillRunner.hosts(inConninfo: "host=10.77.0.2 port=5000 dbname=drill user=drill") == ["10.77.0.2"])
-        #expect(DrillRunner.hosts(inConninfo: "host=a,b port=5432 target_session_attrs=read-write") == ["a", "b"])
-        #expect(DrillRunner.hosts(inConninfo: "hostaddr=10.0.0.1 dbname=x") == ["10.0.0.1"])
+        #expect(Conninfo.hosts("host=10.77.0.2 port=5000 dbname=drill user=drill") == ["10.77.0.2"])
+        #expect(Conninfo.hosts("host=a,b port=5432 target_session_attrs=read-write") == ["a", "b"])
+        #expect(Conninfo.hosts("hostaddr=10.0.0.1 dbname=x") == ["10.0.0.1"])
         // The endpoint's hosts decide whether a dark endpoint is the fault's doing or a lost link. The naive
         // split on spaces returned nothing for a URI and a broken value for quoted or spaced pairs.
-        #expect(DrillRunner.hosts(inConninfo: "postgresql://drill@10.77.0.2:5000/drill?sslmode=disable") == ["10.77.0.2"])
-        #expect(DrillRunner.hosts(inConninfo: "postgres://app@db1:5432,db2:5433/app?target_session_attrs=read-write") == ["db1", "db2"])
-        #expect(DrillRunner.hosts(inConninfo: "postgresql://[fd00::2]:5000/drill") == ["fd00::2"])
-        #expect(DrillRunner.hosts(inConninfo: "postgresql:///drill?host=%2Fvar%2Frun%2Fpostgresql") == ["/var/run/postgresql"])
-        #expect(DrillRunner.hosts(inConninfo: "host = 'pg-vip' port=5000") == ["pg-vip"])
-        #expect(DrillRunner.hosts(inConninfo: "dbname='a b' host=10.0.0.3") == ["10.0.0.3"])
+        #expect(Conninfo.hosts("postgresql://drill@10.77.0.2:5000/drill?sslmode=disable") == ["10.77.0.2"])
+        #expect(Conninfo.hosts("postgres://app@db1:5432,db2:5433/app?target_session_attrs=read-write") == ["db1", "db2"])
+        #expect(Conninfo.hosts("postgresql://[fd00::2]:5000/drill") == ["fd00::2"])
+        #expect(Conninfo.hosts("postgresql:///drill?host=%2Fvar%2Frun%2Fpostgresql") == ["/var/run/postgresql"])
+        #expect(Conninfo.hosts("host = 'pg-vip' port=5000") == ["pg-vip"])
+        #expect(Conninfo.hosts("dbname='a b' host=10.0.0.3") == ["10.0.0.3"])
     }
 }

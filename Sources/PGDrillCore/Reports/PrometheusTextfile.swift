@@ -62,12 +62,10 @@ public enum PrometheusTextfile {
         var samples: [(drill: String, alert: String, seconds: Double)] = []
         for (name, drill) in drills {
             guard let t0 = drill.metrics?.t0, let alerts = drill.alerts else { continue }
-            var first: [String: Int64] = [:]
-            for i in alerts.instances {
-                guard let at = i.firingAt, at >= t0 else { continue }
-                first[i.name] = min(first[i.name] ?? .max, at - t0)
+            for alert in Set(alerts.instances.map(\.name)).sorted() {
+                guard let at = alerts.firstFiring(after: t0, named: alert)?.firingAt else { continue }
+                samples.append((name, alert, Double(at - t0) / 1_000_000))
             }
-            samples += first.sorted { $0.key < $1.key }.map { (name, $0.key, Double($0.value) / 1_000_000) }
         }
         guard !samples.isEmpty else { return "" }
         var out = "# HELP pgdrill_alert_detect_seconds Fault sent to the first poll that saw the alert firing in the cluster's monitoring (in scope of its matchers); absent when it did not fire.\n"

@@ -17,7 +17,7 @@ extension Commands {
             lines.append("Monitoring: \(monitoring.settings.prometheus.absoluteString) answers, \(rules.count) alerting rule(s); scope \(monitoring.settings.scopeDescription)")
             lines.append(firing.isEmpty ? "Alerts firing now: none"
                          : "Alerts firing now: " + firing.map { a in
-                             a.name + (a.labels["node"].map { " (\($0))" } ?? "") + a.activeAt.map { " since \(AlertAPI.format($0))" }.orEmpty
+                             a.title + (a.activeAt.map { " since \(AlertAPI.format($0))" } ?? "")
                          }.joined(separator: "; "))
         } catch {
             problems.append("Prometheus \(monitoring.settings.prometheus.absoluteString) did not answer: \(error) — drills that judge alerts will refuse to start")
@@ -25,7 +25,7 @@ extension Commands {
         if let alertmanager = monitoring.settings.alertmanager {
             do {
                 _ = try api.managedAlerts()
-                let left = try api.silences(containing: "pgdrill-silence-")
+                let left = try api.silences(containing: AlertSilence.tokenPrefix)
                 lines.append("Alertmanager: \(alertmanager.absoluteString) answers" + (left.isEmpty ? "" : "; pgdrill silence(s) active: \(left.map(\.id).joined(separator: ", "))"))
                 if !left.isEmpty, !drillInProgress {
                     problems.append("\(left.count) Alertmanager silence(s) of pgdrill still active with no drill running (the cluster's alerts page nobody) — run `pgdrill recover`")
@@ -36,8 +36,4 @@ extension Commands {
         }
         return (lines, problems)
     }
-}
-
-extension Optional where Wrapped == String {
-    var orEmpty: String { self ?? "" }
 }

@@ -71,7 +71,7 @@ extension DrillRunner {
         let main = s.record.plan.probe.endpoint
         if let dark = s.live.unansweredFor(now: now), dark > limit, let leader = monitor.leader, silence.micros < 2_000_000,
            monitor.writableNodes.contains(leader), !faultTargets(endpoint: main, s) {
-            let hosts = Self.hosts(inConninfo: cluster.endpoints[main] ?? "").joined(separator: ",")
+            let hosts = Conninfo.hosts(cluster.endpoints[main] ?? "").joined(separator: ",")
             return "probe endpoint '\(main)' (\(hosts)) has not accepted a connection for \(Self.seconds(dark)) while \(leader) is primary and writable when reached directly: "
                 + "the runner's own link to the endpoint is down, so what the application sees cannot be measured. Check the network path from this machine to \(hosts)"
         }
@@ -84,15 +84,13 @@ extension DrillRunner {
 
     /// True when an applied fault hit a host the endpoint points at (then its silence is the fault's effect).
     func faultTargets(endpoint: String, _ s: Session) -> Bool {
-        let endpointHosts = Set(Self.hosts(inConninfo: cluster.endpoints[endpoint] ?? ""))
+        let endpointHosts = Set(Conninfo.hosts(cluster.endpoints[endpoint] ?? ""))
         return s.record.applied.contains { a in
             guard let host = a.host else { return false }
             return endpointHosts.contains(cluster.host(named: host)?.address ?? host) || endpointHosts.contains(host)
         }
     }
 
-    /// The hosts of a conninfo, in either of libpq's forms (`Conninfo.hosts`).
-    static func hosts(inConninfo conninfo: String) -> [String] { Conninfo.hosts(conninfo) }
 
     /// One `until:` condition, now. `writes_ok` needs `stable_for` of only-ok attempts entirely after t0,
     /// so the steady state before the fault can never satisfy it.

@@ -14,6 +14,9 @@ struct AlertAPI: Sendable {
         var labels: [String: String]
         var state: String
         var activeAt: Date?
+
+        /// `PostgreSQLReplicaNotStreaming (pg3)`: the name, and the node when the alert is about one.
+        var title: String { name + (labels["node"].map { " (\($0))" } ?? "") }
     }
 
     /// One alert as Alertmanager's `GET /api/v2/alerts` returns it.

@@ -10,6 +10,8 @@ struct AlertSilence: InternalRollback, Sendable, Equatable {
     var token: String
 
     static let prefix = "pgdrill-internal expire-silence "
+    /// Every drill's token starts so: `check` finds a silence a killed run left by it.
+    static let tokenPrefix = "pgdrill-silence-"
 
     /// The comment the silence is created with.
     func comment(drill: String, runID: String) -> String {

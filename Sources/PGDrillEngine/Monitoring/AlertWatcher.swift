@@ -36,7 +36,7 @@ final class AlertWatcher: @unchecked Sendable {
         self.abortOn = Set(abortOn)
         self.onAbort = onAbort
         var report = AlertsReport(prometheus: api.settings.prometheus.absoluteString, alertmanager: api.settings.alertmanager?.absoluteString,
-                                  matchers: Dictionary(api.settings.matchers.map { ($0.name, $0.value) }) { a, _ in a },
+                                  matchers: api.settings.matcherLabels,
                                   pollInterval: Int64(interval * 1e6), watchedFrom: clock.now())
         report.rules = rules
         state = Mutex(State(report: report))
@@ -77,11 +77,6 @@ final class AlertWatcher: @unchecked Sendable {
     var report: AlertsReport { state.withLock { $0.report } }
 
     func setSilence(_ silence: SilenceRecord) { state.withLock { $0.report.silence = silence } }
-
-    /// In-scope alerts firing now (as last polled).
-    var firingNow: [AlertInstance] {
-        state.withLock { s in s.present.values.map { s.report.instances[$0] }.filter { $0.firingAt != nil } }
-    }
 
     func poll() {
         let prometheus: Result<[AlertAPI.PrometheusAlert], Error> = Result { try api.alerts() }

@@ -36,16 +36,16 @@ extension DrillRunner {
         for name in named where rules?[name] == nil {
             progress.warn("[\(plan.name)] the Prometheus has no alerting rule named \(name): the drill expects it, so it will fail on it")
         }
-        if let refusal = waitForNamedAlertsToClear(api, named: named, plan: plan) { return refusal }
+        let settled = waitForNamedAlertsToClear(api, named: named, plan: plan)
+        if let refusal = settled.refusal { return refusal }
         let watcher = AlertWatcher(api: api, clock: s.record.clock, abortOn: plan.abortAlerts, rules: rules) { [trap] reason in
             trap.abortDrill(reason)
         }
         s.alerts = watcher
         if monitoring.settings.silence, let refusal = createSilence(s, api: api, settings: monitoring.settings) { return refusal }
         watcher.start()
-        let others = (try? api.alerts())?.filter { $0.state == "firing" } ?? []
-        if !others.isEmpty {
-            let list = others.map { $0.name + ($0.labels["node"].map { " (\($0))" } ?? "") }.joined(separator: ", ")
+        if !settled.firing.isEmpty {
+            let list = settled.firing.map(\.title).joined(separator: ", ")
             s.record.notes.append("alerts already firing at pre-flight (not named by the drill): \(list)")
             progress.warn("[\(plan.name)] already firing (not named by the drill): \(list)")
         }
@@ -53,24 +53,28 @@ extension DrillRunner {
     }
 
     /// An alert the drill expects, forbids or stops on must not be firing before the fault: its firing would
-    /// not be the drill's. One left by an earlier drill gets `alertSettleSeconds` to resolve.
-    func waitForNamedAlertsToClear(_ api: AlertAPI, named: Set<String>, plan: DrillPlan) -> String? {
-        guard !named.isEmpty else { return nil }
+    /// not be the drill's. One left by an earlier drill gets `alertSettleSeconds` to resolve. Either a refusal,
+    /// or the in-scope alerts firing at the last look (none of them named by the drill), for the report's note.
+    func waitForNamedAlertsToClear(_ api: AlertAPI, named: Set<String>, plan: DrillPlan) -> (refusal: String?, firing: [AlertAPI.PrometheusAlert]) {
         let start = Date()
         while true {
             let firing: [AlertAPI.PrometheusAlert]
             do {
-                firing = try api.alerts().filter { $0.state == "firing" && named.contains($0.name) }
+                firing = try api.alerts().filter { $0.state == "firing" }
             } catch {
-                return "the monitoring stopped answering at pre-flight (\(error)); nothing injected"
+                return ("the monitoring stopped answering at pre-flight (\(error)); nothing injected", [])
             }
-            if firing.isEmpty { progress.endStatus(); return nil }
-            let list = firing.map { $0.name + ($0.labels["node"].map { " (\($0))" } ?? "") }.joined(separator: ", ")
+            let blocking = firing.filter { named.contains($0.name) }
+            if blocking.isEmpty {
+                progress.endStatus()
+                return (nil, firing)
+            }
+            let list = blocking.map(\.title).joined(separator: ", ")
             let waited = Date().timeIntervalSince(start)
             if waited >= Self.alertSettleSeconds || trap.interrupted {
                 progress.endStatus()
-                return "alert(s) the drill names are firing already: \(list) (scope \(api.settings.scopeDescription)); their firing during the drill would not be the fault's. "
-                    + "Resolve what they report (pgdrill check lists them), then run the drill again"
+                return ("alert(s) the drill names are firing already: \(list) (scope \(api.settings.scopeDescription)); their firing during the drill would not be the fault's. "
+                    + "Resolve what they report (pgdrill check lists them), then run the drill again", firing)
             }
             progress.status("[\(plan.name)] waiting for \(list) to resolve before the drill (\(Int(waited)) s of \(Int(Self.alertSettleSeconds)) s)")
             Thread.sleep(forTimeInterval: 1)
@@ -82,11 +86,11 @@ extension DrillRunner {
     func createSilence(_ s: Session, api: AlertAPI, settings: MonitoringSettings) -> String? {
         let plan = s.record.plan
         guard let alertmanager = settings.alertmanager else { return nil }
-        let silence = AlertSilence(alertmanager: alertmanager, token: "pgdrill-silence-\(probeRunID)-\(UUID().uuidString.prefix(8))")
+        let silence = AlertSilence(alertmanager: alertmanager, token: AlertSilence.tokenPrefix + "\(probeRunID)-\(UUID().uuidString.prefix(8))")
         let longest = plan.steadyMicros + plan.steps.reduce(0) { $0 + ($1.holdMicros ?? 0) } + plan.observeTimeoutMicros
             + plan.recoverTimeoutMicros + plan.cooldownMicros + (plan.expect.alerts?.resolveWithin?.microseconds ?? 0) + 600_000_000
         let endsAt = Date().addingTimeInterval(Double(longest) / 1e6)
-        var record = SilenceRecord(matchers: Dictionary(settings.matchers.map { ($0.name, $0.value) }) { a, _ in a },
+        var record = SilenceRecord(matchers: settings.matcherLabels,
                                    endsAt: AlertAPI.format(endsAt))
         do {
             let id = try journal.record(runID: runID, drill: plan.name, host: ClusterTarget.internalHostName,

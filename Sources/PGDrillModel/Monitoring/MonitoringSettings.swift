@@ -25,6 +25,11 @@ public struct MonitoringSettings: Sendable, Hashable {
         self.access = access
     }
 
+    /// The matchers as a label map (what the report and the silence record keep).
+    public var matcherLabels: [String: String] {
+        Dictionary(matchers.map { ($0.name, $0.value) }) { first, _ in first }
+    }
+
     /// Whether an alert with these labels belongs to this cluster.
     public func inScope(_ labels: [String: String]) -> Bool {
         matchers.allSatisfy { labels[$0.name] == $0.value }

@@ -27,15 +27,10 @@ public struct AlertExpectationCheck {
         return out
     }
 
-    /// The first instance of `name` that fired at or after t0.
-    func fired(_ name: String) -> AlertInstance? {
-        alerts.instances(named: name).filter { ($0.firingAt ?? .min) >= t0 }.min { $0.firingAt! < $1.firingAt! }
-    }
-
     func fire(_ f: AlertExpectations.Fire) -> ExpectationResult {
         let target = "fires within \(f.within)"
         let metric = "alert \(f.name)"
-        guard let instance = fired(f.name) else {
+        guard let instance = alerts.firstFiring(after: t0, named: f.name) else {
             var why: [String] = []
             if let pending = alerts.instances(named: f.name).first(where: { ($0.pendingAt ?? .min) >= t0 || $0.resolvedAt == nil }) {
                 why.append("pending from \(offset(pending.pendingAt)) but never firing" + (pending.resolvedAt.map { "; gone at \(offset($0))" } ?? ""))
@@ -48,7 +43,7 @@ public struct AlertExpectationCheck {
             return ExpectationResult(metric: metric, target: target, measured: "did not fire", passed: false,
                                      detail: why.isEmpty ? nil : why.joined(separator: "; "))
         }
-        let firing = instance.firingAt! - t0
+        let firingAt = instance.firingAt!
         var detail = ["pending \(offset(instance.pendingAt))"]
         if let node = instance.labels["node"] { detail.append("node \(node)") }
         var delivered = true
@@ -64,8 +59,8 @@ public struct AlertExpectationCheck {
                 delivered = false
             }
         }
-        return ExpectationResult(metric: metric, target: target, measured: "fired at \(offset(firing + t0))",
-                                 passed: firing <= f.within.microseconds && delivered, detail: detail.joined(separator: "; "))
+        return ExpectationResult(metric: metric, target: target, measured: "fired at \(offset(firingAt))",
+                                 passed: firingAt - t0 <= f.within.microseconds && delivered, detail: detail.joined(separator: "; "))
     }
 
     func resolution(_ within: DrillDuration) -> ExpectationResult {
@@ -96,8 +91,7 @@ public struct AlertExpectationCheck {
     }
 
     func forbidden(_ name: String) -> ExpectationResult {
-        let during = alerts.instances(named: name).filter { ($0.firingAt ?? .min) >= t0 }
-        if let first = during.first {
+        if let first = alerts.firstFiring(after: t0, named: name) {
             return ExpectationResult(metric: "alert \(name)", target: "never fires", measured: "fired at \(offset(first.firingAt))",
                                      passed: false, detail: first.labels["node"].map { "node \($0)" })
         }

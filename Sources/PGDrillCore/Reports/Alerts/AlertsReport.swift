@@ -32,9 +32,10 @@ public struct AlertsReport: Codable, Sendable, Equatable {
         self.watchedFrom = watchedFrom
     }
 
-    /// The first in-scope alert to reach firing at or after `t0`: the monitoring's time to detect the fault.
-    public func firstFiring(after t0: Int64) -> AlertInstance? {
-        instances.filter { ($0.firingAt ?? .min) >= t0 }.min { $0.firingAt! < $1.firingAt! }
+    /// The first in-scope alert (of that name, if given) to reach firing at or after `t0`; without a name, the
+    /// monitoring's time to detect the fault.
+    public func firstFiring(after t0: Int64, named name: String? = nil) -> AlertInstance? {
+        instances.filter { ($0.firingAt ?? .min) >= t0 && (name == nil || $0.name == name) }.min { $0.firingAt! < $1.firingAt! }
     }
 
     /// The instances of one alert name, in the order they appeared.

@@ -27,7 +27,7 @@ extension MarkdownReport {
                      + (a.alertmanager.map { " and \($0)" } ?? "") + "; pending is Prometheus' activeAt, the other times the first poll that saw the change")
         if let s = a.silence {
             if let id = s.id {
-                lines.append("Silence \(id) over \(s.matchers.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")) from \(at(s.createdAt)) "
+                lines.append("Silence \(id) over \(matcherText(s.matchers)) from \(at(s.createdAt)) "
                              + (s.expiredAt.map { "to \(at($0)) (expired by pgdrill)" } ?? "— NOT expired by pgdrill; it lapses by itself at \(s.endsAt ?? "?")"))
             }
             if let problem = s.problem { lines.append("Silence: \(problem)") }
@@ -40,6 +40,11 @@ extension MarkdownReport {
     }
 
     private func scope(_ a: AlertsReport) -> String {
-        a.matchers.isEmpty ? "every alert" : a.matchers.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")
+        a.matchers.isEmpty ? "every alert" : matcherText(a.matchers)
+    }
+
+    /// `cluster="lab", env="prod"`, sorted by label.
+    private func matcherText(_ matchers: [String: String]) -> String {
+        matchers.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")
     }
 }
